@@ -1,0 +1,78 @@
+"""AidDesk: point of service for refugee aid distribution centers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    register_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    from app.config import check_secrets, load_config
+
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+    check_secrets(app.config)
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401 - every table is known before the engine is used
+    from app.auth import init_login
+    from app.db import configure_engine, sqlite_connect_args
+    from app.extensions import csrf, db, migrate
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", sqlite_connect_args())
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api import register_api
+    from app.auth.views import bp as auth
+    from app.desk.views import bp as desk
+    from app.households.views import bp as households
+    from app.reports.views import bp as reports
+    from app.stock.views import bp as stock
+
+    for blueprint in (auth, households, desk, stock, reports):
+        app.register_blueprint(blueprint)
+    register_api(app)
+
+
+def register_errors(app: Flask) -> None:
+    from app.errors import register_error_handlers
+    from app.web import register_web
+
+    register_error_handlers(app)
+    register_web(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)

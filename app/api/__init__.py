@@ -1,0 +1,74 @@
+"""The JSON API v1: bearer tokens, JSON bodies, JSON errors. Each domain adds its routes
+in its own api.py; they are registered here under /api/v1."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import Blueprint, Flask, g, request
+from pydantic import BaseModel, ValidationError
+
+from app.auth.services import user_for_token
+from app.errors import DomainError, ValidationFailed
+from app.extensions import csrf, db
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class BadJson(DomainError):
+    code = "bad_json"
+    status = 400
+
+
+def _authenticate() -> None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    g.api_user = None
+    if scheme.lower() == "bearer" and token.strip() and len(token) < 200:
+        g.api_user = user_for_token(db.session, token.strip())
+
+
+def parse_body(model: type[M], *, optional: bool = False) -> M:
+    """The request's JSON body as ``model``; 400 for text that is not JSON, 422 with the
+    fields for JSON that does not fit. An ``optional`` body may be left out."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        if optional:
+            return model()
+        raise ValidationFailed({"body": "a JSON object is required"})
+    try:
+        return model.model_validate_json(raw, strict=True)
+    except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise BadJson("The body is not valid JSON.") from None
+        raise ValidationFailed(validation_fields(exc)) from None
+
+
+def validation_fields(exc: ValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for error in exc.errors():
+        path = ".".join(str(part) for part in error["loc"]) or "body"
+        fields.setdefault(path, error["msg"])
+    return fields
+
+
+def query_model(model: type[M], args: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(args)
+    except ValidationError as exc:
+        raise ValidationFailed(validation_fields(exc)) from None
+
+
+def register_api(app: Flask) -> None:
+    from app.desk.api import bp as desk_api
+    from app.households.api import bp as households_api
+    from app.reports.api import bp as reports_api
+    from app.stock.api import bp as stock_api
+
+    api = Blueprint("api", __name__, url_prefix="/api/v1")
+    api.before_request(_authenticate)
+    for child in (households_api, desk_api, stock_api, reports_api):
+        api.register_blueprint(child)
+        csrf.exempt(child)  # bearer tokens, not cookies: no cross-site request to forge
+    csrf.exempt(api)
+    app.register_blueprint(api)

@@ -1,0 +1,26 @@
+"""Field types shared by the API's request models."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+from app.households.rules import has_control_characters
+
+
+def _printable(value: str) -> str:
+    if has_control_characters(value):
+        raise ValueError("contains characters that are not allowed")
+    return value
+
+
+Printable = AfterValidator(_printable)
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Printable]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable]
+ScanText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)

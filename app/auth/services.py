@@ -1,0 +1,100 @@
+"""Accounts, passwords and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.auth.models import ROLES, ApiToken, User
+from app.errors import DomainError, ValidationFailed
+
+MIN_PASSWORD_LENGTH = 10
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+# Checked against a real hash when the user is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class UsernameTaken(DomainError):
+    code = "username_taken"
+    status = 409
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(session: Session, username: str, role: str, password: str) -> User:
+    """Create an account. Usernames are unique; passwords have at least 10 characters."""
+    fields = {}
+    if not USERNAME.match(username):
+        fields["username"] = "2-64 letters, digits or . _ @ -"
+    if role not in ROLES:
+        fields["role"] = f"one of {', '.join(ROLES)}"
+    if len(password) < MIN_PASSWORD_LENGTH:
+        fields["password"] = f"at least {MIN_PASSWORD_LENGTH} characters"
+    if fields:
+        raise ValidationFailed(fields)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise UsernameTaken(f"The user {username} exists already.")
+    user = User(username=username, role=role, password_hash=generate_password_hash(password))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this name and password, or None."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def load_session_user(session: Session, session_id: str) -> User | None:
+    """The user of a login session, if the session is still valid (see User.get_id)."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def issue_api_token(session: Session, user: User) -> str:
+    """A new bearer token for the user; only its hash is stored, so it is shown once."""
+    token = secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token)))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.user.active:
+        return None
+    return row.user
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def count_coordinators(session: Session) -> int:
+    return len(session.scalars(select(User.id).where(User.role == "coordinator")).all())

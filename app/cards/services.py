@@ -1,0 +1,129 @@
+"""Issuing cards and finding the household behind a scan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.cards import tokens
+from app.cards.models import Card
+from app.cards.render import render_card_png
+from app.errors import DomainError, NotFound
+from app.households.models import Household
+
+
+class NotACard(DomainError):
+    code = "not_a_card"
+    status = 422
+
+
+class BadCardNumber(DomainError):
+    code = "bad_card_number"
+    status = 422
+
+
+class UnknownCard(DomainError):
+    code = "unknown_card"
+    status = 404
+
+
+class CardRevoked(DomainError):
+    code = "card_revoked"
+    status = 410
+
+
+@dataclass(frozen=True)
+class IssuedCard:
+    card: Card
+    qr: str
+
+    @property
+    def number(self) -> str:
+        return self.card.number
+
+
+def issue_card(
+    session: Session,
+    household: Household,
+    *,
+    card_key: str,
+    now: datetime,
+    user_id: int | None,
+    reason: str | None = None,
+) -> IssuedCard:
+    """Issue a new card to the household; the card it held until now stops working."""
+    session.execute(
+        update(Card)
+        .where(Card.household_id == household.id, Card.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    for _ in range(5):  # a clash of random card numbers is rare; try a few before giving up
+        nonce = tokens.new_nonce()
+        token = tokens.derive_token(card_key, nonce)
+        card = Card(
+            household_id=household.id,
+            number=tokens.new_card_number(),
+            nonce=nonce,
+            token_hash=tokens.token_hash(token),
+            issued_at=now,
+            issued_by_id=user_id,
+            reason=reason,
+        )
+        try:
+            with session.begin_nested():
+                session.add(card)
+        except IntegrityError:
+            continue
+        return IssuedCard(card, tokens.qr_text(token))
+    raise RuntimeError("could not draw an unused card number")
+
+
+def current_card(session: Session, household_id: int) -> Card | None:
+    return session.scalar(
+        select(Card).where(Card.household_id == household_id, Card.revoked_at.is_(None))
+    )
+
+
+def card_qr(card: Card, card_key: str) -> str:
+    """The QR text of a card, derived again from its nonce (so it can always be reprinted)."""
+    return tokens.qr_text(tokens.derive_token(card_key, card.nonce))
+
+
+def current_card_png(session: Session, household: Household, *, card_key: str) -> bytes:
+    """The household's card in force, drawn again: it can always be reprinted."""
+    card = current_card(session, household.id)
+    if card is None:
+        raise NotFound("This household has no card in force.")
+    return render_card_png(
+        head_name=household.head.full_name, card_number=card.number, qr=card_qr(card, card_key)
+    )
+
+
+def find_card(session: Session, scanned: str) -> Card:
+    """The card in force behind a scanned QR text or a typed card number.
+
+    Raises NotACard, BadCardNumber, UnknownCard or CardRevoked, each with its own answer.
+    """
+    scan = tokens.read_scan(scanned)
+    if scan.kind == "not_a_card":
+        raise NotACard("This is not an AidDesk card.")
+    if scan.kind == "bad_number":
+        raise BadCardNumber("This card number is mistyped: its check digit does not match.")
+    if scan.kind == "qr":
+        card = session.scalar(select(Card).where(Card.token_hash == tokens.token_hash(scan.value)))
+    else:
+        card = session.scalar(select(Card).where(Card.number == scan.value))
+    if card is None:
+        raise UnknownCard("No household holds this card.")
+    if card.revoked_at is not None:
+        raise CardRevoked(
+            f"This card was replaced on {card.revoked_at.date().isoformat()}.",
+            revoked_on=card.revoked_at.date().isoformat(),
+            household_id=card.household_id,
+        )
+    return card

@@ -1,0 +1,86 @@
+"""flask --app wsgi ...: the same services as the pages, from a terminal."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from app.auth.models import ROLES
+from app.auth.services import (
+    count_coordinators,
+    create_user,
+    find_user,
+    generate_password,
+    issue_api_token,
+)
+from app.errors import DomainError, ValidationFailed
+from app.extensions import db
+from app.setup import seed_defaults
+
+users = AppGroup("users", help="Accounts and API tokens.")
+
+
+def _fail(exc: DomainError) -> None:
+    detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items()) if isinstance(exc, ValidationFailed) else ""
+    raise click.ClickException(f"{exc.message} {detail}".strip())
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the schema, and seed the defaults into an empty database."""
+    from flask import current_app
+
+    upgrade()
+    created = seed_defaults(db.session, current_app.config["AID_SITE"])
+    db.session.commit()
+    click.echo("Database is up to date." + (f" Created: {', '.join(created)}." if created else ""))
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_create(username: str, role: str, password: str) -> None:
+    """Create an account."""
+    try:
+        create_user(db.session, username, role, password)
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"Created {role} {username}.")
+
+
+@users.command("token")
+@click.argument("username")
+def users_token(username: str) -> None:
+    """Print a new API token for USERNAME, as the only line on stdout."""
+    user = find_user(db.session, username)
+    if user is None:
+        raise click.ClickException(f"No user {username}.")
+    token = issue_api_token(db.session, user)
+    db.session.commit()
+    click.echo(token)
+
+
+@users.command("bootstrap")
+@click.option("--username", default="coordinator", show_default=True)
+def users_bootstrap(username: str) -> None:
+    """Create the first coordinator, with a generated password, if there is no coordinator."""
+    if count_coordinators(db.session):
+        return
+    password = generate_password()
+    try:
+        create_user(db.session, username, "coordinator", password)
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"First coordinator account: {username}")
+    click.echo(f"One-time password:         {password}")
+    click.echo("Write it down now: it is not stored anywhere in clear.")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(init_db)
+    app.cli.add_command(users)

@@ -1,0 +1,66 @@
+"""Defaults, read from the environment at start-up.
+
+Secrets are never defaulted: SECRET_KEY signs sessions and CARD_KEY derives the card tokens,
+so a copy of the database alone cannot make a working card. Each comes from the environment
+or from a file in instance/ that scripts/run writes once.
+"""
+
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with this configuration."""
+
+
+def _secret(name: str, instance_path: Path) -> str | None:
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = instance_path / name.lower()
+    if path.is_file():
+        return path.read_text().strip() or None
+    return None
+
+
+def load_config(instance_path: Path) -> dict[str, object]:
+    """Build the configuration from the environment, falling back to instance/ files."""
+    default_db = f"sqlite:///{instance_path / 'aiddesk.db'}"
+    timezone = os.environ.get("AID_TIMEZONE", "Europe/Bucharest")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"AID_TIMEZONE={timezone!r} is not a known time zone") from exc
+    try:
+        days = int(os.environ.get("ELIGIBILITY_DAYS", "10"))
+    except ValueError as exc:
+        raise ConfigError("ELIGIBILITY_DAYS must be a whole number of days") from exc
+    if not 1 <= days <= 365:
+        raise ConfigError("ELIGIBILITY_DAYS must be between 1 and 365")
+    return {
+        "SECRET_KEY": _secret("SECRET_KEY", instance_path),
+        "CARD_KEY": _secret("CARD_KEY", instance_path),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_db,
+        "AID_TIMEZONE": timezone,
+        "ELIGIBILITY_DAYS": days,
+        "AID_SITE": os.environ.get("AID_SITE", "MAIN"),
+        # A household registration is a few kilobytes; anything near a megabyte is hostile.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("AID_HTTPS", "") == "1",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def check_secrets(config: dict[str, object]) -> None:
+    """Refuse to run outside tests without the two secrets."""
+    if config.get("TESTING"):
+        return
+    for name in ("SECRET_KEY", "CARD_KEY"):
+        if not config.get(name):
+            raise ConfigError(
+                f"{name} is not set: export it, or run scripts/run once to create instance/"
+                f"{name.lower()}"
+            )

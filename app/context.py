@@ -1,0 +1,48 @@
+"""What views pass to services: the clock, the site, the card key and the acting user.
+
+Services never read these themselves; they take them as arguments, so tests pass a date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g
+
+from app.auth.access import current_actor
+from app.db import local_date, utcnow
+from app.extensions import db
+from app.stock.services import site_by_code
+
+
+def now() -> datetime:
+    clock = current_app.config.get("CLOCK") or utcnow  # tests may set a fixed clock
+    return clock()
+
+
+def today() -> date:
+    return local_date(now(), current_app.config["AID_TIMEZONE"])
+
+
+def eligibility_days() -> int:
+    return int(current_app.config["ELIGIBILITY_DAYS"])
+
+
+def site_id() -> int:
+    if "site_id" not in g:
+        g.site_id = site_by_code(db.session, current_app.config["AID_SITE"]).id
+    return g.site_id
+
+
+def card_key() -> str:
+    return current_app.config["CARD_KEY"]
+
+
+def actor_id() -> int | None:
+    actor = current_actor()
+    return actor.id if actor else None
+
+
+def local_now() -> datetime:
+    return now().astimezone(ZoneInfo(current_app.config["AID_TIMEZONE"]))

@@ -1,0 +1,180 @@
+"""The declarative base, time helpers and how each engine is set up.
+
+SQLite is the embedded default. Its writers are serialised by SQLite's single write lock, and
+when several threads wait on that lock SQLite's busy handler makes them sleep and retry, which
+is what drives the tail latency up under load. So, per database, writers queue on a fair
+in-process lock first (the write gate) and then open their transaction with BEGIN IMMEDIATE:
+a writer holds SQLite's lock for the few milliseconds of its transaction and the next one is
+woken at once. The busy timeout remains for other processes (a CLI command while serving).
+See docs/decisions/0002-sqlite-writers.md.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import has_request_context, request
+from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+GATE_WAIT_SECONDS = 30.0
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every engine (SQLite keeps no zone, so it is stored as UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use app.db.utcnow()")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_date(moment: datetime, timezone: str) -> date:
+    """The calendar date of a moment at the site: the 10-day rule counts these."""
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+# --- SQLite writers --------------------------------------------------------------------------
+
+_force_write: ContextVar[bool | None] = ContextVar("force_write", default=None)
+
+
+def _wants_write() -> bool:
+    forced = _force_write.get()
+    if forced is not None:
+        return forced
+    if has_request_context():
+        return request.method not in SAFE_METHODS
+    return True  # the CLI and services called directly write
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Open the next transaction as a writer, for the rare write inside a GET request."""
+    token = _force_write.set(True)
+    try:
+        yield
+    finally:
+        _force_write.reset(token)
+
+
+class DatabaseBusy(RuntimeError):
+    """Another writer held the database for longer than anyone should wait."""
+
+
+class GatedConnection(sqlite3.Connection):
+    """A SQLite connection that queues on its database's write gate before BEGIN IMMEDIATE."""
+
+    gate: threading.Lock
+    _holding = False
+
+    def begin_write(self) -> None:
+        if not self.gate.acquire(timeout=GATE_WAIT_SECONDS):
+            raise DatabaseBusy("the database is busy; try again")
+        self._holding = True
+        try:
+            self.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        if self._holding:
+            self._holding = False
+            self.gate.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._release()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._release()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release()
+
+
+def sqlite_connect_args() -> dict[str, Any]:
+    """connect_args for one SQLite database: its own connection class, hence its own gate."""
+    gated = type("Gated", (GatedConnection,), {"gate": threading.Lock()})
+    return {"factory": gated, "timeout": 15, "check_same_thread": False}
+
+
+def configure_engine(engine: Engine) -> None:
+    """Pragmas and transaction control for SQLite; PostgreSQL needs nothing here."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # We issue BEGIN ourselves (below); pysqlite's own transaction handling would defer it.
+        dbapi_connection.isolation_level = None
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "foreign_keys=ON",
+            "busy_timeout=15000",
+        ):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        dbapi_connection = conn.connection.dbapi_connection
+        if _wants_write() and isinstance(dbapi_connection, GatedConnection):
+            dbapi_connection.begin_write()
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def dialect_insert(dialect_name: str) -> Any:
+    """The INSERT construct with ON CONFLICT support for this engine (SQLite or PostgreSQL)."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert

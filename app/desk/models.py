@@ -1,0 +1,82 @@
+"""Visits: a handover (distribution) with what was given, and refusals at the desk."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, utcnow
+from app.stock.models import Item
+
+AGE_BANDS = ("0-4", "5-11", "12-17", "18-59", "60+")
+
+
+class Distribution(Base):
+    """One household served on one day at one site."""
+
+    __tablename__ = "distributions"
+    # A second guard under the conditional UPDATE of households.last_served_on.
+    __table_args__ = (UniqueConstraint("household_id", "served_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    served_on: Mapped[date] = mapped_column(index=True)
+    served_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+    # The household as it was that day: reports count these, not today's members.
+    people: Mapped[int]
+
+    lines: Mapped[list[DistributionLine]] = relationship(
+        back_populates="distribution", order_by="DistributionLine.id"
+    )
+    demographics: Mapped[list[VisitPeople]] = relationship()
+
+
+class DistributionLine(Base):
+    """An item of a handover: what the household was entitled to and what was on hand."""
+
+    __tablename__ = "distribution_lines"
+    __table_args__ = (
+        CheckConstraint("given >= 0 AND given <= entitled", name="given_within_entitled"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    entitled: Mapped[int]
+    given: Mapped[int]
+
+    distribution: Mapped[Distribution] = relationship(back_populates="lines")
+    item: Mapped[Item] = relationship()
+
+
+class VisitPeople(Base):
+    """How many people of a sex and age band a handover served (anonymous by design)."""
+
+    __tablename__ = "visit_people"
+
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id"), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    age_band: Mapped[str] = mapped_column(String(5), primary_key=True)
+    people: Mapped[int]
+
+
+class Refusal(Base):
+    """A household turned away because it was served on an earlier day within the interval.
+
+    Counted once per household and day: a second scan the same day is the same refusal.
+    """
+
+    __tablename__ = "refusals"
+    __table_args__ = (UniqueConstraint("household_id", "refused_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    refused_on: Mapped[date] = mapped_column(index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

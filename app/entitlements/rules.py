@@ -1,0 +1,61 @@
+"""The entitlement calculation: pure, the rules and the people passed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.households.rules import age_on
+
+
+@dataclass(frozen=True)
+class Rule:
+    item_id: int
+    sku: str
+    per: str  # "household" or "member"
+    quantity: int
+    under_age: int | None = None
+    min_age: int | None = None
+    include_flagged: bool = False
+
+
+@dataclass(frozen=True)
+class Person:
+    birth_date: date
+    disability: bool = False
+    chronic_disease: bool = False
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    item_id: int
+    sku: str
+    quantity: int
+
+
+def member_matches(rule: Rule, person: Person, day: date) -> bool:
+    if rule.under_age is None and rule.min_age is None and not rule.include_flagged:
+        return True
+    age = age_on(person.birth_date, day)
+    return (
+        (rule.under_age is not None and age < rule.under_age)
+        or (rule.min_age is not None and age >= rule.min_age)
+        or (rule.include_flagged and (person.disability or person.chronic_disease))
+    )
+
+
+def entitlements(rules: list[Rule], people: list[Person], day: date) -> list[Entitlement]:
+    """What the household of ``people`` gets on ``day``: one line per item, in rule order."""
+    totals: dict[int, Entitlement] = {}
+    for rule in rules:
+        if rule.per == "household":
+            count = rule.quantity
+        else:
+            count = rule.quantity * sum(member_matches(rule, p, day) for p in people)
+        if count <= 0:
+            continue
+        previous = totals.get(rule.item_id)
+        totals[rule.item_id] = Entitlement(
+            rule.item_id, rule.sku, count + (previous.quantity if previous else 0)
+        )
+    return list(totals.values())

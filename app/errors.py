@@ -1,0 +1,90 @@
+"""Domain errors, and the one place that turns them into HTTP answers.
+
+Services raise a DomainError subclass; the API answers it as JSON
+``{"error": code, "message": ..., **details}`` with its status, and pages show its message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from app.db import DatabaseBusy
+from app.extensions import db
+
+
+class DomainError(Exception):
+    """A rule said no. ``code`` and ``status`` are what the API answers."""
+
+    code = "error"
+    status = 400
+    # True when what the service wrote before saying no must stay (a refusal is counted).
+    keeps_changes = False
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, **self.details}
+
+
+class ValidationFailed(DomainError):
+    """Input that cannot be saved; ``fields`` maps a field path to what is wrong with it."""
+
+    code = "validation"
+    status = 422
+
+    def __init__(self, fields: dict[str, str], message: str = "Some fields need attention.") -> None:
+        super().__init__(message, fields=fields)
+        self.fields = fields
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _http_error(exc: HTTPException) -> Response | tuple[Any, int]:
+    status = exc.code or 500
+    if is_api_request():
+        code = {
+            400: "bad_request",
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "too_large",
+            415: "unsupported_media_type",
+        }.get(status, "http_error")
+        return jsonify(error=code, message=exc.description), status
+    return render_template("error.html", status=status, message=exc.description), status
+
+
+def _domain_error(exc: DomainError) -> tuple[Any, int]:
+    if exc.keeps_changes:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    if is_api_request():
+        return jsonify(exc.to_json()), exc.status
+    return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+
+def _busy(exc: DatabaseBusy) -> tuple[Any, int]:
+    if is_api_request():
+        return jsonify(error="busy", message=str(exc)), 503
+    return render_template("error.html", status=503, message=str(exc)), 503
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(DatabaseBusy, _busy)

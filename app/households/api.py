@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from flask import Blueprint, Response, jsonify
+from pydantic import Field
+
+from app import context
+from app.api import parse_body
+from app.api.types import Body, Code, Name, Note
+from app.auth.access import DESK, allow
+from app.cards.services import card_qr, current_card, current_card_png, issue_card
+from app.extensions import db
+from app.households.models import Household
+from app.households.rules import (
+    DOCUMENT_TYPES,
+    RELATIONSHIPS,
+    SEXES,
+    NewDocument,
+    NewHousehold,
+    NewMember,
+)
+from app.households.services import get_household, register_household
+
+bp = Blueprint("households", __name__)
+
+
+class DocumentIn(Body):
+    type: Literal[DOCUMENT_TYPES]  # type: ignore[valid-type]
+    number: Code
+    country: Code
+
+
+class MemberIn(Body):
+    given_name: Name
+    family_name: Name
+    birth_date: date
+    sex: Literal[SEXES]  # type: ignore[valid-type]
+    relationship: Literal[RELATIONSHIPS]  # type: ignore[valid-type]
+    disability: bool = False
+    chronic_disease: bool = False
+    documents: list[DocumentIn] = Field(max_length=20)
+
+
+class HouseholdIn(Body):
+    members: list[MemberIn] = Field(max_length=50)
+    phone: Note | None = None
+    locality: Note | None = None
+
+    def to_new(self) -> NewHousehold:
+        return NewHousehold(
+            members=tuple(
+                NewMember(
+                    given_name=m.given_name,
+                    family_name=m.family_name,
+                    birth_date=m.birth_date,
+                    sex=m.sex,
+                    relationship=m.relationship,
+                    disability=m.disability,
+                    chronic_disease=m.chronic_disease,
+                    documents=tuple(NewDocument(d.type, d.number, d.country) for d in m.documents),
+                )
+                for m in self.members
+            ),
+            phone=self.phone,
+            locality=self.locality,
+        )
+
+
+class CardIn(Body):
+    reason: Note | None = None
+
+
+def household_json(household: Household) -> dict[str, object]:
+    card = current_card(db.session, household.id)
+    return {
+        "id": household.id,
+        "registered_on": household.registered_on.isoformat(),
+        "phone": household.phone,
+        "locality": household.locality,
+        "last_served_on": household.last_served_on.isoformat() if household.last_served_on else None,
+        "card": {"number": card.number, "qr": card_qr(card, context.card_key())} if card else None,
+        "members": [
+            {
+                "id": m.id,
+                "given_name": m.given_name,
+                "family_name": m.family_name,
+                "birth_date": m.birth_date.isoformat(),
+                "sex": m.sex,
+                "relationship": m.relationship,
+                "disability": m.disability,
+                "chronic_disease": m.chronic_disease,
+                "documents": [
+                    {"type": d.type, "number": d.number, "country": d.country} for d in m.documents
+                ],
+            }
+            for m in household.members
+        ],
+    }
+
+
+@bp.post("/households")
+@allow(*DESK)
+def create() -> tuple[Response, int]:
+    body = parse_body(HouseholdIn)
+    registered = register_household(
+        db.session,
+        body.to_new(),
+        site_id=context.site_id(),
+        today=context.today(),
+        now=context.now(),
+        user_id=context.actor_id(),
+        card_key=context.card_key(),
+    )
+    db.session.commit()
+    return jsonify(household_json(registered.household)), 201
+
+
+@bp.get("/households/<int:household_id>")
+@allow(*DESK)
+def show(household_id: int) -> Response:
+    return jsonify(household_json(get_household(db.session, household_id)))
+
+
+@bp.post("/households/<int:household_id>/cards")
+@allow(*DESK)
+def reissue(household_id: int) -> tuple[Response, int]:
+    body = parse_body(CardIn, optional=True)
+    household = get_household(db.session, household_id)
+    issued = issue_card(
+        db.session,
+        household,
+        card_key=context.card_key(),
+        now=context.now(),
+        user_id=context.actor_id(),
+        reason=body.reason or None,
+    )
+    db.session.commit()
+    return jsonify(number=issued.number, qr=issued.qr), 201
+
+
+@bp.get("/households/<int:household_id>/card.png")
+@allow(*DESK)
+def card_png(household_id: int) -> Response:
+    household = get_household(db.session, household_id)
+    png = current_card_png(db.session, household, card_key=context.card_key())
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
+

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.households.rules import (
+    DOCUMENT_TYPES,
+    MAX_DOCUMENT_NUMBER,
+    MAX_MEMBERS,
+    MAX_NAME,
+    NewDocument,
+    NewHousehold,
+    NewMember,
+)
+
+SEX_CHOICES = [("F", "Female"), ("M", "Male"), ("X", "Other")]
+RELATIONSHIP_CHOICES = [
+    ("head", "Head"),
+    ("spouse", "Spouse"),
+    ("child", "Child"),
+    ("parent", "Parent"),
+    ("sibling", "Sibling"),
+    ("other", "Other"),
+]
+DOCUMENT_CHOICES = [
+    ("passport", "Passport"),
+    ("temporary_protection", "Temporary protection permit"),
+    ("id_card", "ID card"),
+    ("birth_certificate", "Birth certificate"),
+    ("other", "Other"),
+]
+assert {c for c, _ in DOCUMENT_CHOICES} == set(DOCUMENT_TYPES)
+
+
+class MemberForm(Form):
+    given_name = StringField("Given name", validators=[DataRequired(), Length(max=MAX_NAME)])
+    family_name = StringField("Family name", validators=[DataRequired(), Length(max=MAX_NAME)])
+    birth_date = DateField("Birth date", validators=[DataRequired()])
+    sex = SelectField("Sex", choices=SEX_CHOICES)
+    relationship = SelectField("Relationship", choices=RELATIONSHIP_CHOICES, default="child")
+    disability = BooleanField("Disability")
+    chronic_disease = BooleanField("Chronic disease")
+    document_type = SelectField("Document", choices=DOCUMENT_CHOICES)
+    document_number = StringField(
+        "Document number", validators=[DataRequired(), Length(max=MAX_DOCUMENT_NUMBER)]
+    )
+    document_country = StringField(
+        "Issued by (ISO code)", default="UKR", validators=[DataRequired(), Length(min=3, max=3)]
+    )
+
+    def to_new(self) -> NewMember:
+        return NewMember(
+            given_name=self.given_name.data or "",
+            family_name=self.family_name.data or "",
+            birth_date=self.birth_date.data,  # type: ignore[arg-type]
+            sex=self.sex.data or "",
+            relationship=self.relationship.data or "",
+            disability=bool(self.disability.data),
+            chronic_disease=bool(self.chronic_disease.data),
+            documents=(
+                NewDocument(
+                    self.document_type.data or "",
+                    self.document_number.data or "",
+                    self.document_country.data or "",
+                ),
+            ),
+        )
+
+
+class RegisterForm(FlaskForm):
+    members = FieldList(FormField(MemberForm), min_entries=1, max_entries=MAX_MEMBERS)
+    phone = StringField("Phone", validators=[Optional(), Length(max=32)])
+    locality = StringField("Locality", validators=[Optional(), Length(max=MAX_NAME)])
+    add_member = SubmitField("Add a member")
+    save = SubmitField("Register and issue the card")
+
+    def to_new(self) -> NewHousehold:
+        return NewHousehold(
+            members=tuple(entry.form.to_new() for entry in self.members),
+            phone=self.phone.data,
+            locality=self.locality.data,
+        )
+
+    def show_problems(self, fields: dict[str, str]) -> list[str]:
+        """Put the service's field problems on the form's fields; returns those left over."""
+        names = {"documents.0.type": "document_type", "documents.0.number": "document_number",
+                 "documents.0.country": "document_country"}
+        left = []
+        for path, message in fields.items():
+            parts = path.split(".", 2)
+            if parts[0] == "members" and len(parts) == 3 and parts[1].isdigit():
+                index, rest = int(parts[1]), parts[2]
+                if index < len(self.members.entries):
+                    member = self.members.entries[index].form
+                    field = getattr(member, names.get(rest, rest), None)
+                    if field is not None:
+                        field.errors = [*field.errors, message]
+                        continue
+            field = getattr(self, path, None) if "." not in path else None
+            if field is not None and hasattr(field, "errors"):
+                field.errors = [*field.errors, message]
+            else:
+                left.append(f"{path}: {message}" if path != "members" else message)
+        return left
+
+
+class ReissueForm(FlaskForm):
+    reason = SelectField(
+        "Reason",
+        choices=[("lost", "Lost"), ("damaged", "Damaged"), ("stolen", "Stolen"), ("other", "Other")],
+    )
+    submit = SubmitField("Issue a new card")

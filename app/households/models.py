@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+# Member has a column named "relationship", so the ORM function goes by another name here.
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import relationship as relation
+
+from app.db import Base, utcnow
+
+
+class Household(Base):
+    """The family that comes together and holds one card."""
+
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    registered_on: Mapped[date] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    locality: Mapped[str | None] = mapped_column(String(100))
+    # The eligibility state. Only desk.services.record_handover changes it, with a conditional
+    # UPDATE whose row count decides which of two simultaneous desks serves the household.
+    last_served_on: Mapped[date | None]
+
+    members: Mapped[list[Member]] = relation(
+        back_populates="household", order_by="Member.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def head(self) -> Member:
+        return next(m for m in self.members if m.relationship == "head")
+
+
+class Member(Base):
+    """A person of a household, known by at least one document."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        CheckConstraint("sex IN ('F', 'M', 'X')", name="sex"),
+        CheckConstraint(
+            "relationship IN ('head', 'spouse', 'child', 'parent', 'sibling', 'other')",
+            name="relationship",
+        ),
+        # Exactly one head per household: at most one here, at least one in the service.
+        Index(
+            "uq_members_one_head",
+            "household_id",
+            unique=True,
+            sqlite_where=text("relationship = 'head'"),
+            postgresql_where=text("relationship = 'head'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date]
+    sex: Mapped[str] = mapped_column(String(1))
+    relationship: Mapped[str] = mapped_column(String(10))
+    disability: Mapped[bool] = mapped_column(default=False)
+    chronic_disease: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    household: Mapped[Household] = relation(back_populates="members")
+    documents: Mapped[list[Document]] = relation(
+        back_populates="member", order_by="Document.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class Document(Base):
+    """An identity document. The database holds "one person per document" across households."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("type", "country", "number_key"),
+        CheckConstraint(
+            "type IN ('passport', 'id_card', 'temporary_protection', 'birth_certificate', 'other')",
+            name="type",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    type: Mapped[str] = mapped_column(String(24))
+    number: Mapped[str] = mapped_column(String(40))
+    # Upper case without spaces or dashes: what "the same document" compares.
+    number_key: Mapped[str] = mapped_column(String(40))
+    country: Mapped[str] = mapped_column(String(3))
+
+    member: Mapped[Member] = relation(back_populates="documents")

@@ -1,0 +1,153 @@
+"""What a valid household is: pure checks on the input, no database."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+SEXES = ("F", "M", "X")
+RELATIONSHIPS = ("head", "spouse", "child", "parent", "sibling", "other")
+DOCUMENT_TYPES = ("passport", "id_card", "temporary_protection", "birth_certificate", "other")
+MAX_NAME = 100
+MAX_DOCUMENT_NUMBER = 40
+MAX_MEMBERS = 20
+MAX_DOCUMENTS = 5
+OLDEST_AGE = 125
+
+COUNTRY = re.compile(r"^[A-Z]{3}$")
+# Letters of any script (a Ukrainian birth certificate series is Cyrillic: I-БК), digits, / and -.
+DOCUMENT_NUMBER = re.compile(r"^(?:[^\W_]|[ /-])+$")
+PHONE = re.compile(r"^\+?[0-9 ()-]{6,32}$")
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    type: str
+    number: str
+    country: str
+
+
+@dataclass(frozen=True)
+class NewMember:
+    given_name: str
+    family_name: str
+    birth_date: date
+    sex: str
+    relationship: str
+    documents: tuple[NewDocument, ...]
+    disability: bool = False
+    chronic_disease: bool = False
+
+
+@dataclass(frozen=True)
+class NewHousehold:
+    members: tuple[NewMember, ...]
+    phone: str | None = None
+    locality: str | None = None
+
+
+@dataclass
+class Problems:
+    """Field path -> message, collected while checking."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def add(self, path: str, message: str) -> None:
+        self.fields.setdefault(path, message)
+
+
+def document_key(number: str) -> str:
+    """The number as compared: case-insensitive, without spaces or dashes."""
+    return re.sub(r"[\s\-‐-―]", "", number).upper()
+
+
+def has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in value)
+
+
+def check_text(problems: Problems, path: str, value: str, max_length: int) -> None:
+    if not value.strip():
+        problems.add(path, "required")
+    elif len(value) > max_length:
+        problems.add(path, f"at most {max_length} characters")
+    elif has_control_characters(value):
+        problems.add(path, "contains characters that are not allowed")
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Completed years on ``day``. Someone born on 29 February turns a year older on 1 March."""
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def check_household(new: NewHousehold, today: date) -> dict[str, str]:
+    """Every problem with a household to register, by field path; empty when it may be saved."""
+    problems = Problems()
+    if not new.members:
+        problems.add("members", "at least one member, the head")
+    elif len(new.members) > MAX_MEMBERS:
+        problems.add("members", f"at most {MAX_MEMBERS} members")
+    heads = [m for m in new.members if m.relationship == "head"]
+    if new.members and len(heads) != 1:
+        problems.add("members", "exactly one member must be the head")
+    seen: dict[tuple[str, str, str], str] = {}
+    for i, member in enumerate(new.members[:MAX_MEMBERS]):
+        _check_member(problems, f"members.{i}", member, today, seen)
+    if new.phone is not None and new.phone.strip() and not PHONE.match(new.phone.strip()):
+        problems.add("phone", "digits, spaces, dashes and an optional leading +")
+    if new.locality is not None:
+        if len(new.locality) > MAX_NAME:
+            problems.add("locality", f"at most {MAX_NAME} characters")
+        elif has_control_characters(new.locality):
+            problems.add("locality", "contains characters that are not allowed")
+    return problems.fields
+
+
+def _check_member(
+    problems: Problems,
+    path: str,
+    member: NewMember,
+    today: date,
+    seen: dict[tuple[str, str, str], str],
+) -> None:
+    check_text(problems, f"{path}.given_name", member.given_name, MAX_NAME)
+    check_text(problems, f"{path}.family_name", member.family_name, MAX_NAME)
+    if member.birth_date > today:
+        problems.add(f"{path}.birth_date", "is in the future")
+    elif age_on(member.birth_date, today) > OLDEST_AGE:
+        problems.add(f"{path}.birth_date", f"more than {OLDEST_AGE} years ago")
+    if member.sex not in SEXES:
+        problems.add(f"{path}.sex", "F, M or X")
+    if member.relationship not in RELATIONSHIPS:
+        problems.add(f"{path}.relationship", f"one of {', '.join(RELATIONSHIPS)}")
+    if not member.documents:
+        problems.add(f"{path}.documents", "at least one document")
+    elif len(member.documents) > MAX_DOCUMENTS:
+        problems.add(f"{path}.documents", f"at most {MAX_DOCUMENTS} documents")
+    for j, document in enumerate(member.documents[:MAX_DOCUMENTS]):
+        _check_document(problems, f"{path}.documents.{j}", document, seen)
+
+
+def _check_document(
+    problems: Problems, path: str, document: NewDocument, seen: dict[tuple[str, str, str], str]
+) -> None:
+    if document.type not in DOCUMENT_TYPES:
+        problems.add(f"{path}.type", f"one of {', '.join(DOCUMENT_TYPES)}")
+    number = document.number.strip().upper()
+    key = document_key(number)
+    if not key:
+        problems.add(f"{path}.number", "required")
+    elif len(number) > MAX_DOCUMENT_NUMBER:
+        problems.add(f"{path}.number", f"at most {MAX_DOCUMENT_NUMBER} characters")
+    elif not DOCUMENT_NUMBER.match(number):
+        problems.add(f"{path}.number", "letters, digits, spaces, dashes or /")
+    if not COUNTRY.match(document.country.strip().upper()):
+        problems.add(f"{path}.country", "a three-letter ISO country code, such as UKR")
+    identity = (document.type, document.country.strip().upper(), key)
+    if key and identity in seen:
+        problems.add(f"{path}.number", f"the same document as {seen[identity]}")
+    seen.setdefault(identity, path)

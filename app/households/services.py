@@ -1,0 +1,125 @@
+"""Registering households and reading them back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from app.cards.services import IssuedCard, issue_card
+from app.errors import DomainError, NotFound, ValidationFailed
+from app.households.models import Document, Household, Member
+from app.households.rules import NewDocument, NewHousehold, check_household, document_key
+
+
+class DuplicateDocument(DomainError):
+    code = "duplicate_document"
+    status = 409
+
+
+@dataclass(frozen=True)
+class Registered:
+    household: Household
+    card: IssuedCard
+
+
+def _identity(document: NewDocument) -> tuple[str, str, str]:
+    return (document.type, document.country.strip().upper(), document_key(document.number))
+
+
+def _registered_with(session: Session, documents: list[NewDocument]) -> int | None:
+    """The household that already holds one of these documents, if any."""
+    identities = [_identity(d) for d in documents]
+    return session.scalar(
+        select(Member.household_id)
+        .join(Document, Document.member_id == Member.id)
+        .where(tuple_(Document.type, Document.country, Document.number_key).in_(identities))
+        .limit(1)
+    )
+
+
+def _duplicate(household_id: int) -> DuplicateDocument:
+    return DuplicateDocument(
+        "A document of this family is registered already.", household_id=household_id
+    )
+
+
+def register_household(
+    session: Session,
+    new: NewHousehold,
+    *,
+    site_id: int,
+    today: date,
+    now: datetime,
+    user_id: int | None,
+    card_key: str,
+) -> Registered:
+    """Register a household from its documents and issue its first card.
+
+    Exactly one head; every member with at least one document; a document (type, country,
+    number without spaces or dashes) belongs to one person only, which the database holds
+    with a unique key. Nothing is saved unless all of it is.
+    """
+    problems = check_household(new, today)
+    if problems:
+        raise ValidationFailed(problems)
+    documents = [d for m in new.members for d in m.documents]
+    existing = _registered_with(session, documents)
+    if existing is not None:
+        raise _duplicate(existing)
+    household = Household(
+        site_id=site_id,
+        registered_on=today,
+        created_at=now,
+        created_by_id=user_id,
+        phone=(new.phone or "").strip() or None,
+        locality=(new.locality or "").strip() or None,
+    )
+    for member in new.members:
+        household.members.append(
+            Member(
+                given_name=member.given_name.strip(),
+                family_name=member.family_name.strip(),
+                birth_date=member.birth_date,
+                sex=member.sex,
+                relationship=member.relationship,
+                disability=member.disability,
+                chronic_disease=member.chronic_disease,
+                created_at=now,
+                documents=[
+                    Document(
+                        type=d.type,
+                        number=d.number.strip().upper(),
+                        number_key=document_key(d.number),
+                        country=d.country.strip().upper(),
+                    )
+                    for d in member.documents
+                ],
+            )
+        )
+    try:
+        with session.begin_nested():
+            session.add(household)
+            session.flush()
+    except IntegrityError:
+        # Another desk registered one of these documents a moment ago.
+        existing = _registered_with(session, documents)
+        if existing is None:
+            raise
+        raise _duplicate(existing) from None
+    card = issue_card(session, household, card_key=card_key, now=now, user_id=user_id)
+    return Registered(household, card)
+
+
+def get_household(session: Session, household_id: int) -> Household:
+    household = session.scalar(
+        select(Household)
+        .where(Household.id == household_id)
+        .options(selectinload(Household.members).selectinload(Member.documents))
+    )
+    if household is None:
+        raise NotFound(f"No household {household_id}.")
+    return household

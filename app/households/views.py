@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from app import context
+from app.auth.access import DESK, allow
+from app.cards.models import Card
+from app.cards.services import current_card_png, issue_card
+from app.desk.models import Distribution
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.households.forms import RegisterForm, ReissueForm
+from app.households.services import DuplicateDocument, get_household, register_household
+
+bp = Blueprint("households", __name__, url_prefix="/households")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(*DESK)
+def register() -> str | BaseResponse:
+    form = RegisterForm()
+    if not form.is_submitted():
+        form.members.entries[0].form.relationship.data = "head"
+    elif form.add_member.data:
+        if len(form.members.entries) < form.members.max_entries:  # type: ignore[operator]
+            form.members.append_entry()
+    elif form.validate():
+        try:
+            registered = register_household(
+                db.session,
+                form.to_new(),
+                site_id=context.site_id(),
+                today=context.today(),
+                now=context.now(),
+                user_id=context.actor_id(),
+                card_key=context.card_key(),
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            for message in form.show_problems(exc.fields):
+                flash(message, "error")
+        except DuplicateDocument as exc:
+            db.session.rollback()
+            household_id = exc.details["household_id"]
+            flash("A document of this family is registered already.", "error")
+            return render_template(
+                "households/register.html", form=form, duplicate_of=household_id
+            ), 409  # type: ignore[return-value]
+        else:
+            db.session.commit()
+            flash(f"Household {registered.household.id} registered: print its card.", "ok")
+            return redirect(url_for("households.show", household_id=registered.household.id))
+    return render_template("households/register.html", form=form, duplicate_of=None)
+
+
+@bp.get("/<int:household_id>")
+@allow(*DESK)
+def show(household_id: int) -> str:
+    household = get_household(db.session, household_id)
+    cards = db.session.scalars(
+        select(Card).where(Card.household_id == household.id).order_by(Card.issued_at.desc())
+    ).all()
+    visits = db.session.scalars(
+        select(Distribution)
+        .where(Distribution.household_id == household.id)
+        .order_by(Distribution.served_on.desc())
+        .limit(50)
+    ).all()
+    return render_template(
+        "households/show.html",
+        household=household,
+        cards=cards,
+        visits=visits,
+        reissue=ReissueForm(),
+    )
+
+
+@bp.get("/<int:household_id>/card.png")
+@allow(*DESK)
+def card_png(household_id: int) -> Response:
+    household = get_household(db.session, household_id)
+    png = current_card_png(db.session, household, card_key=context.card_key())
+    return Response(png, mimetype="image/png")
+
+
+@bp.post("/<int:household_id>/cards")
+@allow(*DESK)
+def reissue(household_id: int) -> BaseResponse:
+    form = ReissueForm()
+    household = get_household(db.session, household_id)
+    if form.validate_on_submit():
+        issue_card(
+            db.session,
+            household,
+            card_key=context.card_key(),
+            now=context.now(),
+            user_id=context.actor_id(),
+            reason=form.reason.data,
+        )
+        db.session.commit()
+        flash("A new card was issued; the old one no longer works.", "ok")
+    return redirect(url_for("households.show", household_id=household.id))

@@ -1,0 +1,28 @@
+"""Imports every domain's models, so the metadata (and Alembic) sees every table."""
+
+from app.auth.models import ApiToken, User
+from app.cards.models import Card
+from app.desk.models import Distribution, DistributionLine, Refusal, VisitPeople
+from app.entitlements.models import EntitlementRule
+from app.households.models import Document, Household, Member
+from app.stock.models import Donation, DonationLine, Item, Site, StockLevel, StockMovement
+
+__all__ = [
+    "ApiToken",
+    "Card",
+    "Distribution",
+    "DistributionLine",
+    "Document",
+    "Donation",
+    "DonationLine",
+    "EntitlementRule",
+    "Household",
+    "Item",
+    "Member",
+    "Refusal",
+    "Site",
+    "StockLevel",
+    "StockMovement",
+    "User",
+    "VisitPeople",
+]

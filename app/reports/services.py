@@ -1,0 +1,84 @@
+"""The day's counts, from the visits as they were recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.desk.models import AGE_BANDS, Distribution, DistributionLine, Refusal, VisitPeople
+from app.households.models import Household
+from app.households.rules import SEXES
+from app.stock.models import Item
+
+
+@dataclass(frozen=True)
+class DailyCounts:
+    day: date
+    households_served: int
+    people_served: int
+    new_households: int
+    households_refused: int
+    items: list[tuple[str, int]]  # (sku, quantity handed over)
+    by_sex_age: dict[tuple[str, str], int]  # (sex, age band) -> people served
+
+    def sex_age_table(self) -> list[tuple[str, list[int]]]:
+        return [(sex, [self.by_sex_age.get((sex, band), 0) for band in AGE_BANDS]) for sex in SEXES]
+
+
+def daily_counts(session: Session, day: date, site_id: int | None = None) -> DailyCounts:
+    """Households and people served, new households, refusals, items and people by sex and age
+    band on one day (at one site, or all sites)."""
+
+    def at_site(stmt, column):  # type: ignore[no-untyped-def]
+        return stmt if site_id is None else stmt.where(column == site_id)
+
+    served = session.execute(
+        at_site(
+            select(func.count(Distribution.id), func.coalesce(func.sum(Distribution.people), 0))
+            .where(Distribution.served_on == day),
+            Distribution.site_id,
+        )
+    ).one()
+    new_households = session.scalar(
+        at_site(
+            select(func.count(Household.id)).where(Household.registered_on == day),
+            Household.site_id,
+        )
+    )
+    refused = session.scalar(
+        at_site(
+            select(func.count(Refusal.id)).where(Refusal.refused_on == day), Refusal.site_id
+        )
+    )
+    items = session.execute(
+        at_site(
+            select(Item.sku, func.sum(DistributionLine.given))
+            .join(DistributionLine, DistributionLine.item_id == Item.id)
+            .join(Distribution, Distribution.id == DistributionLine.distribution_id)
+            .where(Distribution.served_on == day, DistributionLine.given > 0)
+            .group_by(Item.sku)
+            .order_by(Item.sku),
+            Distribution.site_id,
+        )
+    ).all()
+    people = session.execute(
+        at_site(
+            select(VisitPeople.sex, VisitPeople.age_band, func.sum(VisitPeople.people))
+            .join(Distribution, Distribution.id == VisitPeople.distribution_id)
+            .where(Distribution.served_on == day)
+            .group_by(VisitPeople.sex, VisitPeople.age_band),
+            Distribution.site_id,
+        )
+    ).all()
+    return DailyCounts(
+        day=day,
+        households_served=int(served[0]),
+        people_served=int(served[1]),
+        new_households=int(new_households or 0),
+        households_refused=int(refused or 0),
+        items=[(sku, int(quantity)) for sku, quantity in items],
+        by_sex_age={(sex, band): int(n) for sex, band, n in people},
+    )

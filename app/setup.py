@@ -1,0 +1,51 @@
+"""First-run set-up: the default site, catalog and entitlement rules of a new database."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.entitlements.models import EntitlementRule
+from app.stock.models import Item, Site
+
+DEFAULT_SITE = ("MAIN", "Main distribution point")
+
+# (sku, name, category, rule): rule is (per, under_age, min_age, include_flagged).
+DEFAULT_CATALOG = (
+    ("FOOD", "Food parcel", "food", ("household", None, None, False)),
+    ("HYGIENE", "Hygiene kit", "hygiene", ("household", None, None, False)),
+    ("BABY", "Baby pack", "baby", ("member", 2, None, False)),
+    ("CHILD-VOUCHER", "Voucher for a child", "voucher", ("member", 18, None, False)),
+    ("MEDICAL-VOUCHER", "Medical voucher", "medical_voucher", ("member", None, 65, True)),
+)
+
+
+def seed_defaults(session: Session, site_code: str = DEFAULT_SITE[0]) -> list[str]:
+    """Create what an empty database needs; returns what it created. Safe to run again."""
+    created = []
+    if session.scalar(select(Site.id).where(Site.code == site_code)) is None:
+        name = DEFAULT_SITE[1] if site_code == DEFAULT_SITE[0] else site_code
+        session.add(Site(code=site_code, name=name, kind="distribution"))
+        created.append(f"site {site_code}")
+    if session.scalar(select(Item.id).limit(1)) is None:
+        for sku, name, category, _ in DEFAULT_CATALOG:
+            session.add(Item(sku=sku, name=name, category=category))
+        session.flush()
+        created.append("default catalog")
+    if session.scalar(select(EntitlementRule.id).limit(1)) is None:
+        items = {i.sku: i for i in session.scalars(select(Item))}
+        for sku, _, _, (per, under_age, min_age, flagged) in DEFAULT_CATALOG:
+            if sku in items:
+                session.add(
+                    EntitlementRule(
+                        item_id=items[sku].id,
+                        per=per,
+                        quantity=1,
+                        under_age=under_age,
+                        min_age=min_age,
+                        include_flagged=flagged,
+                    )
+                )
+        created.append("default entitlement rules")
+    session.flush()
+    return created

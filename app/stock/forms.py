@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.stock.services import MAX_QUANTITY, DonationLineInput
+
+DONATION_ROWS = 6
+
+
+class DonationLineForm(Form):
+    sku = SelectField("Item", choices=[], validate_choice=False)
+    quantity = IntegerField("Quantity", validators=[Optional(), NumberRange(1, MAX_QUANTITY)])
+    expires_on = DateField("Expires", validators=[Optional()])
+
+
+class DonationForm(FlaskForm):
+    donor = StringField("Donor", validators=[DataRequired(), Length(max=200)])
+    lines = FieldList(FormField(DonationLineForm), min_entries=DONATION_ROWS, max_entries=50)
+
+    def set_items(self, choices: list[tuple[str, str]]) -> None:
+        for entry in self.lines:
+            entry.form.sku.choices = [("", "—"), *choices]
+
+    def to_lines(self) -> list[DonationLineInput]:
+        """The filled rows; a row with neither item nor quantity is left out."""
+        lines = []
+        for entry in self.lines:
+            row = entry.form
+            if not row.sku.data and not row.quantity.data:
+                continue
+            lines.append(DonationLineInput(row.sku.data or "", row.quantity.data or 0, row.expires_on.data))
+        return lines

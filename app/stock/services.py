@@ -1,0 +1,236 @@
+"""Stock: the catalog, donations in, and taking items out. Every change is a movement.
+
+On hand never goes below zero: the CHECK constraint on stock_levels says so, and taking
+stock is a conditional UPDATE (``on_hand >= quantity``) on a row locked for the transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.db import dialect_insert
+from app.errors import DomainError, ValidationFailed
+from app.households.rules import has_control_characters
+from app.stock.models import (
+    CATEGORIES,
+    Donation,
+    DonationLine,
+    Item,
+    Site,
+    StockLevel,
+    StockMovement,
+)
+
+MAX_QUANTITY = 1_000_000
+SKU_PATTERN = r"^[A-Z0-9][A-Z0-9_.-]{0,39}$"
+
+
+class UnknownSite(DomainError):
+    code = "unknown_site"
+    status = 404
+
+
+class SkuTaken(DomainError):
+    code = "sku_exists"
+    status = 409
+
+
+class InsufficientStock(DomainError):
+    code = "insufficient_stock"
+    status = 409
+
+
+@dataclass(frozen=True)
+class DonationLineInput:
+    sku: str
+    quantity: int
+    expires_on: date | None = None
+
+
+def site_by_code(session: Session, code: str) -> Site:
+    site = session.scalar(select(Site).where(Site.code == code))
+    if site is None:
+        raise UnknownSite(f"No site with the code {code}; run init-db or set AID_SITE.")
+    return site
+
+
+def create_item(session: Session, sku: str, name: str, category: str) -> Item:
+    """Add an item to the catalog. SKUs are unique and upper case."""
+    sku = sku.strip().upper()
+    fields = {}
+    if not re.match(SKU_PATTERN, sku):
+        fields["sku"] = "1-40 letters, digits, '-', '_' or '.'"
+    if not name.strip() or len(name) > 100 or has_control_characters(name):
+        fields["name"] = "1-100 characters"
+    if category not in CATEGORIES:
+        fields["category"] = f"one of {', '.join(CATEGORIES)}"
+    if fields:
+        raise ValidationFailed(fields)
+    if session.scalar(select(Item.id).where(Item.sku == sku)) is not None:
+        raise SkuTaken(f"The SKU {sku} is in the catalog already.", sku=sku)
+    item = Item(sku=sku, name=name.strip(), category=category)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def items_by_sku(session: Session, skus: set[str]) -> dict[str, Item]:
+    return {i.sku: i for i in session.scalars(select(Item).where(Item.sku.in_(skus)))}
+
+
+def add_stock(
+    session: Session,
+    *,
+    site_id: int,
+    item_id: int,
+    quantity: int,
+    kind: str,
+    user_id: int | None,
+    donation_id: int | None = None,
+) -> None:
+    """Put ``quantity`` on the shelves and record the movement, in the caller's transaction."""
+    insert = dialect_insert(session.get_bind().dialect.name)
+    stmt = insert(StockLevel).values(site_id=site_id, item_id=item_id, on_hand=quantity)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["site_id", "item_id"],
+        set_={"on_hand": StockLevel.on_hand + stmt.excluded.on_hand},
+    )
+    session.execute(stmt)
+    session.add(
+        StockMovement(
+            kind=kind,
+            item_id=item_id,
+            site_id=site_id,
+            quantity=quantity,
+            user_id=user_id,
+            donation_id=donation_id,
+        )
+    )
+
+
+def take_stock(
+    session: Session,
+    *,
+    site_id: int,
+    item_id: int,
+    wanted: int,
+    kind: str,
+    user_id: int | None,
+    distribution_id: int | None = None,
+) -> int:
+    """Take up to ``wanted`` off the shelves; returns how many were there to take.
+
+    The row is locked first (FOR UPDATE on PostgreSQL; SQLite's writer holds the whole
+    database), and the UPDATE repeats the condition so the database has the last word.
+    """
+    on_hand = session.scalar(
+        select(StockLevel.on_hand)
+        .where(StockLevel.site_id == site_id, StockLevel.item_id == item_id)
+        .with_for_update()
+    )
+    given = min(wanted, on_hand or 0)
+    if given <= 0:
+        return 0
+    result = session.execute(
+        update(StockLevel)
+        .where(
+            StockLevel.site_id == site_id,
+            StockLevel.item_id == item_id,
+            StockLevel.on_hand >= given,
+        )
+        .values(on_hand=StockLevel.on_hand - given)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise InsufficientStock("The stock changed while it was being taken; try again.")
+    session.add(
+        StockMovement(
+            kind=kind,
+            item_id=item_id,
+            site_id=site_id,
+            quantity=-given,
+            user_id=user_id,
+            distribution_id=distribution_id,
+        )
+    )
+    return given
+
+
+def record_donation(
+    session: Session,
+    *,
+    donor: str,
+    lines: list[DonationLineInput],
+    site_id: int,
+    received_on: date,
+    user_id: int | None,
+) -> Donation:
+    """Record a donation and put its lines on the shelves; all of it or, on any bad line, none."""
+    fields: dict[str, str] = {}
+    donor = donor.strip()
+    if not donor or len(donor) > 200 or has_control_characters(donor):
+        fields["donor"] = "1-200 characters"
+    if not lines:
+        fields["items"] = "at least one line"
+    known = items_by_sku(session, {line.sku.strip().upper() for line in lines})
+    for i, line in enumerate(lines):
+        if line.sku.strip().upper() not in known:
+            fields[f"items.{i}.sku"] = f"unknown SKU {line.sku[:40]!r}"
+        if not 0 < line.quantity <= MAX_QUANTITY:
+            fields[f"items.{i}.quantity"] = f"a whole number from 1 to {MAX_QUANTITY}"
+    if fields:
+        raise ValidationFailed(fields)
+    donation = Donation(donor=donor, site_id=site_id, received_on=received_on, user_id=user_id)
+    for line in lines:
+        item = known[line.sku.strip().upper()]
+        donation.lines.append(
+            DonationLine(item_id=item.id, quantity=line.quantity, expires_on=line.expires_on)
+        )
+    session.add(donation)
+    session.flush()
+    for line in sorted(donation.lines, key=lambda dl: dl.item_id):
+        add_stock(
+            session,
+            site_id=site_id,
+            item_id=line.item_id,
+            quantity=line.quantity,
+            kind="donation",
+            user_id=user_id,
+            donation_id=donation.id,
+        )
+    session.flush()
+    return donation
+
+
+@dataclass(frozen=True)
+class StockRow:
+    item: Item
+    on_hand: int
+
+
+def stock_on_hand(session: Session, site_id: int | None = None) -> list[StockRow]:
+    """Every item of the catalog with what is on hand (at one site, or everywhere)."""
+    totals = select(StockLevel.item_id, func.sum(StockLevel.on_hand).label("on_hand"))
+    if site_id is not None:
+        totals = totals.where(StockLevel.site_id == site_id)
+    sub = totals.group_by(StockLevel.item_id).subquery()
+    rows = session.execute(
+        select(Item, func.coalesce(sub.c.on_hand, 0))
+        .outerjoin(sub, sub.c.item_id == Item.id)
+        .order_by(Item.sku)
+    )
+    return [StockRow(item, int(on_hand)) for item, on_hand in rows]
+
+
+def on_hand_by_item(session: Session, site_id: int, item_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(StockLevel.item_id, StockLevel.on_hand).where(
+            StockLevel.site_id == site_id, StockLevel.item_id.in_(item_ids)
+        )
+    )
+    return {item_id: on_hand for item_id, on_hand in rows}

@@ -1,0 +1,47 @@
+"""What every page shares: security headers and the template helpers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, Response, request
+
+from app.auth.access import current_actor
+
+NAV = (
+    ("desk.index", "Desk", ("volunteer", "coordinator")),
+    ("households.register", "Register", ("volunteer", "coordinator")),
+    ("stock.index", "Stock", ("stock_manager", "coordinator")),
+    ("reports.today", "Today's counts", ("coordinator",)),
+)
+
+
+def _headers(response: Response) -> Response:
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if not request.path.startswith("/static/"):
+        # Pages and API answers carry people's data: no copies in caches.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _template_helpers() -> dict[str, object]:
+    actor = current_actor()
+    nav = [(endpoint, label) for endpoint, label, roles in NAV if actor and actor.role in roles]
+    return {"nav": nav, "actor": actor}
+
+
+def format_day(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def register_web(app: Flask) -> None:
+    app.after_request(_headers)
+    app.context_processor(_template_helpers)
+    app.add_template_filter(format_day, "day")
