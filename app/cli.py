@@ -23,7 +23,11 @@ users = AppGroup("users", help="Accounts and API tokens.")
 
 
 def _fail(exc: DomainError) -> None:
-    detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items()) if isinstance(exc, ValidationFailed) else ""
+    detail = (
+        "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        if isinstance(exc, ValidationFailed)
+        else ""
+    )
     raise click.ClickException(f"{exc.message} {detail}".strip())
 
 

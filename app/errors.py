@@ -38,7 +38,9 @@ class ValidationFailed(DomainError):
     code = "validation"
     status = 422
 
-    def __init__(self, fields: dict[str, str], message: str = "Some fields need attention.") -> None:
+    def __init__(
+        self, fields: dict[str, str], message: str = "Some fields need attention."
+    ) -> None:
         super().__init__(message, fields=fields)
         self.fields = fields
 

@@ -16,8 +16,12 @@ def _printable(value: str) -> str:
 
 
 Printable = AfterValidator(_printable)
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Printable]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable
+]
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Printable
+]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable]
 ScanText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 

@@ -13,7 +13,9 @@ ROLES = ("volunteer", "stock_manager", "coordinator")
 
 class User(UserMixin, Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('volunteer', 'stock_manager', 'coordinator')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('volunteer', 'stock_manager', 'coordinator')", name="role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)

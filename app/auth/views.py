@@ -34,7 +34,9 @@ def login() -> str | Response:
         if user is not None:
             login_user(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role]))
+            return redirect(
+                _safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
+            )
         flash("Wrong user name or password.", "error")
     return render_template("auth/login.html", form=form)
 

@@ -69,7 +69,9 @@ def render_card_png(*, head_name: str, card_number: str, qr: str) -> bytes:
     draw.text((margin, 265), head_name, font=name_font, fill=0)
     draw.text((margin, HEIGHT - margin - 110), "No. / № / Nr.", font=_font(26), fill=90)
     number = format_card_number(card_number)
-    draw.text((margin, HEIGHT - margin - 75), number, font=_fit(draw, number, text_width, 60), fill=0)
+    draw.text(
+        (margin, HEIGHT - margin - 75), number, font=_fit(draw, number, text_width, 60), fill=0
+    )
     out = io.BytesIO()
     image.save(out, format="PNG", dpi=(DPI, DPI), optimize=True)
     return out.getvalue()

@@ -105,8 +105,7 @@ def check_card(session: Session, *, scanned: str, today: date, days: int, site_i
     on_hand = on_hand_by_item(session, site_id, ids)
     names = _item_names(session, ids)
     lines = [
-        EntitlementLine(e.sku, names[e.item_id], e.quantity, on_hand.get(e.item_id, 0))
-        for e in due
+        EntitlementLine(e.sku, names[e.item_id], e.quantity, on_hand.get(e.item_id, 0)) for e in due
     ]
     return Check(household, card, decision, lines, today, last_site_name(session, household.id))
 
@@ -210,7 +209,9 @@ def record_handover(
                 given=given,
             )
         )
-        items.append(HandedOver(entitlement.sku, names[entitlement.item_id], entitlement.quantity, given))
+        items.append(
+            HandedOver(entitlement.sku, names[entitlement.item_id], entitlement.quantity, given)
+        )
     bands = Counter((m.sex, age_band(m.birth_date, today)) for m in members)
     session.add_all(
         VisitPeople(distribution_id=distribution.id, sex=sex, age_band=band, people=n)

@@ -79,7 +79,9 @@ def household_json(household: Household) -> dict[str, object]:
         "registered_on": household.registered_on.isoformat(),
         "phone": household.phone,
         "locality": household.locality,
-        "last_served_on": household.last_served_on.isoformat() if household.last_served_on else None,
+        "last_served_on": household.last_served_on.isoformat()
+        if household.last_served_on
+        else None,
         "card": {"number": card.number, "qr": card_qr(card, context.card_key())} if card else None,
         "members": [
             {
@@ -146,4 +148,3 @@ def card_png(household_id: int) -> Response:
     household = get_household(db.session, household_id)
     png = current_card_png(db.session, household, card_key=context.card_key())
     return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
-

@@ -93,8 +93,11 @@ class RegisterForm(FlaskForm):
 
     def show_problems(self, fields: dict[str, str]) -> list[str]:
         """Put the service's field problems on the form's fields; returns those left over."""
-        names = {"documents.0.type": "document_type", "documents.0.number": "document_number",
-                 "documents.0.country": "document_country"}
+        names = {
+            "documents.0.type": "document_type",
+            "documents.0.number": "document_number",
+            "documents.0.country": "document_country",
+        }
         left = []
         for path, message in fields.items():
             parts = path.split(".", 2)
@@ -117,6 +120,11 @@ class RegisterForm(FlaskForm):
 class ReissueForm(FlaskForm):
     reason = SelectField(
         "Reason",
-        choices=[("lost", "Lost"), ("damaged", "Damaged"), ("stolen", "Stolen"), ("other", "Other")],
+        choices=[
+            ("lost", "Lost"),
+            ("damaged", "Damaged"),
+            ("stolen", "Stolen"),
+            ("other", "Other"),
+        ],
     )
     submit = SubmitField("Issue a new card")

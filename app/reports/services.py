@@ -37,8 +37,9 @@ def daily_counts(session: Session, day: date, site_id: int | None = None) -> Dai
 
     served = session.execute(
         at_site(
-            select(func.count(Distribution.id), func.coalesce(func.sum(Distribution.people), 0))
-            .where(Distribution.served_on == day),
+            select(
+                func.count(Distribution.id), func.coalesce(func.sum(Distribution.people), 0)
+            ).where(Distribution.served_on == day),
             Distribution.site_id,
         )
     ).one()
@@ -49,9 +50,7 @@ def daily_counts(session: Session, day: date, site_id: int | None = None) -> Dai
         )
     )
     refused = session.scalar(
-        at_site(
-            select(func.count(Refusal.id)).where(Refusal.refused_on == day), Refusal.site_id
-        )
+        at_site(select(func.count(Refusal.id)).where(Refusal.refused_on == day), Refusal.site_id)
     )
     items = session.execute(
         at_site(

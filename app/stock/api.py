@@ -63,7 +63,12 @@ def stock() -> Response:
     rows = stock_on_hand(db.session)
     return jsonify(
         [
-            {"sku": r.item.sku, "name": r.item.name, "category": r.item.category, "on_hand": r.on_hand}
+            {
+                "sku": r.item.sku,
+                "name": r.item.name,
+                "category": r.item.category,
+                "on_hand": r.on_hand,
+            }
             for r in rows
         ]
     )

@@ -30,5 +30,7 @@ class DonationForm(FlaskForm):
             row = entry.form
             if not row.sku.data and not row.quantity.data:
                 continue
-            lines.append(DonationLineInput(row.sku.data or "", row.quantity.data or 0, row.expires_on.data))
+            lines.append(
+                DonationLineInput(row.sku.data or "", row.quantity.data or 0, row.expires_on.data)
+            )
         return lines

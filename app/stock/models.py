@@ -69,9 +69,7 @@ class StockMovement(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     donation_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"), index=True)
-    distribution_id: Mapped[int | None] = mapped_column(
-        ForeignKey("distributions.id"), index=True
-    )
+    distribution_id: Mapped[int | None] = mapped_column(ForeignKey("distributions.id"), index=True)
 
 
 class Donation(Base):

@@ -1,0 +1,67 @@
+from datetime import date
+
+from app.households.rules import (
+    NewDocument,
+    NewHousehold,
+    NewMember,
+    age_on,
+    check_household,
+    document_key,
+)
+
+TODAY = date(2026, 3, 11)
+
+
+def person(relationship: str = "head", number: str = "FA123456", **kw: object) -> NewMember:
+    fields: dict[str, object] = {
+        "given_name": "Olena",
+        "family_name": "Koval",
+        "birth_date": date(1985, 3, 2),
+        "sex": "F",
+        "relationship": relationship,
+        "documents": (NewDocument("passport", number, "UKR"),),
+    }
+    fields.update(kw)
+    return NewMember(**fields)  # type: ignore[arg-type]
+
+
+def test_document_numbers_compare_without_spaces_dashes_or_case() -> None:
+    assert document_key(" fa-123 456 ") == "FA123456"
+    assert document_key("І-БК 123456") == "І-БК123456".replace("-", "")
+
+
+def test_age_counts_completed_years() -> None:
+    assert age_on(date(2000, 3, 12), TODAY) == 25
+    assert age_on(date(2000, 3, 11), TODAY) == 26
+    assert age_on(date(2000, 2, 29), date(2027, 2, 28)) == 26
+
+
+def test_a_valid_household_has_no_problems() -> None:
+    assert check_household(NewHousehold((person(), person("child", "X1"))), TODAY) == {}
+
+
+def test_exactly_one_head() -> None:
+    assert "members" in check_household(NewHousehold((person("child"),)), TODAY)
+    two = NewHousehold((person(), person("head", "FA2")))
+    assert "members" in check_household(two, TODAY)
+
+
+def test_every_member_needs_a_document() -> None:
+    problems = check_household(NewHousehold((person(documents=()),)), TODAY)
+    assert problems == {"members.0.documents": "at least one document"}
+
+
+def test_future_birth_date_and_bad_country_are_named() -> None:
+    bad = person(birth_date=date(2026, 3, 12), documents=(NewDocument("passport", "X1", "UK"),))
+    problems = check_household(NewHousehold((bad,)), TODAY)
+    assert set(problems) == {"members.0.birth_date", "members.0.documents.0.country"}
+
+
+def test_the_same_document_twice_in_one_family_is_refused() -> None:
+    problems = check_household(NewHousehold((person(), person("child", "fa 123-456"))), TODAY)
+    assert "members.1.documents.0.number" in problems
+
+
+def test_control_characters_in_names_are_refused() -> None:
+    problems = check_household(NewHousehold((person(given_name="Ol\x00ena"),)), TODAY)
+    assert "members.0.given_name" in problems
