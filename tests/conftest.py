@@ -204,3 +204,29 @@ def stock_up(api: Callable[[str], Api]) -> Callable[..., None]:
         assert response.status_code == 201, response.text
 
     return give
+
+
+@pytest.fixture
+def live_server(app: Flask, database_url: str) -> Iterator[Any]:
+    """The real waitress server on a free port, serving this test's database."""
+    from tests.live import start_server
+
+    server = start_server(database_url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def token_for(app: Flask, make_user: Callable[..., str]) -> Callable[[str], str]:
+    """A new user of the role, and an API token for it."""
+
+    def make(role: str = "coordinator") -> str:
+        name = make_user(role)
+        with app.app_context():
+            from app.auth.services import find_user
+
+            token = issue_api_token(db.session, find_user(db.session, name))  # type: ignore[arg-type]
+            db.session.commit()
+        return token
+
+    return make

@@ -1,0 +1,97 @@
+"""Real concurrent requests against the real server: the database holds the rules."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from tests.conftest import member
+
+pytestmark = pytest.mark.server
+
+DESKS = 16
+
+
+def all_at_once(calls: int, fn: Any) -> list[Any]:
+    barrier = threading.Barrier(calls)
+
+    def go(i: int) -> Any:
+        barrier.wait()
+        return fn(i)
+
+    with ThreadPoolExecutor(calls) as pool:
+        return list(pool.map(go, range(calls)))
+
+
+def test_sixteen_desks_scanning_one_card_record_exactly_one_handover(
+    live_server: Any, token_for: Any
+) -> None:
+    desk = token_for("volunteer")
+    stock = token_for("stock_manager")
+    donated = live_server.request(
+        "POST",
+        "/api/v1/donations",
+        stock,
+        {"donor": "WV", "items": [{"sku": "FOOD", "quantity": 5}]},
+    )
+    assert donated.status == 201
+    created = live_server.request("POST", "/api/v1/households", desk, {"members": [member()]})
+    assert created.status == 201, created.body
+    qr = created.body["card"]["qr"]
+
+    answers = all_at_once(
+        DESKS, lambda _: live_server.request("POST", "/api/v1/distributions", desk, {"qr": qr})
+    )
+
+    statuses = sorted(a.status for a in answers)
+    assert statuses == [201] + [409] * (DESKS - 1), [a.body for a in answers]
+    assert all(a.body["error"] == "not_eligible" for a in answers if a.status == 409)
+    on_hand = live_server.request("GET", "/api/v1/stock", stock).body
+    assert {row["sku"]: row["on_hand"] for row in on_hand}["FOOD"] == 4
+    report = live_server.request("GET", "/api/v1/reports/daily", token_for("coordinator")).body
+    assert report["households_served"] == 1
+    assert report["households_refused"] == 0  # the same day: repeat scans, not refusals
+
+
+def test_last_items_in_stock_go_to_one_household_each_and_never_below_zero(
+    live_server: Any, token_for: Any
+) -> None:
+    desk = token_for("volunteer")
+    stock = token_for("stock_manager")
+    live_server.request(
+        "POST",
+        "/api/v1/donations",
+        stock,
+        {"donor": "WV", "items": [{"sku": "FOOD", "quantity": 3}]},
+    )
+    cards = [
+        live_server.request("POST", "/api/v1/households", desk, {"members": [member()]}).body[
+            "card"
+        ]["qr"]
+        for _ in range(8)
+    ]
+    answers = all_at_once(
+        8, lambda i: live_server.request("POST", "/api/v1/distributions", desk, {"qr": cards[i]})
+    )
+    assert [a.status for a in answers] == [201] * 8
+    food = [sum(i["quantity"] for i in a.body["items"] if i["sku"] == "FOOD") for a in answers]
+    assert sorted(food) == [0] * 5 + [1] * 3
+    on_hand = live_server.request("GET", "/api/v1/stock", stock).body
+    assert {row["sku"]: row["on_hand"] for row in on_hand}["FOOD"] == 0
+
+
+def test_two_desks_registering_the_same_document_save_one_household(
+    live_server: Any, token_for: Any
+) -> None:
+    desk = token_for("volunteer")
+    body = {"members": [member(doc="EX 777 777")]}
+    answers = all_at_once(
+        8, lambda _: live_server.request("POST", "/api/v1/households", desk, body)
+    )
+    statuses = sorted(a.status for a in answers)
+    assert statuses == [201] + [409] * 7, [a.body for a in answers]
+    winner = next(a for a in answers if a.status == 201).body["id"]
+    assert all(a.body["household_id"] == winner for a in answers if a.status == 409)
