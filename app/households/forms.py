@@ -7,6 +7,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -23,23 +24,28 @@ from app.households.rules import (
     NewMember,
 )
 
-SEX_CHOICES = [("F", "Female"), ("M", "Male"), ("X", "Other")]
-RELATIONSHIP_CHOICES = [
+
+def options(*pairs: tuple[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+SEX_CHOICES = options(("F", "Female"), ("M", "Male"), ("X", "Other"))
+RELATIONSHIP_CHOICES = options(
     ("head", "Head"),
     ("spouse", "Spouse"),
     ("child", "Child"),
     ("parent", "Parent"),
     ("sibling", "Sibling"),
     ("other", "Other"),
-]
-DOCUMENT_CHOICES = [
+)
+DOCUMENT_CHOICES = options(
     ("passport", "Passport"),
     ("temporary_protection", "Temporary protection permit"),
     ("id_card", "ID card"),
     ("birth_certificate", "Birth certificate"),
     ("other", "Other"),
-]
-assert {c for c, _ in DOCUMENT_CHOICES} == set(DOCUMENT_TYPES)
+)
+assert {c.value for c in DOCUMENT_CHOICES} == set(DOCUMENT_TYPES)
 
 
 class MemberForm(Form):
@@ -120,11 +126,8 @@ class RegisterForm(FlaskForm):
 class ReissueForm(FlaskForm):
     reason = SelectField(
         "Reason",
-        choices=[
-            ("lost", "Lost"),
-            ("damaged", "Damaged"),
-            ("stolen", "Stolen"),
-            ("other", "Other"),
-        ],
+        choices=options(
+            ("lost", "Lost"), ("damaged", "Damaged"), ("stolen", "Stolen"), ("other", "Other")
+        ),
     )
     submit = SubmitField("Issue a new card")

@@ -1,7 +1,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.stock.services import MAX_QUANTITY, DonationLineInput
@@ -20,8 +29,9 @@ class DonationForm(FlaskForm):
     lines = FieldList(FormField(DonationLineForm), min_entries=DONATION_ROWS, max_entries=50)
 
     def set_items(self, choices: list[tuple[str, str]]) -> None:
+        options = [SelectChoice("", "—"), *(SelectChoice(v, label) for v, label in choices)]
         for entry in self.lines:
-            entry.form.sku.choices = [("", "—"), *choices]
+            entry.form.sku.choices = options
 
     def to_lines(self) -> list[DonationLineInput]:
         """The filled rows; a row with neither item nor quantity is left out."""

@@ -1,0 +1,71 @@
+"""The desk page through the test client: scan, answer, Enter, next."""
+
+from datetime import date
+
+from tests.conftest import member
+
+
+def test_desk_page_puts_the_focus_on_the_scan_field(login) -> None:  # type: ignore[no-untyped-def]
+    page = login("volunteer").get("/desk").text
+    assert 'id="scan"' in page and "autofocus" in page
+
+
+def test_scan_shows_eligible_with_the_items_then_handover_records_it(
+    login, register, stock_up
+) -> None:  # type: ignore[no-untyped-def]
+    stock_up(FOOD=5)
+    household = register(member(), member("Ivan", born="2025-10-01", relationship="child", sex="M"))
+    client = login("volunteer")
+    answer = client.post("/desk/check", data={"scan": household["card"]["qr"]})
+    assert 'data-state="eligible"' in answer.text
+    assert "Food parcel" in answer.text and "Baby pack" in answer.text
+    assert "only 0 in stock" in answer.text  # the baby pack is entitled but not on hand
+    done = client.post("/desk/handover", data={"scan": household["card"]["qr"]})
+    assert 'data-state="served"' in done.text
+    again = client.post("/desk/check", data={"scan": household["card"]["number"]})
+    assert 'data-state="not_yet"' in again.text
+
+
+def test_not_yet_shows_the_last_visit_and_the_date_to_come_back_in_ukrainian(
+    login, register, set_today
+) -> None:  # type: ignore[no-untyped-def]
+    household = register()
+    client = login("volunteer")
+    set_today(date(2026, 3, 1))
+    client.post("/desk/handover", data={"scan": household["card"]["qr"]})
+    set_today(date(2026, 3, 4))
+    answer = client.post("/desk/check", data={"scan": household["card"]["qr"]})
+    assert 'data-state="not_yet"' in answer.text
+    assert "01.03.2026" in answer.text and "Main distribution point" in answer.text
+    assert "Ви можете прийти знову з 11.03.2026" in answer.text
+
+
+def test_a_panel_request_gets_only_the_panel(login, register) -> None:  # type: ignore[no-untyped-def]
+    household = register()
+    answer = login("volunteer").post(
+        "/desk/check", data={"scan": household["card"]["qr"]}, headers={"X-Desk-Panel": "1"}
+    )
+    assert answer.text.lstrip().startswith('<section class="answer eligible"')
+
+
+def test_each_kind_of_wrong_code_gets_its_own_answer(login, register, api) -> None:  # type: ignore[no-untyped-def]
+    household = register()
+    api("coordinator").post(f"/api/v1/households/{household['id']}/cards", json={"reason": "lost"})
+    client = login("volunteer")
+    number = household["card"]["number"]
+    typo = number[:-1] + str((int(number[-1]) + 1) % 10)
+    states = {
+        household["card"]["qr"]: "revoked",
+        "AD1-" + "A" * 32: "unknown",
+        "5901234123457": "not_a_card",
+        typo: "bad_number",
+    }
+    for scan, state in states.items():
+        answer = client.post("/desk/check", data={"scan": scan})
+        assert f'data-state="{state}"' in answer.text, scan
+
+
+def test_an_empty_or_huge_scan_is_answered_not_failed(login) -> None:  # type: ignore[no-untyped-def]
+    client = login("volunteer")
+    assert client.post("/desk/check", data={"scan": ""}).status_code == 422
+    assert client.post("/desk/handover", data={"scan": "x" * 10_000}).status_code == 422
