@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 from app.auth.models import ROLES
@@ -32,10 +32,9 @@ def _fail(exc: DomainError) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the schema, and seed the defaults into an empty database."""
-    from flask import current_app
-
     upgrade()
     created = seed_defaults(db.session, current_app.config["AID_SITE"])
     db.session.commit()
