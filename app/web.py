@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 from app.auth.access import current_actor
+from app.db import local_date
 
 NAV = (
     ("desk.index", "Desk", ("volunteer", "coordinator")),
@@ -37,8 +38,15 @@ def _template_helpers() -> dict[str, object]:
     return {"nav": nav, "actor": actor}
 
 
-def format_day(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+def format_day(value: date | datetime | str | None) -> str:
+    """A date as the desk reads it; a moment is shown as its date at the site."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = local_date(value, current_app.config["AID_TIMEZONE"])
+    return value.strftime("%d.%m.%Y")
 
 
 def register_web(app: Flask) -> None:

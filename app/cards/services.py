@@ -122,8 +122,8 @@ def find_card(session: Session, scanned: str) -> Card:
         raise UnknownCard("No household holds this card.")
     if card.revoked_at is not None:
         raise CardRevoked(
-            f"This card was replaced on {card.revoked_at.date().isoformat()}.",
-            revoked_on=card.revoked_at.date().isoformat(),
+            "This card was replaced by a newer one.",
+            revoked_at=card.revoked_at.isoformat(),
             household_id=card.household_id,
         )
     return card
