@@ -58,7 +58,9 @@ def register_blueprints(app: Flask) -> None:
     from app.households.views import bp as households
     from app.reports.views import bp as reports
     from app.stock.views import bp as stock
+    from app.web import IdConverter
 
+    app.url_map.converters["id"] = IdConverter
     for blueprint in (auth, households, desk, stock, reports):
         app.register_blueprint(blueprint)
     register_api(app)

@@ -84,6 +84,31 @@ def users_bootstrap(username: str) -> None:
     click.echo("Write it down now: it is not stored anywhere in clear.")
 
 
+@click.command("seed-demo")
+@click.option("--households", default=1000, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--days", default=120, show_default=True, type=click.IntRange(1, 3650))
+@with_appcontext
+def seed_demo_command(households: int, days: int) -> None:
+    """Fill the database with demo families, cards, visits and donations (never on a live site)."""
+    from app import context
+    from app.demo import seed_demo
+
+    summary = seed_demo(
+        db.session,
+        households=households,
+        days=days,
+        today=context.today(),
+        card_key=current_app.config["CARD_KEY"],
+        site_code=current_app.config["AID_SITE"],
+    )
+    db.session.commit()
+    click.echo(
+        f"Added {summary.households} households, {summary.members} people, "
+        f"{summary.visits} past visits."
+    )
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(init_db)
+    app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g
+from flask import current_app
 
 from app.auth.access import current_actor
 from app.db import local_date, utcnow
@@ -30,9 +30,13 @@ def eligibility_days() -> int:
 
 
 def site_id() -> int:
-    if "site_id" not in g:
-        g.site_id = site_by_code(db.session, current_app.config["AID_SITE"]).id
-    return g.site_id
+    """The id of this server's site (AID_SITE). Sites are never deleted, so it is looked up
+    once per process."""
+    known: dict[str, int] = current_app.extensions.setdefault("aid_site_ids", {})
+    code = current_app.config["AID_SITE"]
+    if code not in known:
+        known[code] = site_by_code(db.session, code).id
+    return known[code]
 
 
 def card_key() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, Response, current_app, request
+from werkzeug.routing import IntegerConverter, Map
 
 from app.auth.access import current_actor
 from app.db import local_date
@@ -15,6 +16,13 @@ NAV = (
     ("stock.index", "Stock", ("stock_manager", "coordinator")),
     ("reports.today", "Today's counts", ("coordinator",)),
 )
+
+
+class IdConverter(IntegerConverter):
+    """A database id in a URL: a positive 32-bit integer, so a huge number is a 404, not a 500."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 def _headers(response: Response) -> Response:

@@ -16,7 +16,8 @@ from playwright.sync_api import sync_playwright
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 CHROMIUM = next(
-    p for p in (os.environ.get("AID_CHROMIUM", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser")
+    p
+    for p in (os.environ.get("AID_CHROMIUM", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser")
     if p and Path(p).exists()
 )
 

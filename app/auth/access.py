@@ -14,13 +14,14 @@ from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
 from app.auth.models import ROLES, User
+from app.auth.services import Actor
 from app.errors import is_api_request
 
 F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC: frozenset[str] = frozenset({"anonymous"})
 
 
-def current_actor() -> User | None:
+def current_actor() -> User | Actor | None:
     """The signed-in user of this request: by bearer token in the API, by session on pages."""
     if is_api_request():
         return g.get("api_user")

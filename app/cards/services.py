@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -104,7 +104,24 @@ def current_card_png(session: Session, household: Household, *, card_key: str) -
     )
 
 
-def find_card(session: Session, scanned: str) -> Card:
+@dataclass(frozen=True)
+class CardRef:
+    id: int
+    household_id: int
+    revoked_at: datetime | None
+
+
+# Built once: the desk runs these on every scan (see app/desk/services.py).
+_cards = Card.__table__
+_CARD_BY_TOKEN = select(_cards.c.id, _cards.c.household_id, _cards.c.revoked_at).where(
+    _cards.c.token_hash == bindparam("token_hash")
+)
+_CARD_BY_NUMBER = select(_cards.c.id, _cards.c.household_id, _cards.c.revoked_at).where(
+    _cards.c.number == bindparam("number")
+)
+
+
+def find_card(session: Session, scanned: str) -> CardRef:
     """The card in force behind a scanned QR text or a typed card number.
 
     Raises NotACard, BadCardNumber, UnknownCard or CardRevoked, each with its own answer.
@@ -114,10 +131,12 @@ def find_card(session: Session, scanned: str) -> Card:
         raise NotACard("This is not an AidDesk card.")
     if scan.kind == "bad_number":
         raise BadCardNumber("This card number is mistyped: its check digit does not match.")
+    conn = session.connection()
     if scan.kind == "qr":
-        card = session.scalar(select(Card).where(Card.token_hash == tokens.token_hash(scan.value)))
+        row = conn.execute(_CARD_BY_TOKEN, {"token_hash": tokens.token_hash(scan.value)}).first()
     else:
-        card = session.scalar(select(Card).where(Card.number == scan.value))
+        row = conn.execute(_CARD_BY_NUMBER, {"number": scan.value}).first()
+    card = CardRef(*row) if row else None
     if card is None:
         raise UnknownCard("No household holds this card.")
     if card.revoked_at is not None:

@@ -42,14 +42,14 @@ def eligibility() -> Response:
         with writing():
             note_refusal(
                 db.session,
-                household_id=check.household.id,
+                household_id=check.visitor.household_id,
                 site_id=context.site_id(),
                 today=check.today,
                 user_id=context.actor_id(),
             )
             db.session.commit()
     return jsonify(
-        household_id=check.household.id,
+        household_id=check.visitor.household_id,
         eligible=check.decision.eligible,
         last_served_on=_iso(check.decision.last_served_on),
         next_eligible_on=_iso(check.decision.next_eligible_on),
@@ -82,9 +82,9 @@ def distribute() -> tuple[Response, int]:
     db.session.commit()
     return (
         jsonify(
-            id=handover.distribution.id,
-            household_id=handover.household.id,
-            served_on=handover.distribution.served_on.isoformat(),
+            id=handover.distribution_id,
+            household_id=handover.visitor.household_id,
+            served_on=handover.served_on.isoformat(),
             items=[
                 {"sku": i.sku, "quantity": i.given, "entitled": i.entitled}
                 for i in handover.items

@@ -17,6 +17,7 @@ from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
 from app.desk.services import (
     NotEligible,
     check_card,
+    last_site_name,
     note_refusal,
     record_handover,
 )
@@ -78,13 +79,15 @@ def _answer(scanned: str) -> tuple[str, int]:
     if result.refusal_due:
         note_refusal(
             db.session,
-            household_id=result.household.id,
+            household_id=result.visitor.household_id,
             site_id=context.site_id(),
             today=result.today,
             user_id=context.actor_id(),
         )
-    state = "eligible" if result.decision.eligible else "not_yet"
-    return _render({"state": state, "check": result, "scan": scanned})
+    if result.decision.eligible:
+        return _render({"state": "eligible", "check": result, "scan": scanned})
+    last_site = last_site_name(db.session, result.visitor.household_id)
+    return _render({"state": "not_yet", "check": result, "last_site": last_site})
 
 
 @bp.post("/handover")

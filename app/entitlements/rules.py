@@ -17,6 +17,7 @@ class Rule:
     under_age: int | None = None
     min_age: int | None = None
     include_flagged: bool = False
+    name: str = ""  # the item's name, for the desk
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Entitlement:
     item_id: int
     sku: str
     quantity: int
+    name: str = ""
 
 
 def member_matches(rule: Rule, person: Person, day: date) -> bool:
@@ -56,6 +58,6 @@ def entitlements(rules: list[Rule], people: list[Person], day: date) -> list[Ent
             continue
         previous = totals.get(rule.item_id)
         totals[rule.item_id] = Entitlement(
-            rule.item_id, rule.sku, count + (previous.quantity if previous else 0)
+            rule.item_id, rule.sku, count + (previous.quantity if previous else 0), rule.name
         )
     return list(totals.values())

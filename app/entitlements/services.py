@@ -9,23 +9,25 @@ from app.entitlements.models import EntitlementRule
 from app.entitlements.rules import Rule
 from app.stock.models import Item
 
+_rules = EntitlementRule.__table__
+_items = Item.__table__
+# Built once: every scan at the desk reads the rules.
+_ACTIVE_RULES = (
+    select(
+        _rules.c.item_id,
+        _items.c.sku,
+        _rules.c.per,
+        _rules.c.quantity,
+        _rules.c.under_age,
+        _rules.c.min_age,
+        _rules.c.include_flagged,
+        _items.c.name,
+    )
+    .join(_items, _items.c.id == _rules.c.item_id)
+    .where(_rules.c.active.is_(True))
+    .order_by(_rules.c.id)
+)
+
 
 def active_rules(session: Session) -> list[Rule]:
-    rows = session.execute(
-        select(EntitlementRule, Item.sku)
-        .join(Item, Item.id == EntitlementRule.item_id)
-        .where(EntitlementRule.active.is_(True))
-        .order_by(EntitlementRule.id)
-    )
-    return [
-        Rule(
-            item_id=rule.item_id,
-            sku=sku,
-            per=rule.per,
-            quantity=rule.quantity,
-            under_age=rule.under_age,
-            min_age=rule.min_age,
-            include_flagged=rule.include_flagged,
-        )
-        for rule, sku in rows
-    ]
+    return [Rule(*row) for row in session.connection().execute(_ACTIVE_RULES)]

@@ -119,13 +119,13 @@ def create() -> tuple[Response, int]:
     return jsonify(household_json(registered.household)), 201
 
 
-@bp.get("/households/<int:household_id>")
+@bp.get("/households/<id:household_id>")
 @allow(*DESK)
 def show(household_id: int) -> Response:
     return jsonify(household_json(get_household(db.session, household_id)))
 
 
-@bp.post("/households/<int:household_id>/cards")
+@bp.post("/households/<id:household_id>/cards")
 @allow(*DESK)
 def reissue(household_id: int) -> tuple[Response, int]:
     body = parse_body(CardIn, optional=True)
@@ -142,7 +142,7 @@ def reissue(household_id: int) -> tuple[Response, int]:
     return jsonify(number=issued.number, qr=issued.qr), 201
 
 
-@bp.get("/households/<int:household_id>/card.png")
+@bp.get("/households/<id:household_id>/card.png")
 @allow(*DESK)
 def card_png(household_id: int) -> Response:
     household = get_household(db.session, household_id)

@@ -30,6 +30,8 @@ def options(*pairs: tuple[str, str]) -> list[SelectChoice]:
 
 
 SEX_CHOICES = options(("F", "Female"), ("M", "Male"), ("X", "Other"))
+# Labels for showing stored codes, e.g. on the household page.
+LABELS = {c.value: c.label for c in SEX_CHOICES}
 RELATIONSHIP_CHOICES = options(
     ("head", "Head"),
     ("spouse", "Spouse"),
@@ -46,13 +48,17 @@ DOCUMENT_CHOICES = options(
     ("other", "Other"),
 )
 assert {c.value for c in DOCUMENT_CHOICES} == set(DOCUMENT_TYPES)
+LABELS |= {c.value: c.label for c in (*RELATIONSHIP_CHOICES, *DOCUMENT_CHOICES)}
 
 
 class MemberForm(Form):
     given_name = StringField("Given name", validators=[DataRequired(), Length(max=MAX_NAME)])
     family_name = StringField("Family name", validators=[DataRequired(), Length(max=MAX_NAME)])
     birth_date = DateField("Birth date", validators=[DataRequired()])
-    sex = SelectField("Sex", choices=SEX_CHOICES)
+    # No default: a sex picked by default would skew the counts by sex silently.
+    sex = SelectField(
+        "Sex", choices=[SelectChoice("", "—"), *SEX_CHOICES], validators=[DataRequired()]
+    )
     relationship = SelectField("Relationship", choices=RELATIONSHIP_CHOICES, default="child")
     disability = BooleanField("Disability")
     chronic_disease = BooleanField("Chronic disease")
@@ -88,6 +94,7 @@ class RegisterForm(FlaskForm):
     phone = StringField("Phone", validators=[Optional(), Length(max=32)])
     locality = StringField("Locality", validators=[Optional(), Length(max=MAX_NAME)])
     add_member = SubmitField("Add a member")
+    remove_member = SubmitField("Remove the last member")
     save = SubmitField("Register and issue the card")
 
     def to_new(self) -> NewHousehold:

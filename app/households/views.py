@@ -11,7 +11,7 @@ from app.cards.services import current_card_png, issue_card
 from app.desk.models import Distribution
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.households.forms import RegisterForm, ReissueForm
+from app.households.forms import LABELS, RegisterForm, ReissueForm
 from app.households.services import DuplicateDocument, get_household, register_household
 
 bp = Blueprint("households", __name__, url_prefix="/households")
@@ -26,6 +26,9 @@ def register() -> str | BaseResponse:
     elif form.add_member.data:
         if len(form.members.entries) < form.members.max_entries:  # type: ignore[operator]
             form.members.append_entry()
+    elif form.remove_member.data:
+        if len(form.members.entries) > 1:
+            form.members.pop_entry()
     elif form.validate():
         try:
             registered = register_household(
@@ -55,7 +58,7 @@ def register() -> str | BaseResponse:
     return render_template("households/register.html", form=form, duplicate_of=None)
 
 
-@bp.get("/<int:household_id>")
+@bp.get("/<id:household_id>")
 @allow(*DESK)
 def show(household_id: int) -> str:
     household = get_household(db.session, household_id)
@@ -74,10 +77,11 @@ def show(household_id: int) -> str:
         cards=cards,
         visits=visits,
         reissue=ReissueForm(),
+        labels=LABELS,
     )
 
 
-@bp.get("/<int:household_id>/card.png")
+@bp.get("/<id:household_id>/card.png")
 @allow(*DESK)
 def card_png(household_id: int) -> Response:
     household = get_household(db.session, household_id)
@@ -85,7 +89,7 @@ def card_png(household_id: int) -> Response:
     return Response(png, mimetype="image/png")
 
 
-@bp.post("/<int:household_id>/cards")
+@bp.post("/<id:household_id>/cards")
 @allow(*DESK)
 def reissue(household_id: int) -> BaseResponse:
     form = ReissueForm()

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.db import dialect_insert
+from app.db import dialect_insert, utcnow
 from app.errors import DomainError, ValidationFailed
 from app.households.rules import has_control_characters
 from app.stock.models import (
@@ -113,52 +113,74 @@ def add_stock(
     )
 
 
+_levels = StockLevel.__table__
+_moves = StockMovement.__table__
+# Built once: every scan and every handover at the desk runs these.
+_ON_HAND = select(_levels.c.item_id, _levels.c.on_hand).where(
+    _levels.c.site_id == bindparam("site_id"),
+    _levels.c.item_id.in_(bindparam("item_ids", expanding=True)),
+)
+_LOCK_ON_HAND = _ON_HAND.order_by(_levels.c.item_id).with_for_update()
+_TAKE = (
+    update(_levels)
+    .where(
+        _levels.c.site_id == bindparam("p_site_id"),
+        _levels.c.item_id == bindparam("p_item_id"),
+        _levels.c.on_hand >= bindparam("p_quantity"),
+    )
+    .values(on_hand=_levels.c.on_hand - bindparam("p_quantity"))
+)
+_INSERT_MOVE = insert(_moves)
+
+
 def take_stock(
     session: Session,
     *,
     site_id: int,
-    item_id: int,
-    wanted: int,
+    wanted: dict[int, int],
     kind: str,
     user_id: int | None,
     distribution_id: int | None = None,
-) -> int:
-    """Take up to ``wanted`` off the shelves; returns how many were there to take.
+) -> dict[int, int]:
+    """Take up to ``wanted[item_id]`` of each item off the shelves; returns what was taken.
 
-    The row is locked first (FOR UPDATE on PostgreSQL; SQLite's writer holds the whole
-    database), and the UPDATE repeats the condition so the database has the last word.
+    The rows are locked first, in item order (FOR UPDATE on PostgreSQL; on SQLite the writer
+    holds the database), and each UPDATE repeats ``on_hand >= quantity`` so the database has
+    the last word. Every quantity taken is a movement.
     """
-    on_hand = session.scalar(
-        select(StockLevel.on_hand)
-        .where(StockLevel.site_id == site_id, StockLevel.item_id == item_id)
-        .with_for_update()
+    if not wanted:
+        return {}
+    conn = session.connection()
+    on_hand = dict(
+        conn.execute(_LOCK_ON_HAND, {"site_id": site_id, "item_ids": sorted(wanted)}).all()
     )
-    given = min(wanted, on_hand or 0)
-    if given <= 0:
-        return 0
-    result = session.execute(
-        update(StockLevel)
-        .where(
-            StockLevel.site_id == site_id,
-            StockLevel.item_id == item_id,
-            StockLevel.on_hand >= given,
+    taken = {
+        item_id: min(quantity, on_hand.get(item_id, 0)) for item_id, quantity in wanted.items()
+    }
+    now = utcnow()
+    moves = []
+    for item_id in sorted(taken):
+        quantity = taken[item_id]
+        if quantity <= 0:
+            continue
+        params = {"p_site_id": site_id, "p_item_id": item_id, "p_quantity": quantity}
+        if conn.execute(_TAKE, params).rowcount != 1:
+            raise InsufficientStock("The stock changed while it was being taken; try again.")
+        moves.append(
+            {
+                "kind": kind,
+                "item_id": item_id,
+                "site_id": site_id,
+                "quantity": -quantity,
+                "at": now,
+                "user_id": user_id,
+                "distribution_id": distribution_id,
+                "donation_id": None,
+            }
         )
-        .values(on_hand=StockLevel.on_hand - given)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise InsufficientStock("The stock changed while it was being taken; try again.")
-    session.add(
-        StockMovement(
-            kind=kind,
-            item_id=item_id,
-            site_id=site_id,
-            quantity=-given,
-            user_id=user_id,
-            distribution_id=distribution_id,
-        )
-    )
-    return given
+    if moves:
+        conn.execute(_INSERT_MOVE, moves)
+    return taken
 
 
 def record_donation(
@@ -228,9 +250,7 @@ def stock_on_hand(session: Session, site_id: int | None = None) -> list[StockRow
 
 
 def on_hand_by_item(session: Session, site_id: int, item_ids: list[int]) -> dict[int, int]:
-    rows = session.execute(
-        select(StockLevel.item_id, StockLevel.on_hand).where(
-            StockLevel.site_id == site_id, StockLevel.item_id.in_(item_ids)
-        )
-    )
-    return {item_id: on_hand for item_id, on_hand in rows}
+    if not item_ids:
+        return {}
+    rows = session.connection().execute(_ON_HAND, {"site_id": site_id, "item_ids": item_ids})
+    return dict(rows.all())

@@ -155,4 +155,4 @@ def test_the_card_number_typed_by_hand_serves_like_the_qr(session) -> None:
 
     number = current_card(session, household.id).number
     result = serve(session, f"{number[:4]} {number[4:8]} {number[8:]}", date(2026, 3, 1))
-    assert result.household.id == household.id
+    assert result.visitor.household_id == household.id

@@ -98,3 +98,21 @@ def test_reissuing_the_card_revokes_the_old_one(login, register) -> None:  # typ
 def test_unknown_household_is_a_404_page(login) -> None:  # type: ignore[no-untyped-def]
     response = login("volunteer").get("/households/999")
     assert response.status_code == 404 and "Not found" in response.text
+
+
+def test_remove_the_last_member_takes_it_off_the_form(login) -> None:  # type: ignore[no-untyped-def]
+    client = login("volunteer")
+    data = form(**{"members-1-given_name": "Extra", "remove_member": "1"})
+    del data["save"]
+    page = client.post("/households/new", data=data)
+    assert "members-1-given_name" not in page.text and "Olena" in page.text
+
+
+def test_a_member_without_a_chosen_sex_is_not_registered(app, login) -> None:  # type: ignore[no-untyped-def]
+    page = login("volunteer").post("/households/new", data=form(**{"members-0-sex": ""}))
+    assert "This field is required" in page.text
+    assert count_households(app) == 0
+
+
+def test_a_household_id_too_large_for_the_database_is_a_404(login) -> None:  # type: ignore[no-untyped-def]
+    assert login("volunteer").get(f"/households/{2**63}").status_code == 404

@@ -1,0 +1,232 @@
+"""Desk benchmark: eligibility checks and handovers through the real HTTP server.
+
+    scripts/bench                               20,000 households, 1 year of visits, SQLite
+    scripts/bench --households 200000 --days 365
+    scripts/bench --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+
+It builds a fresh database (demo families, cards, past visits every 10-20 days), starts
+waitress in its own process, and drives it over HTTP with keep-alive connections, one per desk:
+- eligibility: every desk checks cards as fast as it can;
+- handover (saturation): every desk hands over to eligible households as fast as it can;
+- handover (steady): handovers at a fixed rate, spread over the desks.
+A PostgreSQL database named in --database-url is emptied first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import or_, select  # noqa: E402
+
+from tests.live import start_server  # noqa: E402
+
+CARD_KEY = "bench-card-key"
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    def row(self) -> str:
+        n = len(self.latencies)
+        if not n:
+            return f"| {self.name} | 0 | - | - | - | {self.errors} |"
+        ordered = sorted(self.latencies)
+        p50 = statistics.median(ordered) * 1000
+        p99 = ordered[min(n - 1, int(n * 0.99))] * 1000
+        rate = n / self.seconds
+        return f"| {self.name} | {n} | {rate:.0f} | {p50:.1f} | {p99:.1f} | {self.errors} |"
+
+
+def build_database(url: str, households: int, days: int) -> tuple[str, list[str]]:
+    from flask_migrate import upgrade
+
+    from app import context, create_app
+    from app.auth.services import create_user, issue_api_token
+    from app.cards.models import Card
+    from app.cards.services import card_qr
+    from app.demo import seed_demo
+    from app.extensions import db
+    from app.households.models import Household
+    from app.setup import seed_defaults
+
+    if url.startswith("postgresql"):
+        from tests.conftest import reset_postgres
+
+        reset_postgres(url)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "CARD_KEY": CARD_KEY,
+        }
+    )
+    with app.test_request_context():
+        upgrade()
+        seed_defaults(db.session)
+        started = time.perf_counter()
+        summary = seed_demo(
+            db.session, households=households, days=days, today=context.today(), card_key=CARD_KEY
+        )
+        user = create_user(db.session, "bench", "volunteer", "bench password")
+        token = issue_api_token(db.session, user)
+        db.session.commit()
+        print(
+            f"seeded {summary.households} households, {summary.members} people, "
+            f"{summary.visits} past visits in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+        cutoff = context.today() - timedelta(days=app.config["ELIGIBILITY_DAYS"])
+        cards = db.session.scalars(
+            select(Card)
+            .join(Household, Household.id == Card.household_id)
+            .where(
+                Card.revoked_at.is_(None),
+                or_(Household.last_served_on.is_(None), Household.last_served_on <= cutoff),
+            )
+        ).all()
+        qrs = [card_qr(card, CARD_KEY) for card in cards]
+        db.session.remove()
+        db.engine.dispose()
+    random.Random(1).shuffle(qrs)
+    return token, qrs
+
+
+class Desk:
+    def __init__(self, base: str, token: str) -> None:
+        parsed = urlparse(base)
+        self.conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def call(self, method: str, path: str, body: dict[str, str] | None = None) -> int:
+        data = json.dumps(body) if body is not None else None
+        self.conn.request(method, path, body=data, headers=self.headers)
+        response = self.conn.getresponse()
+        response.read()
+        return response.status
+
+
+def run_phase(
+    name: str,
+    desks: list[Desk],
+    seconds: float,
+    work: Callable[[Desk], tuple[int, int] | None],
+    interval: float = 0.0,
+) -> Result:
+    """Each desk calls ``work`` until time is up; ``interval`` paces each desk (0: no pause)."""
+    result = Result(name)
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def loop(desk: Desk, offset: float) -> None:
+        next_at = time.perf_counter() + offset
+        while True:
+            if interval:
+                pause = next_at - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
+                next_at += interval
+            if time.perf_counter() >= deadline:
+                return
+            started = time.perf_counter()
+            outcome = work(desk)
+            if outcome is None:
+                return
+            status, expected = outcome
+            elapsed = time.perf_counter() - started
+            with lock:
+                result.latencies.append(elapsed)
+                result.errors += status != expected
+
+    started = time.perf_counter()
+    threads = [
+        threading.Thread(target=loop, args=(d, i * interval / len(desks)))
+        for i, d in enumerate(desks)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--households", type=int, default=20_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--desks", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--rate", type=float, default=100, help="handovers a second, steady phase")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.db"
+        token, qrs = build_database(url, args.households, args.days)
+        print(f"{len(qrs)} households eligible today", flush=True)
+        server = start_server(url, threads=args.threads, extra_env={"CARD_KEY": CARD_KEY})
+        try:
+            desks = [Desk(server.url, token) for _ in range(args.desks)]
+            pool = list(qrs)
+            pool_lock = threading.Lock()
+
+            def check(desk: Desk) -> tuple[int, int]:
+                return desk.call("GET", "/api/v1/eligibility?qr=" + quote(random.choice(qrs))), 200
+
+            def handover(desk: Desk) -> tuple[int, int] | None:
+                with pool_lock:
+                    if not pool:
+                        return None
+                    qr = pool.pop()
+                return desk.call("POST", "/api/v1/distributions", {"qr": qr}), 201
+
+            results = [
+                run_phase("eligibility check", desks, args.seconds, check),
+                run_phase("handover, saturation", desks, args.seconds, handover),
+                run_phase(
+                    f"handover, steady {args.rate:.0f}/s",
+                    desks,
+                    args.seconds,
+                    handover,
+                    interval=args.desks / args.rate,
+                ),
+            ]
+        finally:
+            server.stop()
+    engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    setup = f"{args.households} households, {args.desks} desks, {args.threads} server threads"
+    print(f"\n{engine}, {setup}\n")
+    print("| phase | requests | per second | p50 ms | p99 ms | errors |")
+    print("|---|---|---|---|---|---|")
+    for r in results:
+        print(r.row())
+    if len(pool) == 0:
+        print("\nnote: the pool of eligible households ran out; use more --households")
+
+
+if __name__ == "__main__":
+    main()
