@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.cards import tokens
@@ -288,6 +288,16 @@ def seed_demo(
         else:
             level.on_hand += reserve
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # The rows above carry their ids: move each table's id sequence past them.
+        for model in (Household, Member, Distribution, Donation):
+            table = model.__table__.name
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+            )
     return DemoSummary(households, member_count, visit_count)
 
 

@@ -217,6 +217,9 @@ def main() -> None:
             ]
         finally:
             server.stop()
+            errors = [line for line in server.log_tail(20000).splitlines() if "Error" in line]
+            if errors:
+                print("server errors (last lines of its log):", *errors[-5:], sep="\n  ")
     engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     setup = f"{args.households} households, {args.desks} desks, {args.threads} server threads"
     print(f"\n{engine}, {setup}\n")

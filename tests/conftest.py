@@ -14,14 +14,17 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from werkzeug.security import generate_password_hash
 
 from app import create_app
-from app.auth.services import create_user, issue_api_token
+from app.auth.models import User
+from app.auth.services import issue_api_token
 from app.extensions import db
 from app.setup import seed_defaults
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 PASSWORD = "correct horse battery"
+CHEAP_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 TZ = "Europe/Bucharest"
 
 
@@ -91,12 +94,14 @@ def set_today(app: Flask) -> Callable[[date], None]:
 
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., str]:
+    """A user of the role with the password PASSWORD. The hash is a cheap one: the real cost
+    (scrypt) for every user would be most of the suite's time; tests/auth checks the real one."""
     counter = iter(range(1, 10_000))
 
     def make(role: str = "volunteer", username: str | None = None) -> str:
         name = username or f"{role}{next(counter)}"
         with app.app_context():
-            create_user(db.session, name, role, PASSWORD)
+            db.session.add(User(username=name, role=role, password_hash=CHEAP_HASH))
             db.session.commit()
         return name
 

@@ -3,6 +3,8 @@ in its own api.py; they are registered here under /api/v1."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, g, request
@@ -50,6 +52,19 @@ def validation_fields(exc: ValidationError) -> dict[str, str]:
         path = ".".join(str(part) for part in error["loc"]) or "body"
         fields.setdefault(path, error["msg"])
     return fields
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_day(value: str, field: str = "date") -> date:
+    """A calendar day written YYYY-MM-DD, and nothing else (not a timestamp, not a time)."""
+    try:
+        if _ISO_DAY.match(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ValidationFailed({field: "a date written YYYY-MM-DD"})
 
 
 def query_model(model: type[M], args: dict[str, Any]) -> M:

@@ -5,8 +5,7 @@ from datetime import date
 from flask import Blueprint, Response, jsonify, request
 
 from app import context
-from app.api import query_model
-from app.api.types import Body
+from app.api import parse_day
 from app.auth.access import COORDINATOR, allow
 from app.extensions import db
 from app.reports.excel import daily_workbook
@@ -17,14 +16,10 @@ bp = Blueprint("reports", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class DayQuery(Body):
-    date: date
-
-
 def _day() -> date:
     if "date" not in request.args:
         return context.today()
-    return query_model(DayQuery, {"date": request.args["date"]}).date
+    return parse_day(request.args["date"])
 
 
 @bp.get("/reports/daily")

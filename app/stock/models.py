@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
@@ -49,7 +49,8 @@ class StockLevel(Base):
 
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
-    on_hand: Mapped[int] = mapped_column(default=0)
+    # 64-bit: a warehouse's running count must not overflow where SQLite would not.
+    on_hand: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class StockMovement(Base):
@@ -65,7 +66,7 @@ class StockMovement(Base):
     kind: Mapped[str] = mapped_column(String(20))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    quantity: Mapped[int]
+    quantity: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     donation_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"), index=True)

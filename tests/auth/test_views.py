@@ -57,3 +57,14 @@ def test_a_form_without_its_csrf_token_is_refused(app, make_user) -> None:  # ty
     name = make_user("volunteer")
     response = client.post("/login", data={"username": name, "password": PASSWORD})
     assert response.status_code == 400
+
+
+def test_passwords_are_stored_as_real_hashes(app) -> None:  # type: ignore[no-untyped-def]
+    from app.auth.services import authenticate, create_user
+    from app.extensions import db
+
+    with app.app_context():
+        user = create_user(db.session, "real", "volunteer", PASSWORD)
+        assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+        assert authenticate(db.session, "real", PASSWORD) is user
+        assert authenticate(db.session, "real", PASSWORD + "x") is None

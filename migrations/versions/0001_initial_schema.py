@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6d0517c88b24
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 22:06:39.490256
+Create Date: 2026-11-22 22:32:08.768278
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '6d0517c88b24'
+revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -105,7 +105,7 @@ def upgrade():
     op.create_table('stock_levels',
     sa.Column('site_id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
-    sa.Column('on_hand', sa.Integer(), nullable=False),
+    sa.Column('on_hand', sa.BigInteger(), nullable=False),
     sa.CheckConstraint('on_hand >= 0', name=op.f('ck_stock_levels_not_negative')),
     sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_stock_levels_item_id_items')),
     sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_stock_levels_site_id_sites')),
@@ -234,7 +234,7 @@ def upgrade():
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
     sa.Column('site_id', sa.Integer(), nullable=False),
-    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.BigInteger(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('donation_id', sa.Integer(), nullable=True),
