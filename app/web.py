@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, request
 from werkzeug.routing import IntegerConverter, Map
@@ -57,7 +58,13 @@ def format_day(value: date | datetime | str | None) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def format_clock(value: datetime) -> str:
+    """A moment as the time of day at the site, e.g. 14:05."""
+    return value.astimezone(ZoneInfo(current_app.config["AID_TIMEZONE"])).strftime("%H:%M")
+
+
 def register_web(app: Flask) -> None:
     app.after_request(_headers)
     app.context_processor(_template_helpers)
     app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_clock, "clock")

@@ -1,5 +1,6 @@
 // The desk without page loads: the scan and the handover are the page's own form POSTs,
 // sent in the background; the answer panel is swapped in and the scan field keeps focus.
+// Each answer has its own sound, so a volunteer looking at the family hears the verdict.
 (function () {
   "use strict";
   const scanForm = document.getElementById("scan-form");
@@ -8,6 +9,37 @@
   if (!scanForm || !scan || !panel) return;
   const csrf = scanForm.querySelector("input[name=csrf_token]").value;
   let busy = false;
+
+  // [frequency Hz, duration ms] notes per answer: rising for yes, low for no.
+  const SOUNDS = {
+    eligible: [[660, 90], [880, 140]],
+    served: [[880, 90]],
+    just_served: [[880, 60], [880, 60]],
+    not_yet: [[220, 450]],
+    revoked: [[330, 120], [220, 120], [165, 260]],
+    unknown: [[300, 150], [300, 150]],
+    bad_number: [[300, 150], [300, 150]],
+    not_a_card: [[300, 150], [300, 150]],
+  };
+  let audio = null;
+
+  function play(state) {
+    const notes = SOUNDS[state];
+    if (!notes || !window.AudioContext) return;
+    audio = audio || new AudioContext();
+    let at = audio.currentTime;
+    for (const [frequency, duration] of notes) {
+      const oscillator = audio.createOscillator();
+      const gain = audio.createGain();
+      oscillator.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.2, at);
+      gain.gain.exponentialRampToValueAtTime(0.001, at + duration / 1000);
+      oscillator.connect(gain).connect(audio.destination);
+      oscillator.start(at);
+      oscillator.stop(at + duration / 1000);
+      at += duration / 1000 + 0.03;
+    }
+  }
 
   async function post(url, value) {
     busy = true;
@@ -24,9 +56,12 @@
         return;
       }
       panel.innerHTML = await response.text();
+      const answer = panel.querySelector("[data-state]");
+      if (answer) play(answer.dataset.state);
     } catch (error) {
-      panel.innerHTML = '<section class="answer not_a_card"><h1>NO CONNECTION</h1>' +
-        "<p>The server did not answer. Try again.</p></section>";
+      panel.innerHTML = '<section class="answer not_a_card" data-state="offline">' +
+        "<h1>NO CONNECTION</h1><p>The server did not answer. Try again.</p></section>";
+      play("not_a_card");
     } finally {
       busy = false;
       scan.value = "";

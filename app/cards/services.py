@@ -121,12 +121,14 @@ _CARD_BY_NUMBER = select(_cards.c.id, _cards.c.household_id, _cards.c.revoked_at
 )
 
 
-def find_card(session: Session, scanned: str) -> CardRef:
-    """The card in force behind a scanned QR text or a typed card number.
+def find_card(session: Session, scanned: str, *, typed: bool = False) -> CardRef:
+    """The card in force behind a scanned QR text or a card number (``typed``: only a number).
 
     Raises NotACard, BadCardNumber, UnknownCard or CardRevoked, each with its own answer.
     """
     scan = tokens.read_scan(scanned)
+    if typed and scan.kind not in ("number", "bad_number"):
+        raise BadCardNumber("A card number is ten digits, as printed on the card.")
     if scan.kind == "not_a_card":
         raise NotACard("This is not an AidDesk card.")
     if scan.kind == "bad_number":

@@ -8,17 +8,23 @@ from app.api.types import Body, ScanText
 from app.auth.access import DESK, allow
 from app.db import writing
 from app.desk.services import check_card, note_refusal, record_handover
+from app.errors import ValidationFailed
 from app.extensions import db
 
 bp = Blueprint("desk", __name__)
 
 
-class ScanQuery(Body):
-    qr: ScanText
+class CardIn(Body):
+    """A card: the text of its QR (``qr``) or its number typed by hand (``card``)."""
 
+    qr: ScanText | None = None
+    card: ScanText | None = None
 
-class HandoverIn(Body):
-    qr: ScanText
+    def scanned(self) -> tuple[str, bool]:
+        """The text to look up, and whether it was typed as a card number."""
+        if (self.qr is None) == (self.card is None):
+            raise ValidationFailed({"qr": "give either qr (the scanned text) or card (the number)"})
+        return (self.card, True) if self.card is not None else (self.qr or "", False)
 
 
 def _iso(day: object) -> str | None:
@@ -28,10 +34,12 @@ def _iso(day: object) -> str | None:
 @bp.get("/eligibility")
 @allow(*DESK)
 def eligibility() -> Response:
-    query = query_model(ScanQuery, {"qr": request.args.get("qr", "")})
+    query = query_model(CardIn, {k: v for k, v in request.args.items() if k in ("qr", "card")})
+    scanned, typed = query.scanned()
     check = check_card(
         db.session,
-        scanned=query.qr,
+        scanned=scanned,
+        typed=typed,
         today=context.today(),
         days=context.eligibility_days(),
         site_id=context.site_id(),
@@ -53,6 +61,7 @@ def eligibility() -> Response:
         eligible=check.decision.eligible,
         last_served_on=_iso(check.decision.last_served_on),
         next_eligible_on=_iso(check.decision.next_eligible_on),
+        last_served_at=check.served_today.at.isoformat() if check.served_today else None,
         entitlements=[
             {
                 "sku": line.sku,
@@ -69,10 +78,11 @@ def eligibility() -> Response:
 @bp.post("/distributions")
 @allow(*DESK)
 def distribute() -> tuple[Response, int]:
-    body = parse_body(HandoverIn)
+    scanned, typed = parse_body(CardIn).scanned()
     handover = record_handover(
         db.session,
-        scanned=body.qr,
+        scanned=scanned,
+        typed=typed,
         today=context.today(),
         now=context.now(),
         days=context.eligibility_days(),

@@ -77,11 +77,20 @@ class EntitlementLine:
 
 
 @dataclass(frozen=True)
+class ServedToday:
+    """The handover a household already had today: when, and by whom."""
+
+    at: datetime
+    user_id: int | None
+
+
+@dataclass(frozen=True)
 class Check:
     visitor: Visitor
     decision: Decision
     entitlements: list[EntitlementLine]
     today: date
+    served_today: ServedToday | None = None
 
     @property
     def refusal_due(self) -> bool:
@@ -141,6 +150,10 @@ _CLAIM_VISIT = (
 _LAST_SERVED = select(_households.c.last_served_on).where(
     _households.c.id == bindparam("household_id")
 )
+_SERVED_TODAY = select(_distributions.c.served_at, _distributions.c.user_id).where(
+    _distributions.c.household_id == bindparam("household_id"),
+    _distributions.c.served_on == bindparam("today"),
+)
 _INSERT_DISTRIBUTION = insert(_distributions).returning(_distributions.c.id)
 _INSERT_LINES = insert(DistributionLine.__table__)
 _INSERT_PEOPLE = insert(VisitPeople.__table__)
@@ -158,19 +171,36 @@ def visitor(session: Session, household_id: int) -> Visitor:
     )
 
 
-def check_card(session: Session, *, scanned: str, today: date, days: int, site_id: int) -> Check:
+def check_card(
+    session: Session,
+    *,
+    scanned: str,
+    today: date,
+    days: int,
+    site_id: int,
+    typed: bool = False,
+) -> Check:
     """Whether the household behind a scanned card may be served today, and what it gets.
 
     Reads only. A household served on an earlier day within the interval is refused; the
-    caller records that with note_refusal.
+    caller records that with note_refusal. One served today says when and by whom, so the
+    desk can tell "served just now" from a refusal.
     """
-    card = find_card(session, scanned)
+    card = find_card(session, scanned, typed=typed)
     who = visitor(session, card.household_id)
     decision = decide(who.last_served_on, today, days)
     due = who.entitled(session, today)
     on_hand = on_hand_by_item(session, site_id, [e.item_id for e in due])
     lines = [EntitlementLine(e.sku, e.name, e.quantity, on_hand.get(e.item_id, 0)) for e in due]
-    return Check(who, decision, lines, today)
+    served_today = None
+    if who.last_served_on == today:
+        row = (
+            session.connection()
+            .execute(_SERVED_TODAY, {"household_id": who.household_id, "today": today})
+            .first()
+        )
+        served_today = ServedToday(row.served_at, row.user_id) if row else None
+    return Check(who, decision, lines, today, served_today)
 
 
 def last_site_name(session: Session, household_id: int) -> str | None:
@@ -205,13 +235,14 @@ def record_handover(
     days: int,
     site_id: int,
     user_id: int | None,
+    typed: bool = False,
 ) -> Handover:
     """Serve the household behind the card: once per interval, items out of stock.
 
     Raises NotEligible (after counting the refusal) when it was served within the interval.
     Items short in stock are given as far as they go, and the visit still counts.
     """
-    card = find_card(session, scanned)
+    card = find_card(session, scanned, typed=typed)
     conn = session.connection()
     claim = {
         "p_household_id": card.household_id,

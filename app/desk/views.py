@@ -6,6 +6,8 @@ JavaScript; static/desk.js sends the same POSTs in the background and swaps in t
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -24,6 +26,8 @@ from app.desk.services import (
 from app.extensions import db
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+JUST_NOW = timedelta(minutes=1)
 
 CARD_PROBLEMS = {
     NotACard: "not_a_card",
@@ -86,6 +90,11 @@ def _answer(scanned: str) -> tuple[str, int]:
         )
     if result.decision.eligible:
         return _render({"state": "eligible", "check": result, "scan": scanned})
+    served = result.served_today
+    if served and context.now() - served.at < JUST_NOW:
+        # A second scan right after the handover: the family is leaving with its parcel.
+        same_desk = served.user_id == context.actor_id()
+        return _render({"state": "just_served", "check": result, "same_desk": same_desk})
     last_site = last_site_name(db.session, result.visitor.household_id)
     return _render({"state": "not_yet", "check": result, "last_site": last_site})
 

@@ -355,3 +355,44 @@ def test_the_new_card_serves_a_household_served_on_its_old_card_only_after_the_i
     assert_error(desk.post(DISTRIBUTIONS, json={"qr": new["qr"]}), 409, "not_eligible")
     set_today(date(2026, 3, 11))
     assert desk.post(DISTRIBUTIONS, json={"qr": new["qr"]}).status_code == 201
+
+
+def test_the_card_number_works_as_the_qr_in_eligibility_and_handover(
+    desk: Any, register: Any
+) -> None:
+    household = register()
+    number = household["card"]["number"]
+    typed = f"{number[:4]} {number[4:8]} {number[8:]}"
+    check = desk.get(f"/api/v1/eligibility?card={quote(typed)}")
+    assert check.status_code == 200 and check.get_json()["household_id"] == household["id"]
+    served = desk.post("/api/v1/distributions", json={"card": number})
+    assert served.status_code == 201 and served.get_json()["household_id"] == household["id"]
+    again = desk.get(f"/api/v1/eligibility?card={number}").get_json()
+    assert again["eligible"] is False and again["last_served_at"] is not None
+
+
+def test_a_card_number_with_a_wrong_check_digit_answers_422_bad_card_number(
+    desk: Any, register: Any
+) -> None:
+    number = register()["card"]["number"]
+    typo = number[:-1] + str((int(number[-1]) + 1) % 10)
+    assert_error(desk.get(f"/api/v1/eligibility?card={typo}"), 422, "bad_card_number")
+    assert_error(desk.post("/api/v1/distributions", json={"card": typo}), 422, "bad_card_number")
+    assert_error(
+        desk.post("/api/v1/distributions", json={"card": "AD1-" + "A" * 32}), 422, "bad_card_number"
+    )
+
+
+def test_a_product_barcode_answers_422_not_a_card(desk: Any) -> None:
+    assert_error(desk.get("/api/v1/eligibility?qr=5901234123457"), 422, "not_a_card")
+    assert_error(
+        desk.post("/api/v1/distributions", json={"qr": "https://x.org"}), 422, "not_a_card"
+    )
+
+
+def test_qr_and_card_together_or_neither_answer_422(desk: Any, register: Any) -> None:
+    card = register()["card"]
+    both = desk.post("/api/v1/distributions", json={"qr": card["qr"], "card": card["number"]})
+    assert_error(both, 422, "validation")
+    assert_error(desk.post("/api/v1/distributions", json={}), 422, "validation")
+    assert_error(desk.get("/api/v1/eligibility"), 422, "validation")

@@ -23,7 +23,7 @@ def test_scan_shows_eligible_with_the_items_then_handover_records_it(
     done = client.post("/desk/handover", data={"scan": household["card"]["qr"]})
     assert 'data-state="served"' in done.text
     again = client.post("/desk/check", data={"scan": household["card"]["number"]})
-    assert 'data-state="not_yet"' in again.text
+    assert 'data-state="just_served"' in again.text
 
 
 def test_not_yet_shows_the_last_visit_and_the_date_to_come_back_in_ukrainian(
@@ -69,3 +69,24 @@ def test_an_empty_or_huge_scan_is_answered_not_failed(login) -> None:  # type: i
     client = login("volunteer")
     assert client.post("/desk/check", data={"scan": ""}).status_code == 422
     assert client.post("/desk/handover", data={"scan": "x" * 10_000}).status_code == 422
+
+
+def test_a_second_scan_right_after_the_handover_says_served_just_now(login, register) -> None:  # type: ignore[no-untyped-def]
+    household = register()
+    client = login("volunteer")
+    client.post("/desk/handover", data={"scan": household["card"]["qr"]})
+    again = client.post("/desk/check", data={"scan": household["card"]["qr"]})
+    assert 'data-state="just_served"' in again.text and "at this desk" in again.text
+
+
+def test_a_scan_an_hour_after_the_handover_is_not_yet(login, register, set_today, app) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    household = register()
+    client = login("volunteer")
+    set_today(date(2026, 3, 2))
+    client.post("/desk/handover", data={"scan": household["card"]["qr"]})
+    later = app.config["CLOCK"]() + timedelta(hours=1)
+    app.config["CLOCK"] = lambda: later
+    again = client.post("/desk/check", data={"scan": household["card"]["qr"]})
+    assert 'data-state="not_yet"' in again.text
