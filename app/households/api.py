@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 from pydantic import Field
 
 from app import context
@@ -21,6 +21,7 @@ from app.households.rules import (
     NewHousehold,
     NewMember,
 )
+from app.households.search import search_people
 from app.households.services import get_household, register_household
 
 bp = Blueprint("households", __name__)
@@ -148,3 +149,24 @@ def card_png(household_id: int) -> Response:
     household = get_household(db.session, household_id)
     png = current_card_png(db.session, household, card_key=context.card_key())
     return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/people")
+@allow(*DESK)
+def people() -> Response:
+    """People matching ``q`` (card or document number, phone, names), best matches first."""
+    found = search_people(db.session, request.args.get("q", ""))
+    return jsonify(
+        [
+            {
+                "person_id": p.person_id,
+                "household_id": p.household_id,
+                "given_name": p.given_name,
+                "family_name": p.family_name,
+                "birth_date": p.birth_date.isoformat(),
+                "relationship": p.relationship,
+                "matched": p.matched,
+            }
+            for p in found
+        ]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -75,7 +76,7 @@ def register_household(
         registered_on=today,
         created_at=now,
         created_by_id=user_id,
-        phone=(new.phone or "").strip() or None,
+        phone=normal_phone(new.phone),
         locality=(new.locality or "").strip() or None,
     )
     for member in new.members:
@@ -112,6 +113,11 @@ def register_household(
         raise _duplicate(existing) from None
     card = issue_card(session, household, card_key=card_key, now=now, user_id=user_id)
     return Registered(household, card)
+
+
+def normal_phone(phone: str | None) -> str | None:
+    """The phone as digits with an optional leading +, so a search by any spelling finds it."""
+    return re.sub(r"[\s().-]", "", phone or "") or None
 
 
 def get_household(session: Session, household_id: int) -> Household:

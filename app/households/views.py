@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -12,6 +12,7 @@ from app.desk.models import Distribution
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.households.forms import LABELS, RegisterForm, ReissueForm
+from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
 
 bp = Blueprint("households", __name__, url_prefix="/households")
@@ -56,6 +57,15 @@ def register() -> str | BaseResponse:
             flash(f"Household {registered.household.id} registered: print its card.", "ok")
             return redirect(url_for("households.show", household_id=registered.household.id))
     return render_template("households/register.html", form=form, duplicate_of=None)
+
+
+@bp.get("/search")
+@allow(*DESK)
+def search() -> str:
+    query = request.args.get("q", "")
+    return render_template(
+        "households/search.html", query=query, found=search_people(db.session, query)
+    )
 
 
 @bp.get("/<id:household_id>")

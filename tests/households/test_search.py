@@ -1,0 +1,45 @@
+from tests.conftest import member
+
+
+def test_found_by_document_number_in_any_spelling(api, register) -> None:  # type: ignore[no-untyped-def]
+    household = register(member(doc="FE 123-456"))
+    found = api("volunteer").get("/api/v1/people?q=fe123456").get_json()
+    assert [(p["household_id"], p["matched"]) for p in found] == [(household["id"], "document")]
+
+
+def test_found_by_card_number_then_every_member_is_listed(api, register) -> None:  # type: ignore[no-untyped-def]
+    household = register(member(), member("Ivan", relationship="child", born="2015-01-01"))
+    found = api("volunteer").get(f"/api/v1/people?q={household['card']['number']}").get_json()
+    assert {p["given_name"] for p in found} == {"Olena", "Ivan"}
+
+
+def test_found_by_the_beginnings_of_names_in_any_case(api, register) -> None:  # type: ignore[no-untyped-def]
+    register(member("Yuliia", "Zhuk"))
+    register(member("Yurii", "Koval"))
+    desk = api("volunteer")
+    assert [p["family_name"] for p in desk.get("/api/v1/people?q=yul zh").get_json()] == ["Zhuk"]
+    assert len(desk.get("/api/v1/people?q=Yu").get_json()) == 2
+
+
+def test_found_by_phone_however_it_was_typed(api, register) -> None:  # type: ignore[no-untyped-def]
+    household = register(member(), phone="+40 (712) 345-678")
+    found = api("volunteer").get("/api/v1/people?q=0712 345 678").get_json()
+    assert [p["household_id"] for p in found] == [household["id"]]
+
+
+def test_wildcards_and_empty_queries_find_nobody(api, register) -> None:  # type: ignore[no-untyped-def]
+    register()
+    desk = api("volunteer")
+    assert desk.get("/api/v1/people?q=%25").get_json() == []
+    assert desk.get("/api/v1/people?q=_").get_json() == []
+    assert desk.get("/api/v1/people?q=").get_json() == []
+
+
+def test_the_search_page_links_to_the_household(login, register) -> None:  # type: ignore[no-untyped-def]
+    household = register(member("Taras", "Melnyk"))
+    page = login("volunteer").get("/households/search?q=melnyk").text
+    assert f'href="/households/{household["id"]}"' in page and "Taras Melnyk" in page
+
+
+def test_a_stock_manager_may_not_search_people(api) -> None:  # type: ignore[no-untyped-def]
+    assert api("stock_manager").get("/api/v1/people?q=x").status_code == 403
