@@ -87,6 +87,64 @@
     if (!busy) post(event.target.action, event.target.querySelector("input[name=scan]").value);
   });
 
+  // The camera: frames go to the server, which reads the QR (zxing-cpp), and the text is
+  // scanned as if the USB scanner had typed it. Browsers allow the camera on localhost and
+  // over HTTPS only (see the README).
+  const startButton = document.getElementById("camera-start");
+  const video = document.getElementById("camera");
+  const note = document.getElementById("camera-note");
+  let lastText = "";
+  let lastAt = 0;
+
+  async function readFrame(canvas) {
+    if (busy || video.readyState < 2) return;
+    canvas.width = Math.min(video.videoWidth, 960);
+    canvas.height = Math.round(video.videoHeight * canvas.width / video.videoWidth);
+    canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.8));
+    if (!blob) return;
+    const response = await fetch(scanForm.dataset.decode, {
+      method: "POST",
+      body: blob,
+      headers: { "Content-Type": "image/jpeg", "X-CSRFToken": csrf },
+      credentials: "same-origin",
+    });
+    if (!response.ok) return;
+    const { text } = await response.json();
+    const now = Date.now();
+    if (text && (text !== lastText || now - lastAt > 5000)) {
+      lastText = text;
+      lastAt = now;
+      post(scanForm.action, text);
+    }
+  }
+
+  if (startButton && video && navigator.mediaDevices && window.isSecureContext) {
+    startButton.hidden = false;
+    startButton.addEventListener("click", async function () {
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia({
+          video: { facingMode: "environment", width: { ideal: 1280 } },
+        });
+        video.srcObject = stream;
+        video.hidden = false;
+        startButton.hidden = true;
+        await video.play();
+        const canvas = document.createElement("canvas");
+        let reading = false;
+        setInterval(async function () {
+          if (reading) return;
+          reading = true;
+          try { await readFrame(canvas); } finally { reading = false; }
+        }, 300);
+      } catch (error) {
+        note.hidden = false;
+        note.textContent = "The camera could not be opened: " + error.message;
+      }
+      scan.focus();
+    });
+  }
+
   // Whatever was clicked, the next scan goes into the scan field.
   document.addEventListener("keydown", function (event) {
     if (document.activeElement !== scan && event.key.length === 1 && !event.ctrlKey && !event.altKey) {

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length
 from app import context
 from app.auth.access import DESK, allow
 from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
+from app.desk.camera import BadFrame, read_qr
 from app.desk.services import (
     NotEligible,
     check_card,
@@ -125,3 +126,14 @@ def handover() -> tuple[str, int]:
         return answer
     db.session.commit()
     return _render({"state": "served", "handover": done})
+
+
+@bp.post("/decode")
+@allow(*DESK)
+def decode() -> tuple[dict[str, str | None], int]:
+    """A camera frame in, the QR text out; the page then scans it as if typed."""
+    try:
+        text = read_qr(request.get_data(cache=False))
+    except BadFrame as exc:
+        return {"error": exc.code, "message": exc.message}, 422
+    return {"text": text}, 200
