@@ -5,6 +5,7 @@ from app.cards.models import Card
 from app.desk.models import Distribution, DistributionLine, Refusal, VisitPeople
 from app.entitlements.models import EntitlementRule
 from app.households.models import Document, Household, Member
+from app.idempotency.models import IdempotencyRecord
 from app.stock.models import Donation, DonationLine, Item, Site, StockLevel, StockMovement
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "DonationLine",
     "EntitlementRule",
     "Household",
+    "IdempotencyRecord",
     "Item",
     "Member",
     "Refusal",

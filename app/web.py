@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -44,7 +45,7 @@ def _headers(response: Response) -> Response:
 def _template_helpers() -> dict[str, object]:
     actor = current_actor()
     nav = [(endpoint, label) for endpoint, label, roles in NAV if actor and actor.role in roles]
-    return {"nav": nav, "actor": actor}
+    return {"nav": nav, "actor": actor, "new_key": lambda: secrets.token_urlsafe(16)}
 
 
 def format_day(value: date | datetime | str | None) -> str:

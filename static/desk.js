@@ -41,9 +41,10 @@
     }
   }
 
-  async function post(url, value) {
+  async function post(url, value, key) {
     busy = true;
     const body = new URLSearchParams({ csrf_token: csrf, scan: value });
+    if (key) body.set("idempotency_key", key);
     try {
       const response = await fetch(url, {
         method: "POST",
@@ -75,7 +76,7 @@
     const value = scan.value.trim();
     const handover = document.getElementById("handover-form");
     if (value === "" && handover) {
-      post(handover.action, handover.querySelector("input[name=scan]").value);
+      handOver(handover);
     } else if (value !== "") {
       post(scanForm.action, value);
     }
@@ -84,8 +85,13 @@
   panel.addEventListener("submit", function (event) {
     if (event.target.id !== "handover-form") return;
     event.preventDefault();
-    if (!busy) post(event.target.action, event.target.querySelector("input[name=scan]").value);
+    if (!busy) handOver(event.target);
   });
+
+  function handOver(form) {
+    const field = (name) => form.querySelector("input[name=" + name + "]").value;
+    post(form.action, field("scan"), field("idempotency_key"));
+  }
 
   // The camera: frames go to the server, which reads the QR (zxing-cpp), and the text is
   // scanned as if the USB scanner had typed it. Browsers allow the camera on localhost and

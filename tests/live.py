@@ -40,14 +40,24 @@ class LiveServer:
         return self.log.read_text(errors="replace")[-chars:]
 
     def request(
-        self, method: str, path: str, token: str, body: Any = None, timeout: float = 30
+        self,
+        method: str,
+        path: str,
+        token: str,
+        body: Any = None,
+        timeout: float = 30,
+        headers: dict[str, str] | None = None,
     ) -> Answer:
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(
             self.url + path,
             data=data,
             method=method,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                **(headers or {}),
+            },
         )
         try:
             with urllib.request.urlopen(req, timeout=timeout) as response:

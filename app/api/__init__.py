@@ -4,22 +4,59 @@ in its own api.py; they are registered here under /api/v1."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, g, request
+from flask import Blueprint, Flask, Response, g, make_response, request
 from pydantic import BaseModel, ValidationError
 
+from app.auth.access import current_actor
 from app.auth.services import user_for_token
 from app.errors import DomainError, ValidationFailed
 from app.extensions import csrf, db
+from app.idempotency.services import claim, request_hash, store
 
 M = TypeVar("M", bound=BaseModel)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class BadJson(DomainError):
     code = "bad_json"
     status = 400
+
+
+def writes(view: F) -> F:
+    """An API write: one transaction, committed here when the view returns.
+
+    With an ``Idempotency-Key`` header the same key again returns the first answer and
+    records nothing new; the same key with another request is a 422. Put it under @allow.
+    """
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Response:
+        key = request.headers.get("Idempotency-Key")
+        actor = current_actor()
+        if key is not None and actor is not None:
+            digest = request_hash(request.method, request.path, request.get_data(cache=True))
+            replay = claim(db.session, user_id=actor.id, key=key, digest=digest)
+            if replay is not None:
+                return Response(replay.body, replay.status, content_type=replay.content_type)
+        response = make_response(view(*args, **kwargs))
+        if key is not None and actor is not None:
+            store(
+                db.session,
+                user_id=actor.id,
+                key=key,
+                status=response.status_code,
+                content_type=response.content_type or "",
+                body=response.get_data(),
+            )
+        db.session.commit()
+        return response
+
+    return guarded  # type: ignore[return-value]
 
 
 def _authenticate() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from app import context
-from app.api import parse_body, query_model
+from app.api import parse_body, query_model, writes
 from app.api.types import Body, ScanText
 from app.auth.access import DESK, allow
 from app.db import writing
@@ -77,6 +77,7 @@ def eligibility() -> Response:
 
 @bp.post("/distributions")
 @allow(*DESK)
+@writes
 def distribute() -> tuple[Response, int]:
     scanned, typed = parse_body(CardIn).scanned()
     handover = record_handover(
@@ -89,7 +90,6 @@ def distribute() -> tuple[Response, int]:
         site_id=context.site_id(),
         user_id=context.actor_id(),
     )
-    db.session.commit()
     return (
         jsonify(
             id=handover.distribution_id,

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import Blueprint, render_template, request
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -25,6 +26,7 @@ from app.desk.services import (
     record_handover,
 )
 from app.extensions import db
+from app.idempotency.services import claim, request_hash, store
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -43,8 +45,17 @@ class ScanForm(FlaskForm):
 
 
 def _render(panel: dict[str, object] | None, status: int = 200) -> tuple[str, int]:
-    template = "desk/_panel.html" if request.headers.get("X-Desk-Panel") else "desk/index.html"
-    return render_template(template, form=ScanForm(formdata=None), panel=panel), status
+    fragment = render_template("desk/_panel.html", panel=panel) if panel else ""
+    state = str(panel["state"]) if panel else None
+    return _page(fragment, state), status
+
+
+def _page(fragment: str, state: str | None) -> str:
+    """The answer panel alone for the page's script, or the whole desk page around it."""
+    if request.headers.get("X-Desk-Panel"):
+        return fragment
+    form = ScanForm(formdata=None)
+    return render_template("desk/index.html", form=form, panel_html=Markup(fragment), state=state)
 
 
 def _card_problem(exc: Exception) -> dict[str, object]:
@@ -103,29 +114,49 @@ def _answer(scanned: str) -> tuple[str, int]:
 @bp.post("/handover")
 @allow(*DESK)
 def handover() -> tuple[str, int]:
+    """Record the handover. The form carries an idempotency key: sent again (a double click,
+    a retry after a timeout), it shows the first answer and records nothing new."""
     form = ScanForm()
     if not form.validate():
         return _render({"state": "not_a_card", "message": "Scan a card or type its number."}, 422)
+    scanned = form.scan.data or ""
+    key = request.form.get("idempotency_key", "")
+    user_id = context.actor_id()
+    if key and user_id is not None:
+        digest = request_hash("POST", request.path, scanned.encode())
+        replay = claim(db.session, user_id=user_id, key=key, digest=digest)
+        if replay is not None:
+            return _page(replay.body.decode(), "served"), 200
     try:
         done = record_handover(
             db.session,
-            scanned=form.scan.data or "",
+            scanned=scanned,
             today=context.today(),
             now=context.now(),
             days=context.eligibility_days(),
             site_id=context.site_id(),
-            user_id=context.actor_id(),
+            user_id=user_id,
         )
     except tuple(CARD_PROBLEMS) as exc:
         db.session.rollback()
         return _render(_card_problem(exc))
     except NotEligible:
         db.session.commit()  # the refusal it counted
-        answer = _answer(form.scan.data or "")
+        answer = _answer(scanned)
         db.session.commit()
         return answer
+    fragment = render_template("desk/_panel.html", panel={"state": "served", "handover": done})
+    if key and user_id is not None:
+        store(
+            db.session,
+            user_id=user_id,
+            key=key,
+            status=200,
+            content_type="text/html",
+            body=fragment.encode(),
+        )
     db.session.commit()
-    return _render({"state": "served", "handover": done})
+    return _page(fragment, "served"), 200
 
 
 @bp.post("/decode")

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from pydantic import Field
 
 from app import context
-from app.api import parse_body
+from app.api import parse_body, writes
 from app.api.types import Body, Code, Name, Note
 from app.auth.access import DESK, allow
 from app.cards.services import card_qr, current_card, current_card_png, issue_card
@@ -105,6 +105,7 @@ def household_json(household: Household) -> dict[str, object]:
 
 @bp.post("/households")
 @allow(*DESK)
+@writes
 def create() -> tuple[Response, int]:
     body = parse_body(HouseholdIn)
     registered = register_household(
@@ -116,7 +117,6 @@ def create() -> tuple[Response, int]:
         user_id=context.actor_id(),
         card_key=context.card_key(),
     )
-    db.session.commit()
     return jsonify(household_json(registered.household)), 201
 
 
@@ -128,6 +128,7 @@ def show(household_id: int) -> Response:
 
 @bp.post("/households/<id:household_id>/cards")
 @allow(*DESK)
+@writes
 def reissue(household_id: int) -> tuple[Response, int]:
     body = parse_body(CardIn, optional=True)
     household = get_household(db.session, household_id)
@@ -139,7 +140,6 @@ def reissue(household_id: int) -> tuple[Response, int]:
         user_id=context.actor_id(),
         reason=body.reason or None,
     )
-    db.session.commit()
     return jsonify(number=issued.number, qr=issued.qr), 201
 
 

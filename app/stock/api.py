@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify
 from pydantic import Field
 
 from app import context
-from app.api import parse_body
+from app.api import parse_body, writes
 from app.api.types import Body, Code, Name
 from app.auth.access import STOCK, allow
 from app.extensions import db
@@ -34,15 +34,16 @@ class DonationIn(Body):
 
 @bp.post("/items")
 @allow(*STOCK)
+@writes
 def add_item() -> tuple[Response, int]:
     body = parse_body(ItemIn)
     item = create_item(db.session, body.sku, body.name, body.category)
-    db.session.commit()
     return jsonify(id=item.id, sku=item.sku, name=item.name, category=item.category), 201
 
 
 @bp.post("/donations")
 @allow(*STOCK)
+@writes
 def add_donation() -> tuple[Response, int]:
     body = parse_body(DonationIn)
     donation = record_donation(
@@ -53,7 +54,6 @@ def add_donation() -> tuple[Response, int]:
         received_on=context.today(),
         user_id=context.actor_id(),
     )
-    db.session.commit()
     return jsonify(id=donation.id), 201
 
 

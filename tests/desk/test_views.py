@@ -90,3 +90,23 @@ def test_a_scan_an_hour_after_the_handover_is_not_yet(login, register, set_today
     app.config["CLOCK"] = lambda: later
     again = client.post("/desk/check", data={"scan": household["card"]["qr"]})
     assert 'data-state="not_yet"' in again.text
+
+
+def test_a_handover_sent_twice_with_its_key_shows_the_first_answer_and_records_one(
+    app, login, register
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from app.desk.models import Distribution
+    from app.extensions import db
+
+    household = register()
+    client = login("volunteer")
+    panel = client.post("/desk/check", data={"scan": household["card"]["qr"]}).text
+    key = panel.split('name="idempotency_key" value="')[1].split('"')[0]
+    data = {"scan": household["card"]["qr"], "idempotency_key": key}
+    first = client.post("/desk/handover", data=data)
+    again = client.post("/desk/handover", data=data, headers={"X-Desk-Panel": "1"})
+    assert 'data-state="served"' in first.text and 'data-state="served"' in again.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Distribution.id))) == 1

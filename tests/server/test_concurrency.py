@@ -95,3 +95,48 @@ def test_two_desks_registering_the_same_document_save_one_household(
     assert statuses == [201] + [409] * 7, [a.body for a in answers]
     winner = next(a for a in answers if a.status == 201).body["id"]
     assert all(a.body["household_id"] == winner for a in answers if a.status == 409)
+
+
+ROUNDS = 200
+
+
+def test_sixteen_desks_two_hundred_rounds_one_handover_each_round(
+    live_server: Any, token_for: Any
+) -> None:
+    desk = token_for("volunteer")
+    cards = [
+        live_server.request("POST", "/api/v1/households", desk, {"members": [member()]}).body[
+            "card"
+        ]["qr"]
+        for _ in range(ROUNDS)
+    ]
+    barrier = threading.Barrier(DESKS)
+    outcomes: list[list[int]] = [[] for _ in range(ROUNDS)]
+
+    def desk_loop(_: int) -> None:
+        for round_no, qr in enumerate(cards):
+            barrier.wait()
+            answer = live_server.request("POST", "/api/v1/distributions", desk, {"qr": qr})
+            outcomes[round_no].append(answer.status)
+
+    with ThreadPoolExecutor(DESKS) as pool:
+        list(pool.map(desk_loop, range(DESKS)))
+    bad = [(i, sorted(o)) for i, o in enumerate(outcomes) if sorted(o) != [201] + [409] * 15]
+    assert bad == []
+
+
+def test_retries_with_one_idempotency_key_get_one_answer_and_one_handover(
+    live_server: Any, token_for: Any
+) -> None:
+    desk = token_for("volunteer")
+    qr = live_server.request("POST", "/api/v1/households", desk, {"members": [member()]}).body[
+        "card"
+    ]["qr"]
+    answers = all_at_once(
+        DESKS,
+        lambda _: live_server.request(
+            "POST", "/api/v1/distributions", desk, {"qr": qr}, headers={"Idempotency-Key": "tab-7"}
+        ),
+    )
+    assert [a.status for a in answers] == [201] * DESKS
+    assert len({a.body["id"] for a in answers}) == 1
