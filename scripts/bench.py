@@ -19,10 +19,12 @@ import http.client
 import json
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -34,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import or_, select  # noqa: E402
 
-from tests.live import start_server  # noqa: E402
+from tests.live import free_port, start_server  # noqa: E402
 
 CARD_KEY = "bench-card-key"
 
@@ -57,7 +59,27 @@ class Result:
         return f"| {self.name} | {n} | {rate:.0f} | {p50:.1f} | {p99:.1f} | {self.errors} |"
 
 
-def build_database(url: str, households: int, days: int) -> tuple[str, list[str]]:
+def start_bare(url: str, threads: int) -> tuple[subprocess.Popen[bytes], str]:
+    """The yardstick (scripts/bare.py) in its own waitress process."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "bare.py"), str(port), url, str(threads)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(base + "/bare/ping", timeout=1):
+                return process, base
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the bare endpoint did not start")
+
+
+def build_database(url: str, households: int, days: int) -> tuple[str, list[str], list[int]]:
     from flask_migrate import upgrade
 
     from app import context, create_app
@@ -105,11 +127,13 @@ def build_database(url: str, households: int, days: int) -> tuple[str, list[str]
                 or_(Household.last_served_on.is_(None), Household.last_served_on <= cutoff),
             )
         ).all()
-        qrs = [card_qr(card, CARD_KEY) for card in cards]
+        pairs = [(card_qr(card, CARD_KEY), card.household_id) for card in cards]
         db.session.remove()
         db.engine.dispose()
-    random.Random(1).shuffle(qrs)
-    return token, qrs
+    random.Random(1).shuffle(pairs)
+    # The first half goes to the app, the second half to the bare yardstick.
+    half = len(pairs) // 2
+    return token, [qr for qr, _ in pairs[:half]], [hid for _, hid in pairs[half:]]
 
 
 class Desk:
@@ -186,8 +210,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        token, qrs = build_database(url, args.households, args.days)
-        print(f"{len(qrs)} households eligible today", flush=True)
+        token, qrs, bare_ids = build_database(url, args.households, args.days)
+        print(f"{len(qrs) + len(bare_ids)} households eligible today", flush=True)
         server = start_server(url, threads=args.threads, extra_env={"CARD_KEY": CARD_KEY})
         try:
             desks = [Desk(server.url, token) for _ in range(args.desks)]
@@ -215,8 +239,26 @@ def main() -> None:
                     interval=args.desks / args.rate,
                 ),
             ]
+            pool_ids = list(bare_ids)
+
+            def bare_handover(desk: Desk) -> tuple[int, int] | None:
+                with pool_lock:
+                    if not pool_ids:
+                        return None
+                    household_id = pool_ids.pop()
+                return desk.call("POST", "/bare/handover", {"household_id": household_id}), 201
+
         finally:
             server.stop()
+        bare, bare_url = start_bare(url, args.threads)
+        try:
+            bare_desks = [Desk(bare_url, token) for _ in range(args.desks)]
+            results.append(
+                run_phase("bare endpoint, saturation", bare_desks, args.seconds, bare_handover)
+            )
+        finally:
+            bare.terminate()
+            bare.wait()
             errors = [line for line in server.log_tail(20000).splitlines() if "Error" in line]
             if errors:
                 print("server errors (last lines of its log):", *errors[-5:], sep="\n  ")
@@ -227,6 +269,12 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for r in results:
         print(r.row())
+    saturated, yardstick = results[1], results[-1]
+    if yardstick.latencies and saturated.latencies:
+        ratio = (len(saturated.latencies) / saturated.seconds) / (
+            len(yardstick.latencies) / yardstick.seconds
+        )
+        print(f"\nhandovers at saturation: {ratio:.0%} of the bare endpoint's throughput")
     if len(pool) == 0:
         print("\nnote: the pool of eligible households ran out; use more --households")
 

@@ -1,0 +1,105 @@
+"""The yardstick for scripts/bench: a bare Flask + SQLAlchemy endpoint that runs a handover's
+statements (the same as app/desk/services.py) with none of the app around them: no login, no
+card check, no gate for writers, pysqlite's own transactions. Not part of the app.
+
+    python scripts/bare.py PORT DATABASE_URL THREADS
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+
+from flask import Flask, request
+from sqlalchemy import create_engine, event, text
+from waitress import serve
+
+STATEMENTS = {
+    "claim": text(
+        "UPDATE households SET last_served_on = :today WHERE id = :id "
+        "AND (last_served_on IS NULL OR last_served_on <= :cutoff)"
+    ),
+    "members": text(
+        "SELECT sex, birth_date, disability, chronic_disease FROM members "
+        "WHERE household_id = :id ORDER BY id"
+    ),
+    "distribution": text(
+        "INSERT INTO distributions (household_id, site_id, served_on, served_at, people) "
+        "VALUES (:id, 1, :today, :now, :people) RETURNING id"
+    ),
+    "lock": text(
+        "SELECT item_id, on_hand FROM stock_levels WHERE site_id = 1 AND item_id IN (1, 2) "
+        "ORDER BY item_id"
+    ),
+    "take": text(
+        "UPDATE stock_levels SET on_hand = on_hand - 1 "
+        "WHERE site_id = 1 AND item_id = :item AND on_hand >= 1"
+    ),
+    "line": text(
+        "INSERT INTO distribution_lines (distribution_id, item_id, entitled, given) "
+        "VALUES (:d, :item, 1, 1)"
+    ),
+    "move": text(
+        "INSERT INTO stock_movements (kind, item_id, site_id, quantity, at, distribution_id) "
+        "VALUES ('handover', :item, 1, -1, :now, :d)"
+    ),
+    "people": text(
+        "INSERT INTO visit_people (distribution_id, sex, age_band, people) "
+        "VALUES (:d, 'F', '18-59', :people)"
+    ),
+}
+
+
+def make_app(url: str) -> Flask:
+    engine = create_engine(url, pool_size=16)
+    if url.startswith("sqlite"):
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=15000"):
+                dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    lock = STATEMENTS["lock"]
+    if url.startswith("postgresql"):
+        lock = text(f"{lock.text} FOR UPDATE")
+    app = Flask(__name__)
+
+    @app.post("/bare/handover")
+    def handover() -> tuple[dict[str, int], int]:
+        household_id = int(request.get_json()["household_id"])
+        today = date.today()
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with engine.begin() as conn:
+            claimed = conn.execute(
+                STATEMENTS["claim"],
+                {
+                    "today": today,
+                    "id": household_id,
+                    "cutoff": date.fromordinal(today.toordinal() - 10),
+                },
+            )
+            if claimed.rowcount != 1:
+                return {"household_id": household_id}, 409
+            people = len(conn.execute(STATEMENTS["members"], {"id": household_id}).all())
+            d = conn.execute(
+                STATEMENTS["distribution"],
+                {"id": household_id, "today": today, "now": now, "people": people},
+            ).scalar_one()
+            conn.execute(lock).all()
+            for item in (1, 2):
+                conn.execute(STATEMENTS["take"], {"item": item})
+                conn.execute(STATEMENTS["line"], {"d": d, "item": item})
+                conn.execute(STATEMENTS["move"], {"d": d, "item": item, "now": now})
+            conn.execute(STATEMENTS["people"], {"d": d, "people": people})
+        return {"id": d}, 201
+
+    @app.get("/bare/ping")
+    def ping() -> str:
+        return "ok"
+
+    return app
+
+
+if __name__ == "__main__":
+    port, url, threads = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    serve(make_app(url), host="127.0.0.1", port=port, threads=threads, _quiet=True)
