@@ -17,6 +17,7 @@ from app.auth.services import (
 )
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
+from app.ops.cli import register_ops_commands
 from app.setup import seed_defaults
 
 users = AppGroup("users", help="Accounts and API tokens.")
@@ -112,3 +113,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
+    register_ops_commands(app)

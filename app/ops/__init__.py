@@ -1,0 +1,1 @@
+"""Operations: backups and restores, the health check, and the request log."""

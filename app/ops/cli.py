@@ -1,0 +1,46 @@
+"""flask --app wsgi backup FILE / restore FILE: the configured database, to and from a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from app.ops.backup import BackupError, backup, restore
+
+
+def _database_url() -> str:
+    return str(current_app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file: Path) -> None:
+    """Write a backup of the database to FILE; safe while the server is serving."""
+    try:
+        made = backup(_database_url(), file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backed up the {made.engine} database to {made.path} ({made.size:,} bytes).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that holds data.")
+@with_appcontext
+def restore_command(file: Path, force: bool) -> None:
+    """Restore FILE, made by `backup`, into the configured database (stop the server first)."""
+    try:
+        engine = restore(_database_url(), file, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Restored the {engine} database from {file}.")
+    click.echo("If this AidDesk is newer than the backup, run `flask --app wsgi init-db` now.")
+
+
+def register_ops_commands(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
