@@ -1,0 +1,134 @@
+"""Which cards to print, and what each of them shows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Row, and_, exists, select
+from sqlalchemy.orm import Session, aliased
+
+from app.cards import tokens
+from app.cards.layout import CardFace
+from app.cards.models import Card
+from app.errors import NotFound, ValidationFailed
+from app.households.models import Household, Member
+
+MAX_SHEET_CARDS = 2000
+
+_cards = Card.__table__
+_members = Member.__table__
+_FACES = (
+    select(
+        _cards.c.household_id,
+        _cards.c.number,
+        _cards.c.nonce,
+        _members.c.given_name,
+        _members.c.family_name,
+    )
+    .join(
+        _members,
+        and_(_members.c.household_id == _cards.c.household_id, _members.c.relationship == "head"),
+    )
+    .where(_cards.c.revoked_at.is_(None))
+)
+
+
+def card_face(session: Session, household_id: int, *, card_key: str) -> CardFace:
+    """What the household's card in force shows."""
+    row = session.execute(_FACES.where(_cards.c.household_id == household_id)).first()
+    if row is None:
+        if session.get(Household, household_id) is None:
+            raise NotFound(f"No household {household_id}.")
+        raise NotFound("This household has no card in force.")
+    return _face(row, card_key)
+
+
+def sheet_faces(
+    session: Session, household_ids: Sequence[int], *, card_key: str, field: str = "household_ids"
+) -> list[CardFace]:
+    """The cards in force of these households, in the order asked, each household once.
+
+    Every household must exist and hold a card in force: otherwise ValidationFailed names
+    each one that does not, as ``field.INDEX``, and nothing is printed.
+    """
+    rows = _cards_in_force(session, household_ids, field)
+    return [_face(row, card_key) for row in rows.values()]
+
+
+def check_printable(
+    session: Session, household_ids: Sequence[int], *, field: str = "household_ids"
+) -> None:
+    """Raise ValidationFailed, as sheet_faces does, unless every household can be printed."""
+    _cards_in_force(session, household_ids, field)
+
+
+def _cards_in_force(
+    session: Session, household_ids: Sequence[int], field: str
+) -> dict[int, Row[Any]]:
+    wanted = list(dict.fromkeys(household_ids))
+    found = {
+        row.household_id: row
+        for row in session.execute(_FACES.where(_cards.c.household_id.in_(wanted)))
+    }
+    missing = {i for i in wanted if i not in found}
+    if missing:
+        known = set(session.scalars(select(Household.id).where(Household.id.in_(missing))))
+        raise ValidationFailed(
+            {
+                f"{field}.{index}": f"household {i} has no card in force"
+                if i in known
+                else f"no household {i}"
+                for index, i in enumerate(household_ids)
+                if i in missing
+            },
+            "Some households cannot be printed.",
+        )
+    return {i: found[i] for i in wanted}
+
+
+def _face(row: Row[Any], card_key: str) -> CardFace:
+    return CardFace(
+        name=f"{row.given_name} {row.family_name}",
+        number=row.number,
+        qr=tokens.qr_text(tokens.derive_token(card_key, row.nonce)),
+        native_name=None,  # members have no name in their own script yet
+    )
+
+
+def registered_on(session: Session, day: date, *, site_id: int) -> list[int]:
+    """Households this site registered on the day that hold a card in force."""
+    return list(
+        session.scalars(
+            select(Household.id)
+            .join(Card, and_(Card.household_id == Household.id, Card.revoked_at.is_(None)))
+            .where(Household.site_id == site_id, Household.registered_on == day)
+            .order_by(Household.id)
+        )
+    )
+
+
+def reissued_on(session: Session, day: date, *, site_id: int, timezone: str) -> list[int]:
+    """Households of this site whose card in force was issued on the day (at the site) to
+    replace an earlier card."""
+    zone = ZoneInfo(timezone)
+    start, end = (
+        datetime.combine(d, time(0), tzinfo=zone).astimezone(UTC) for d in (day, day + timedelta(1))
+    )
+    earlier = aliased(Card)
+    return list(
+        session.scalars(
+            select(Card.household_id)
+            .join(Household, Household.id == Card.household_id)
+            .where(
+                Household.site_id == site_id,
+                Card.revoked_at.is_(None),
+                Card.issued_at >= start,
+                Card.issued_at < end,
+                exists().where(earlier.household_id == Card.household_id, earlier.id != Card.id),
+            )
+            .order_by(Card.issued_at, Card.household_id)
+        )
+    )
