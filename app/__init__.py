@@ -56,12 +56,13 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth
     from app.desk.views import bp as desk
     from app.households.views import bp as households
+    from app.ops.views import bp as ops
     from app.reports.views import bp as reports
     from app.stock.views import bp as stock
     from app.web import IdConverter
 
     app.url_map.converters["id"] = IdConverter
-    for blueprint in (auth, households, desk, stock, reports):
+    for blueprint in (auth, households, desk, stock, reports, ops):
         app.register_blueprint(blueprint)
     register_api(app)
 

@@ -17,13 +17,13 @@ def test_every_route_declares_its_roles(app: Flask) -> None:
     assert missing == []
 
 
-def test_only_the_login_and_the_front_door_are_public(app: Flask) -> None:
+def test_only_the_login_the_front_door_and_the_health_check_are_public(app: Flask) -> None:
     public = sorted(
         rule.rule
         for rule in app.url_map.iter_rules()
         if getattr(app.view_functions[rule.endpoint], "allowed_roles", None) == PUBLIC
     )
-    assert public == ["/", "/login"]
+    assert public == ["/", "/healthz", "/login"]
 
 
 def test_pages_send_anonymous_visitors_to_the_login(client) -> None:  # type: ignore[no-untyped-def]
