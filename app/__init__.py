@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask
 
+from app.ops.logging import register_request_log
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,6 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     register_config(app, test_config)
+    register_request_log(app)
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
