@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.api import register_api
     from app.auth.views import bp as auth
+    from app.cards.views import bp as cards
     from app.desk.views import bp as desk
     from app.households.views import bp as households
     from app.ops.views import bp as ops
@@ -65,7 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web import IdConverter
 
     app.url_map.converters["id"] = IdConverter
-    for blueprint in (auth, households, desk, stock, reports, ops):
+    for blueprint in (auth, households, cards, desk, stock, reports, ops):
         app.register_blueprint(blueprint)
     register_api(app)
 

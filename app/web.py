@@ -15,6 +15,7 @@ from app.db import local_date
 NAV = (
     ("desk.index", "Desk", ("volunteer", "coordinator")),
     ("households.register", "Register", ("volunteer", "coordinator")),
+    ("cards.index", "Cards", ("volunteer", "coordinator")),
     ("stock.index", "Stock", ("stock_manager", "coordinator")),
     ("reports.today", "Today's counts", ("coordinator",)),
 )

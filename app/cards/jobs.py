@@ -1,0 +1,241 @@
+"""Sheets of cards made in the background for the sheets page, their progress in the database.
+
+The app may run as several processes behind one database, and the page that asked may poll
+any of them: so the progress lives in the card_sheet_jobs table, not in memory. The sheet is
+drawn by a thread of the process that took the request. A job whose thread stopped with its
+process stops moving; after STALE_AFTER without news it is shown as failed. Jobs are kept
+for KEEP_FOR, then deleted when someone asks for a new one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from flask import Flask
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from app.cards.models import CardSheetJob
+from app.cards.pdf import sheet_pdf
+from app.cards.sheets import (
+    MAX_SHEET_CARDS,
+    check_printable,
+    registered_on,
+    reissued_on,
+    sheet_faces,
+)
+from app.errors import NotFound, ValidationFailed
+from app.extensions import db
+
+Choice = Literal["registered", "reissued", "typed"]
+STALE_AFTER = timedelta(minutes=1)
+KEEP_FOR = timedelta(days=1)
+PROGRESS_EVERY_S = 0.2  # between two writes of the progress
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SheetRequest:
+    job_id: int
+    household_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    id: int
+    status: str  # queued, running, done or failed
+    done: int
+    total: int
+    message: str | None
+    created_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "done": self.done,
+            "total": self.total,
+            "message": self.message,
+        }
+
+
+def chosen_households(
+    session: Session,
+    choice: Choice,
+    typed_ids: Sequence[int],
+    *,
+    site_id: int,
+    today: date,
+    timezone: str,
+) -> list[int]:
+    """The households of the page's choice: registered here today, reissued a card here
+    today, or typed by hand."""
+    if choice == "typed":
+        return list(typed_ids)
+    if choice == "registered":
+        chosen = registered_on(session, today, site_id=site_id)
+    else:
+        chosen = reissued_on(session, today, site_id=site_id, timezone=timezone)
+    if not chosen:
+        what = "registered" if choice == "registered" else "given a new card"
+        raise ValidationFailed({"choice": f"no household was {what} here today"})
+    return chosen
+
+
+def request_sheet(
+    session: Session,
+    household_ids: Sequence[int],
+    *,
+    user_id: int,
+    now: datetime,
+) -> SheetRequest:
+    """Queue a sheet of these households' cards in force.
+
+    At least one household and at most MAX_SHEET_CARDS; each must hold a card in force, or
+    ValidationFailed names it and nothing is queued.
+    """
+    wanted = tuple(dict.fromkeys(household_ids))
+    if not wanted:
+        raise ValidationFailed({"household_ids": "no household to print"})
+    if len(wanted) > MAX_SHEET_CARDS:
+        raise ValidationFailed(
+            {"household_ids": f"at most {MAX_SHEET_CARDS:,} cards a sheet; make it in parts"}
+        )
+    check_printable(session, wanted)
+    session.execute(delete(CardSheetJob).where(CardSheetJob.created_at < now - KEEP_FOR))
+    job = CardSheetJob(
+        status="queued",
+        done=0,
+        total=len(wanted),
+        requested_by_id=user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(job)
+    session.flush()
+    return SheetRequest(job.id, wanted)
+
+
+def make_sheet(
+    session: Session,
+    sheet: SheetRequest,
+    *,
+    card_key: str,
+    clock: Callable[[], datetime],
+) -> None:
+    """Draw the sheet of a queued job, writing its progress as it goes.
+
+    A job is its own unit of work: it commits each step, so that the page polling it, in any
+    process, sees it move; no transaction stays open while the cards are drawn.
+    """
+    _note(session, sheet.job_id, clock, status="running")
+    faces = sheet_faces(session, sheet.household_ids, card_key=card_key)
+    session.commit()
+    last = time.monotonic()
+
+    def progress(done: int) -> None:
+        nonlocal last
+        if time.monotonic() - last >= PROGRESS_EVERY_S:
+            _note(session, sheet.job_id, clock, done=done)
+            last = time.monotonic()
+
+    pdf = sheet_pdf(faces, progress)
+    _note(session, sheet.job_id, clock, status="done", done=len(faces), pdf=pdf)
+
+
+def fail_sheet(session: Session, job_id: int, message: str, clock: Callable[[], datetime]) -> None:
+    session.rollback()
+    _note(session, job_id, clock, status="failed", message=message[:200])
+
+
+def _note(session: Session, job_id: int, clock: Callable[[], datetime], **values: Any) -> None:
+    session.execute(
+        update(CardSheetJob)
+        .where(CardSheetJob.id == job_id)
+        .values(updated_at=clock(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def start_sheet(
+    app: Flask, sheet: SheetRequest, *, card_key: str, clock: Callable[[], datetime]
+) -> threading.Thread:
+    """Make the sheet on a thread of this process; returns the thread (tests join it)."""
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                make_sheet(db.session, sheet, card_key=card_key, clock=clock)
+            except Exception:
+                log.exception("card sheet %s failed", sheet.job_id)
+                try:
+                    fail_sheet(db.session, sheet.job_id, "The sheet could not be made.", clock)
+                except Exception:  # the database is gone too: the job will show as stale
+                    log.exception("card sheet %s: could not record the failure", sheet.job_id)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=work, name=f"card-sheet-{sheet.job_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+_PROGRESS = select(
+    CardSheetJob.id,
+    CardSheetJob.status,
+    CardSheetJob.done,
+    CardSheetJob.total,
+    CardSheetJob.message,
+    CardSheetJob.created_at,
+    CardSheetJob.updated_at,
+)
+
+
+def sheet_progress(session: Session, job_id: int, *, user_id: int, now: datetime) -> Progress:
+    """How far the job is. Only the one who asked for it may see it."""
+    row = session.execute(
+        _PROGRESS.where(CardSheetJob.id == job_id, CardSheetJob.requested_by_id == user_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"No sheet {job_id}.")
+    return _progress(row, now)
+
+
+def recent_sheets(
+    session: Session, *, user_id: int, now: datetime, limit: int = 5
+) -> list[Progress]:
+    rows = session.execute(
+        _PROGRESS.where(
+            CardSheetJob.requested_by_id == user_id, CardSheetJob.created_at >= now - KEEP_FOR
+        )
+        .order_by(CardSheetJob.id.desc())
+        .limit(limit)
+    )
+    return [_progress(row, now) for row in rows]
+
+
+def _progress(row: Any, now: datetime) -> Progress:
+    status, message = row.status, row.message
+    if status in ("queued", "running") and row.updated_at < now - STALE_AFTER:
+        status, message = "failed", "The server stopped while making it: make it again."
+    return Progress(row.id, status, row.done, row.total, message, row.created_at)
+
+
+def sheet_pdf_bytes(session: Session, job_id: int, *, user_id: int) -> bytes:
+    pdf = session.scalar(
+        select(CardSheetJob.pdf).where(
+            CardSheetJob.id == job_id,
+            CardSheetJob.requested_by_id == user_id,
+            CardSheetJob.status == "done",
+        )
+    )
+    if pdf is None:
+        raise NotFound(f"Sheet {job_id} is not ready.")
+    return pdf
