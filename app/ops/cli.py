@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -15,11 +16,20 @@ def _database_url() -> str:
     return str(current_app.config["SQLALCHEMY_DATABASE_URI"])
 
 
+def dated_name(folder: Path, moment: datetime) -> Path:
+    return folder / f"aiddesk-{moment:%Y-%m-%d-%H%M%S}.backup"
+
+
 @click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @with_appcontext
 def backup_command(file: Path) -> None:
-    """Write a backup of the database to FILE; safe while the server is serving."""
+    """Write a backup of the database to FILE; safe while the server is serving.
+
+    FILE may be a folder: the backup is then aiddesk-YYYY-MM-DD-HHMMSS.backup in it.
+    """
+    if file.is_dir():
+        file = dated_name(file, datetime.now().astimezone())
     try:
         made = backup(_database_url(), file)
     except BackupError as exc:

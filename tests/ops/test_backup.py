@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -52,6 +53,14 @@ def test_backup_never_overwrites_a_file(app: Flask, tmp_path: Path) -> None:
     assert again.exit_code != 0 and "exists already" in again.output
     assert file.read_bytes() == b"last week's backup"
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
+
+
+def test_a_backup_into_a_folder_gets_a_dated_name(app: Flask, tmp_path: Path) -> None:
+    made = app.test_cli_runner().invoke(args=["backup", str(tmp_path)])
+    assert made.exit_code == 0, made.output
+    [file] = [p for p in tmp_path.iterdir() if p.suffix == ".backup"]
+    assert re.fullmatch(r"aiddesk-\d{4}-\d\d-\d\d-\d{6}\.backup", file.name)
+    assert str(file) in made.output
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(app: Flask, tmp_path: Path) -> None:
