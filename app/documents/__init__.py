@@ -1,0 +1,1 @@
+"""Identity documents: reading a machine-readable zone (mrz.py). Pure rules, no database."""
