@@ -1,1 +1,2 @@
-"""Identity documents: reading a machine-readable zone (mrz.py). Pure rules, no database."""
+"""Identity documents: reading a machine-readable zone (mrz.py) and checking document numbers
+typed by hand (formats.py, cnp.py). Pure rules, no database."""

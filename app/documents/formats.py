@@ -1,0 +1,165 @@
+"""Document numbers typed by hand, for documents without a machine-readable zone (a Ukrainian
+booklet passport, a birth certificate) or read without the reader. Pure: no database.
+
+Only the formats this center sees are checked, each for its issuing country:
+
+=====================  =======  ==========================================================
+type                   country  number
+=====================  =======  ==========================================================
+passport               UKR      2 Cyrillic letters + 6 digits (booklet, МЕ123456) or
+                                2 Latin letters + 6 digits (for travel abroad, FA123456)
+id_card                UKR      9 digits
+birth_certificate      UKR      Roman numeral, dash, 2 Cyrillic letters, 6 digits (I-БК 123456)
+temporary_protection   ROU      the holder's CNP (13 digits, checked), or the card's number
+anything else                   any printable text: a real document of another country is
+                                never refused for its format
+=====================  =======  ==========================================================
+
+Spaces, dashes and a "№" are ignored; case does not matter.
+
+Latin look-alike letters: on a Ukrainian passport, a series typed on a Latin keyboard
+(``ME123456``) is accepted as it is typed and not turned Cyrillic, because two Latin letters
+are also the form of the passport for travel abroad, and nothing says which of the two the
+volunteer holds. A series mixing the two alphabets (Latin M, Cyrillic Е) is refused: it can
+only be a slip, and it would not match the same number typed in one alphabet. A birth
+certificate's series is always Cyrillic, so its Latin look-alikes (``I-BK``) are accepted and
+normalise_document_number turns them Cyrillic (and a Cyrillic І or Х in the numeral Latin).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+
+from app.documents.cnp import check_cnp
+
+MAX_LENGTH = 40
+_IGNORED = re.compile(r"[\s\-‐-―№]")
+_CYRILLIC = re.compile(r"[А-ЯЁЄІЇҐ]")
+_LATIN = re.compile(r"[A-Z]")
+# Latin capitals that look like a Cyrillic capital, as typed on the wrong keyboard layout.
+_TO_CYRILLIC = str.maketrans("ABCEHIKMOPTX", "АВСЕНІКМОРТХ")
+_NUMERAL_TO_LATIN = str.maketrans("ІХ", "IX")
+_ROMAN = re.compile(r"^X{0,3}(IX|IV|V?I{0,3})$")
+_SERIES_AND_NUMBER = re.compile(r"^(\D{2})(\d{6})$")
+
+
+def compact(number: str) -> str:
+    """The number without spaces, dashes or "№", upper case: the form the checks read."""
+    return _IGNORED.sub("", number).upper()
+
+
+def _unprintable(value: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in value)
+
+
+def _alphabet(letters: str) -> str | None:
+    """The alphabet of every letter, cyrillic or latin; None when they mix."""
+    if all(_CYRILLIC.fullmatch(ch) for ch in letters):
+        return "cyrillic"
+    if all(_LATIN.fullmatch(ch) for ch in letters):
+        return "latin"
+    return None
+
+
+def _ukrainian_passport(key: str) -> str | None:
+    if key.isdigit() and len(key) == 9:
+        return "nine digits is the number of a Ukrainian ID card, not of a passport"
+    match = _SERIES_AND_NUMBER.match(key)
+    if match is None or not match.group(1).isalpha():
+        return (
+            "a Ukrainian passport number is two letters and six digits: МЕ123456 (booklet) "
+            "or FA123456 (passport for travel abroad)"
+        )
+    if _alphabet(match.group(1)) is None:
+        return (
+            "the two letters of the series mix the Cyrillic and Latin alphabets: type both "
+            "in one (МЕ on a booklet, FA on a passport for travel abroad)"
+        )
+    return None
+
+
+def _ukrainian_id_card(key: str) -> str | None:
+    if key.isdigit() and len(key) == 9:
+        return None
+    if key.isdigit() and len(key) == 13:
+        return (
+            "this is the record number (УНЗР, 13 digits); the document number is the "
+            "9 digits marked 'Document No.'"
+        )
+    if _SERIES_AND_NUMBER.match(key):
+        return "two letters and six digits is the number of a passport, not of an ID card"
+    return "a Ukrainian ID card number has 9 digits"
+
+
+def _ukrainian_birth_certificate(key: str) -> str | None:
+    numeral, letters, digits = key[:-8], key[-8:-6], key[-6:]
+    if len(key) < 9 or not digits.isdigit() or not letters.isalpha():
+        return (
+            "a birth certificate number is a series (a Roman numeral, a dash and two "
+            "Cyrillic letters) and six digits, such as I-БК 123456"
+        )
+    if not _ROMAN.match(numeral.translate(_NUMERAL_TO_LATIN)):
+        return (
+            "the series of a birth certificate begins with a Roman numeral "
+            f"(I, II, III, IV...), not {numeral}"
+        )
+    if _alphabet(letters.translate(_TO_CYRILLIC)) != "cyrillic":
+        return "the series of a birth certificate has two Cyrillic letters after the numeral"
+    return None
+
+
+def _romanian_permit(key: str) -> str | None:
+    # The CNP stays the same when the permit is renewed, the card's number does not. The
+    # card's own number format could not be confirmed, so letters and digits pass as it.
+    return check_cnp(key) if key.isdigit() else None
+
+
+_CHECKS: dict[tuple[str, str], Callable[[str], str | None]] = {
+    ("passport", "UKR"): _ukrainian_passport,
+    ("id_card", "UKR"): _ukrainian_id_card,
+    ("birth_certificate", "UKR"): _ukrainian_birth_certificate,
+    ("temporary_protection", "ROU"): _romanian_permit,
+}
+
+
+def check_document_number(type: str, number: str, country: str) -> str | None:
+    """What is wrong with a document number typed by hand, or None when it may be saved.
+
+    Every number must be printable text of at most 40 characters; the formats of the table
+    above apply only to their type and issuing country (a three-letter code, any case)."""
+    if not compact(number):
+        return "the document number is required"
+    if len(number.strip()) > MAX_LENGTH:
+        return f"a document number has at most {MAX_LENGTH} characters"
+    if _unprintable(number):
+        return "the document number contains characters that are not allowed"
+    check = _CHECKS.get((type, country.strip().upper()))
+    return check(compact(number)) if check else None
+
+
+def normalise_document_number(type: str, number: str, country: str) -> str:
+    """The number as it should be stored: compact, and for a Ukrainian birth certificate
+    the series in Cyrillic with a Latin numeral (``i-bk 123456`` → ``IБК123456``), so the
+    same certificate typed on two keyboards is one number. Others are only compacted."""
+    key = compact(number)
+    if (type, country.strip().upper()) == ("birth_certificate", "UKR") and len(key) > 8:
+        numeral, letters = key[:-8].translate(_NUMERAL_TO_LATIN), key[-8:-6]
+        return numeral + letters.translate(_TO_CYRILLIC) + key[-6:]
+    return key
+
+
+def is_expired(expires_on: date | None, day: date) -> bool:
+    """Whether a document has expired on ``day``: it is valid through its expiry date and
+    expired from the next day. One without an expiry date (a birth certificate) never is.
+    An expired document is still accepted, with a warning (expiry_warning)."""
+    return expires_on is not None and day > expires_on
+
+
+def expiry_warning(expires_on: date | None, day: date) -> str | None:
+    """The warning the form shows beside an expired document, or None."""
+    if expires_on is None or not is_expired(expires_on, day):
+        return None
+    return f"expired on {expires_on.isoformat()}: accepted, but ask for a valid document"
