@@ -114,13 +114,14 @@ def query_model(model: type[M], args: dict[str, Any]) -> M:
 def register_api(app: Flask) -> None:
     from app.cards.api import bp as cards_api
     from app.desk.api import bp as desk_api
+    from app.documents.api import bp as documents_api
     from app.households.api import bp as households_api
     from app.reports.api import bp as reports_api
     from app.stock.api import bp as stock_api
 
     api = Blueprint("api", __name__, url_prefix="/api/v1")
     api.before_request(_authenticate)
-    for child in (households_api, cards_api, desk_api, stock_api, reports_api):
+    for child in (households_api, cards_api, desk_api, stock_api, reports_api, documents_api):
         api.register_blueprint(child)
         csrf.exempt(child)  # bearer tokens, not cookies: no cross-site request to forge
     csrf.exempt(api)

@@ -1,2 +1,2 @@
 """Identity documents: reading a machine-readable zone (mrz.py) and checking document numbers
-typed by hand (formats.py, cnp.py). Pure rules, no database."""
+typed by hand (formats.py). Pure rules, no database; api.py answers POST /api/v1/mrz."""
