@@ -253,13 +253,14 @@ def document_type(code: str, country: str | None, nationality: str | None) -> st
     cards; V visas).
 
     The Romanian permit for temporary protection is an EU residence permit card (Regulation
-    1030/2002, TD1) issued by ROU. Its MRZ does not say "temporary protection": the permit's
-    type is printed on the card, not encoded, and we could not confirm its second code
-    letter. What the MRZ does say is a Romanian card held by a foreign national, which a
-    Romanian ID card never is; at this center that is the temporary-protection permit, so a
-    card issued by ROU to a non-Romanian reads as temporary_protection (an ordinary Romanian
-    residence permit would too; the volunteer can change the type). A visa is not an
-    identity document the center registers: it reads as "other"."""
+    1030/2002, TD1) issued by ROU. Its MRZ cannot say "temporary protection": the type of
+    permit is a printed field of the uniform format, with no place in the MRZ, and we could
+    not confirm the permit's second code letter. What the MRZ does say is a Romanian card
+    held by a foreign national, which a Romanian ID card never is; at this center that is
+    the temporary-protection permit, so a card issued by ROU to a non-Romanian reads as
+    temporary_protection (an ordinary Romanian residence permit would too; the volunteer
+    can change the type). A visa is not an identity document the center registers: it
+    reads as "other"."""
     first = code[0]
     if first == "P":
         return "passport"
