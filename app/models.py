@@ -1,7 +1,7 @@
 """Imports every domain's models, so the metadata (and Alembic) sees every table."""
 
 from app.auth.models import ApiToken, User
-from app.cards.models import Card
+from app.cards.models import Card, CardSheetJob
 from app.desk.models import Distribution, DistributionLine, Refusal, VisitPeople
 from app.entitlements.models import EntitlementRule
 from app.households.models import Document, Household, Member
@@ -11,6 +11,7 @@ from app.stock.models import Donation, DonationLine, Item, Site, StockLevel, Sto
 __all__ = [
     "ApiToken",
     "Card",
+    "CardSheetJob",
     "Distribution",
     "DistributionLine",
     "Document",

@@ -7,7 +7,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from app import context
 from app.auth.access import DESK, allow
 from app.cards.models import Card
+from app.cards.pdf import card_pdf
 from app.cards.services import current_card_png, issue_card
+from app.cards.sheets import card_face
 from app.desk.models import Distribution
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -97,6 +99,17 @@ def card_png(household_id: int) -> Response:
     household = get_household(db.session, household_id)
     png = current_card_png(db.session, household, card_key=context.card_key())
     return Response(png, mimetype="image/png")
+
+
+@bp.get("/<id:household_id>/card.pdf")
+@allow(*DESK)
+def card_pdf_page(household_id: int) -> Response:
+    face = card_face(db.session, household_id, card_key=context.card_key())
+    return Response(
+        card_pdf(face),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="card-{face.number}.pdf"'},
+    )
 
 
 @bp.post("/<id:household_id>/cards")

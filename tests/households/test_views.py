@@ -116,3 +116,12 @@ def test_a_member_without_a_chosen_sex_is_not_registered(app, login) -> None:  #
 
 def test_a_household_id_too_large_for_the_database_is_a_404(login) -> None:  # type: ignore[no-untyped-def]
     assert login("volunteer").get(f"/households/{2**63}").status_code == 404
+
+
+def test_the_household_page_prints_the_card_as_a_card_sized_pdf(login, register) -> None:  # type: ignore[no-untyped-def]
+    household = register()
+    client = login("volunteer")
+    page = client.get(f"/households/{household['id']}").text
+    assert f"/households/{household['id']}/card.pdf" in page
+    pdf = client.get(f"/households/{household['id']}/card.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
