@@ -79,7 +79,9 @@ def start_bare(url: str, threads: int) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the bare endpoint did not start")
 
 
-def build_database(url: str, households: int, days: int) -> tuple[str, list[str], list[int]]:
+def build_database(
+    url: str, households: int, days: int, volunteer_password: str = "bench password"
+) -> tuple[str, list[str], list[int]]:
     from flask_migrate import upgrade
 
     from app import context, create_app
@@ -110,7 +112,7 @@ def build_database(url: str, households: int, days: int) -> tuple[str, list[str]
         summary = seed_demo(
             db.session, households=households, days=days, today=context.today(), card_key=CARD_KEY
         )
-        user = create_user(db.session, "bench", "volunteer", "bench password")
+        user = create_user(db.session, "bench", "volunteer", volunteer_password)
         token = issue_api_token(db.session, user)
         db.session.commit()
         print(
