@@ -43,8 +43,10 @@ def register_extensions(app: Flask) -> None:
     from app.db import configure_engine, sqlite_connect_args
     from app.extensions import csrf, db, migrate
 
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    # A failed statement's values (names, document numbers) stay out of tracebacks and logs.
+    options.setdefault("hide_parameters", True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("connect_args", sqlite_connect_args())
     db.init_app(app)
     with app.app_context():

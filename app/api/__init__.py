@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, Flask, Response, g, make_response, request
 from pydantic import BaseModel, ValidationError
 
+from app import context
 from app.auth.access import current_actor
 from app.auth.services import user_for_token
 from app.errors import DomainError, ValidationFailed
@@ -40,7 +41,9 @@ def writes(view: F) -> F:
         actor = current_actor()
         if key is not None and actor is not None:
             digest = request_hash(request.method, request.path, request.get_data(cache=True))
-            replay = claim(db.session, user_id=actor.id, key=key, digest=digest)
+            replay = claim(
+                db.session, user_id=actor.id, key=key, digest=digest, card_key=context.card_key()
+            )
             if replay is not None:
                 return Response(replay.body, replay.status, content_type=replay.content_type)
         response = make_response(view(*args, **kwargs))
@@ -52,6 +55,8 @@ def writes(view: F) -> F:
                 status=response.status_code,
                 content_type=response.content_type or "",
                 body=response.get_data(),
+                card_key=context.card_key(),
+                now=context.now(),
             )
         db.session.commit()
         return response

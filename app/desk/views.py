@@ -124,7 +124,9 @@ def handover() -> tuple[str, int]:
     user_id = context.actor_id()
     if key and user_id is not None:
         digest = request_hash("POST", request.path, scanned.encode())
-        replay = claim(db.session, user_id=user_id, key=key, digest=digest)
+        replay = claim(
+            db.session, user_id=user_id, key=key, digest=digest, card_key=context.card_key()
+        )
         if replay is not None:
             return _page(replay.body.decode(), "served"), 200
     try:
@@ -154,6 +156,8 @@ def handover() -> tuple[str, int]:
             status=200,
             content_type="text/html",
             body=fragment.encode(),
+            card_key=context.card_key(),
+            now=context.now(),
         )
     db.session.commit()
     return _page(fragment, "served"), 200

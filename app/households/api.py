@@ -31,6 +31,7 @@ class DocumentIn(Body):
     type: Literal[DOCUMENT_TYPES]  # type: ignore[valid-type]
     number: Code
     country: Code
+    expires_on: date | None = None
 
 
 class MemberIn(Body):
@@ -60,7 +61,9 @@ class HouseholdIn(Body):
                     relationship=m.relationship,
                     disability=m.disability,
                     chronic_disease=m.chronic_disease,
-                    documents=tuple(NewDocument(d.type, d.number, d.country) for d in m.documents),
+                    documents=tuple(
+                        NewDocument(d.type, d.number, d.country, d.expires_on) for d in m.documents
+                    ),
                 )
                 for m in self.members
             ),
@@ -95,7 +98,13 @@ def household_json(household: Household) -> dict[str, object]:
                 "disability": m.disability,
                 "chronic_disease": m.chronic_disease,
                 "documents": [
-                    {"type": d.type, "number": d.number, "country": d.country} for d in m.documents
+                    {
+                        "type": d.type,
+                        "number": d.number,
+                        "country": d.country,
+                        "expires_on": d.expires_on.isoformat() if d.expires_on else None,
+                    }
+                    for d in m.documents
                 ],
             }
             for m in household.members

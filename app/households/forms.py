@@ -11,9 +11,11 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.documents.mrz import MrzReading
 from app.households.rules import (
     DOCUMENT_TYPES,
     MAX_DOCUMENT_NUMBER,
@@ -69,6 +71,41 @@ class MemberForm(Form):
     document_country = StringField(
         "Issued by (ISO code)", default="UKR", validators=[DataRequired(), Length(min=3, max=3)]
     )
+    document_expires_on = DateField("Valid until", validators=[Optional()])
+    mrz = TextAreaField(
+        "Machine-readable zone (scan or paste)",
+        validators=[Optional(), Length(max=300)],
+        render_kw={"rows": 3, "spellcheck": "false", "autocapitalize": "characters"},
+    )
+    read_mrz = SubmitField("Read the zone")
+
+    def fill_from(self, reading: MrzReading) -> None:
+        """Put what the zone says into the fields; a check that failed names its field."""
+        self.given_name.data = reading.given_name.title()
+        self.family_name.data = reading.family_name.title()
+        self.birth_date.data = reading.birth_date
+        self.sex.data = reading.sex or ""
+        self.document_type.data = reading.document_type
+        self.document_number.data = reading.document_number
+        self.document_country.data = reading.country or ""
+        self.document_expires_on.data = reading.expires_on
+        fields = {
+            "document_number": self.document_number,
+            "birth_date": self.birth_date,
+            "expires_on": self.document_expires_on,
+        }
+        for check, passed in reading.checks.items():
+            field = fields.get(check, self.mrz)
+            if not passed:
+                field.errors = [
+                    *field.errors,
+                    "check digit does not match: compare with the document",
+                ]
+        if reading.birth_date is None and reading.birth_date_partial:
+            self.birth_date.errors = [
+                *self.birth_date.errors,
+                f"the document gives only {reading.birth_date_partial}: ask for the full date",
+            ]
 
     def to_new(self) -> NewMember:
         return NewMember(
@@ -84,6 +121,7 @@ class MemberForm(Form):
                     self.document_type.data or "",
                     self.document_number.data or "",
                     self.document_country.data or "",
+                    self.document_expires_on.data,
                 ),
             ),
         )

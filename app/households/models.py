@@ -96,5 +96,7 @@ class Document(Base):
     # Upper case without spaces or dashes: what "the same document" compares.
     number_key: Mapped[str] = mapped_column(String(40))
     country: Mapped[str] = mapped_column(String(3))
+    # Expired documents are accepted (people flee with what they have), with a warning.
+    expires_on: Mapped[date | None]
 
     member: Mapped[Member] = relation(back_populates="documents")

@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.documents.formats import check_document_number, normalise_document_number
+
 SEXES = ("F", "M", "X")
 RELATIONSHIPS = ("head", "spouse", "child", "parent", "sibling", "other")
 DOCUMENT_TYPES = ("passport", "id_card", "temporary_protection", "birth_certificate", "other")
@@ -27,6 +29,7 @@ class NewDocument:
     type: str
     number: str
     country: str
+    expires_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,11 @@ class Problems:
         self.fields.setdefault(path, message)
 
 
-def document_key(number: str) -> str:
-    """The number as compared: case-insensitive, without spaces or dashes."""
-    return re.sub(r"[\s\-‐-―]", "", number).upper()
+def document_key(number: str, type: str = "", country: str = "") -> str:
+    """The number as compared: case-insensitive, without spaces or dashes, and for a
+    Ukrainian birth certificate with its series in one alphabet (see documents.formats)."""
+    key = re.sub(r"[\s\-‐-―]", "", number).upper()
+    return normalise_document_number(type, key, country) if type and country else key
 
 
 def has_control_characters(value: str) -> bool:
@@ -84,8 +89,12 @@ def age_on(birth_date: date, day: date) -> int:
     return years
 
 
-def check_household(new: NewHousehold, today: date) -> dict[str, str]:
-    """Every problem with a household to register, by field path; empty when it may be saved."""
+def check_household(new: NewHousehold, today: date, *, typed: bool = False) -> dict[str, str]:
+    """Every problem with a household to register, by field path; empty when it may be saved.
+
+    ``typed``: the numbers were typed by hand at the desk, so each is checked against the
+    format of its type and country (documents.formats); other sources are not held to them.
+    """
     problems = Problems()
     if not new.members:
         problems.add("members", "at least one member, the head")
@@ -96,7 +105,7 @@ def check_household(new: NewHousehold, today: date) -> dict[str, str]:
         problems.add("members", "exactly one member must be the head")
     seen: dict[tuple[str, str, str], str] = {}
     for i, member in enumerate(new.members[:MAX_MEMBERS]):
-        _check_member(problems, f"members.{i}", member, today, seen)
+        _check_member(problems, f"members.{i}", member, today, seen, typed)
     if new.phone is not None and new.phone.strip() and not PHONE.match(new.phone.strip()):
         problems.add("phone", "digits, spaces, dashes and an optional leading +")
     if new.locality is not None:
@@ -113,6 +122,7 @@ def _check_member(
     member: NewMember,
     today: date,
     seen: dict[tuple[str, str, str], str],
+    typed: bool,
 ) -> None:
     check_text(problems, f"{path}.given_name", member.given_name, MAX_NAME)
     check_text(problems, f"{path}.family_name", member.family_name, MAX_NAME)
@@ -129,25 +139,32 @@ def _check_member(
     elif len(member.documents) > MAX_DOCUMENTS:
         problems.add(f"{path}.documents", f"at most {MAX_DOCUMENTS} documents")
     for j, document in enumerate(member.documents[:MAX_DOCUMENTS]):
-        _check_document(problems, f"{path}.documents.{j}", document, seen)
+        _check_document(problems, f"{path}.documents.{j}", document, seen, typed)
 
 
 def _check_document(
-    problems: Problems, path: str, document: NewDocument, seen: dict[tuple[str, str, str], str]
+    problems: Problems,
+    path: str,
+    document: NewDocument,
+    seen: dict[tuple[str, str, str], str],
+    typed: bool,
 ) -> None:
     if document.type not in DOCUMENT_TYPES:
         problems.add(f"{path}.type", f"one of {', '.join(DOCUMENT_TYPES)}")
     number = document.number.strip().upper()
-    key = document_key(number)
+    country = document.country.strip().upper()
+    key = document_key(number, document.type, country)
     if not key:
         problems.add(f"{path}.number", "required")
     elif len(number) > MAX_DOCUMENT_NUMBER:
         problems.add(f"{path}.number", f"at most {MAX_DOCUMENT_NUMBER} characters")
     elif not DOCUMENT_NUMBER.match(number):
         problems.add(f"{path}.number", "letters, digits, spaces, dashes or /")
-    if not COUNTRY.match(document.country.strip().upper()):
+    elif typed and (problem := check_document_number(document.type, number, country)):
+        problems.add(f"{path}.number", problem)
+    if not COUNTRY.match(country):
         problems.add(f"{path}.country", "a three-letter ISO country code, such as UKR")
-    identity = (document.type, document.country.strip().upper(), key)
+    identity = (document.type, country, key)
     if key and identity in seen:
         problems.add(f"{path}.number", f"the same document as {seen[identity]}")
     seen.setdefault(identity, path)

@@ -57,9 +57,9 @@ def search_people(session: Session, query: str, limit: int = 20) -> list[Found]:
     if scan.kind == "number":
         households = select(Card.household_id).where(Card.number == scan.value)
         found += _people(session, Member.household_id.in_(households), "card", limit)
-    key = document_key(query)
-    if len(key) >= 4:
-        holders = select(Document.member_id).where(Document.number_key == key)
+    keys = {document_key(query), document_key(query, "birth_certificate", "UKR")}
+    if len(document_key(query)) >= 4:
+        holders = select(Document.member_id).where(Document.number_key.in_(keys))
         found += _people(session, Member.id.in_(holders), "document", limit)
     digits = re.sub(r"\D", "", query)
     if len(digits) >= 6 and not found:

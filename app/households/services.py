@@ -28,7 +28,8 @@ class Registered:
 
 
 def _identity(document: NewDocument) -> tuple[str, str, str]:
-    return (document.type, document.country.strip().upper(), document_key(document.number))
+    country = document.country.strip().upper()
+    return (document.type, country, document_key(document.number, document.type, country))
 
 
 def _registered_with(session: Session, documents: list[NewDocument]) -> int | None:
@@ -57,14 +58,16 @@ def register_household(
     now: datetime,
     user_id: int | None,
     card_key: str,
+    typed: bool = False,
 ) -> Registered:
     """Register a household from its documents and issue its first card.
 
     Exactly one head; every member with at least one document; a document (type, country,
     number without spaces or dashes) belongs to one person only, which the database holds
-    with a unique key. Nothing is saved unless all of it is.
+    with a unique key. Numbers ``typed`` by hand at the desk must fit their document's
+    format. Nothing is saved unless all of it is.
     """
-    problems = check_household(new, today)
+    problems = check_household(new, today, typed=typed)
     if problems:
         raise ValidationFailed(problems)
     documents = [d for m in new.members for d in m.documents]
@@ -94,8 +97,9 @@ def register_household(
                     Document(
                         type=d.type,
                         number=d.number.strip().upper(),
-                        number_key=document_key(d.number),
+                        number_key=_identity(d)[2],
                         country=d.country.strip().upper(),
+                        expires_on=d.expires_on,
                     )
                     for d in member.documents
                 ],

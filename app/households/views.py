@@ -11,9 +11,11 @@ from app.cards.pdf import card_pdf
 from app.cards.services import current_card_png, issue_card
 from app.cards.sheets import card_face
 from app.desk.models import Distribution
+from app.documents.formats import expiry_warning
+from app.documents.mrz import NotMrz, read_mrz
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.households.forms import LABELS, RegisterForm, ReissueForm
+from app.households.forms import LABELS, MemberForm, RegisterForm, ReissueForm
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
 
@@ -24,8 +26,11 @@ bp = Blueprint("households", __name__, url_prefix="/households")
 @allow(*DESK)
 def register() -> str | BaseResponse:
     form = RegisterForm()
+    reading_for = next((e.form for e in form.members if e.form.read_mrz.data), None)
     if not form.is_submitted():
         form.members.entries[0].form.relationship.data = "head"
+    elif reading_for is not None:
+        _read_zone(reading_for)
     elif form.add_member.data:
         if len(form.members.entries) < form.members.max_entries:  # type: ignore[operator]
             form.members.append_entry()
@@ -42,6 +47,7 @@ def register() -> str | BaseResponse:
                 now=context.now(),
                 user_id=context.actor_id(),
                 card_key=context.card_key(),
+                typed=True,
             )
         except ValidationFailed as exc:
             db.session.rollback()
@@ -59,6 +65,22 @@ def register() -> str | BaseResponse:
             flash(f"Household {registered.household.id} registered: print its card.", "ok")
             return redirect(url_for("households.show", household_id=registered.household.id))
     return render_template("households/register.html", form=form, duplicate_of=None)
+
+
+def _read_zone(member: MemberForm) -> None:
+    """Fill a member's fields from the zone typed by the document reader."""
+    try:
+        reading = read_mrz(member.mrz.data or "", context.today())
+    except NotMrz as exc:
+        member.mrz.errors = [*member.mrz.errors, exc.reason]
+        return
+    member.fill_from(reading)
+    warning = expiry_warning(reading.expires_on, context.today())
+    if warning:
+        flash(
+            f"{reading.given_name.title()} {reading.family_name.title()}: document {warning}.",
+            "error",
+        )
 
 
 @bp.get("/search")
@@ -90,6 +112,7 @@ def show(household_id: int) -> str:
         visits=visits,
         reissue=ReissueForm(),
         labels=LABELS,
+        today=context.today(),
     )
 
 

@@ -4,15 +4,22 @@ A desk on a flaky LAN may send a handover twice (a timeout, a double click, a re
 tablet). The key is claimed with an INSERT in the transaction of the write it guards: a
 second request with the same key waits for the first (PostgreSQL waits on the uncommitted
 key; SQLite's writers take turns), then finds the stored answer and returns it.
+
+A stored answer may hold a working card's QR text (a registration's answer does), so it is
+sealed with a key derived from CARD_KEY: a copy of the database alone reads nothing from it
+(decision 0003). Answers are kept for a day.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -39,7 +46,12 @@ def request_hash(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
 
 
-def claim(session: Session, *, user_id: int, key: str, digest: str) -> Replay | None:
+def _sealer(card_key: str) -> Fernet:
+    derived = hashlib.sha256(b"aiddesk-idempotency-v1:" + card_key.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def claim(session: Session, *, user_id: int, key: str, digest: str, card_key: str) -> Replay | None:
     """Claim the key for this request, or return the answer it already had.
 
     Raises KeyReused when the key came with a different request. A key whose request
@@ -65,18 +77,34 @@ def claim(session: Session, *, user_id: int, key: str, digest: str) -> Replay | 
         raise KeyReused("This Idempotency-Key was used for another request.")
     if record.status is None:
         return None
-    return Replay(record.status, record.content_type or "", record.body or b"")
+    try:
+        body = _sealer(card_key).decrypt(record.body or b"")
+    except InvalidToken:
+        # Sealed under another CARD_KEY: the answer is lost, so the request may run again.
+        return None
+    return Replay(record.status, record.content_type or "", body)
 
 
 def store(
-    session: Session, *, user_id: int, key: str, status: int, content_type: str, body: bytes
+    session: Session,
+    *,
+    user_id: int,
+    key: str,
+    status: int,
+    content_type: str,
+    body: bytes,
+    card_key: str,
+    now: datetime,
 ) -> None:
+    """Keep the answer, sealed; now and then drop answers older than a day."""
     session.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
-        .values(status=status, content_type=content_type, body=body)
+        .values(status=status, content_type=content_type, body=_sealer(card_key).encrypt(body))
         .execution_options(synchronize_session=False)
     )
+    if secrets.randbelow(PRUNE_ONE_IN) == 0:
+        forget_older_than(session, now - RETENTION)
 
 
 def forget_older_than(session: Session, moment: datetime) -> int:
@@ -90,3 +118,4 @@ def forget_older_than(session: Session, moment: datetime) -> int:
 
 
 RETENTION = timedelta(days=1)
+PRUNE_ONE_IN = 50
