@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from app.cards import tokens
 from app.cards.models import Card
 from app.cards.render import render_card_png
-from app.errors import DomainError, NotFound
+from app.cards.sheets import card_face
+from app.errors import DomainError
 from app.households.models import Household
 
 
@@ -96,11 +97,9 @@ def card_qr(card: Card, card_key: str) -> str:
 
 def current_card_png(session: Session, household: Household, *, card_key: str) -> bytes:
     """The household's card in force, drawn again: it can always be reprinted."""
-    card = current_card(session, household.id)
-    if card is None:
-        raise NotFound("This household has no card in force.")
+    face = card_face(session, household.id, card_key=card_key)
     return render_card_png(
-        head_name=household.head.full_name, card_number=card.number, qr=card_qr(card, card_key)
+        head_name=face.name, card_number=face.number, qr=face.qr, native_name=face.native_name
     )
 
 

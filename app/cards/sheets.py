@@ -27,6 +27,8 @@ _FACES = (
         _cards.c.nonce,
         _members.c.given_name,
         _members.c.family_name,
+        _members.c.given_name_native,
+        _members.c.family_name_native,
     )
     .join(
         _members,
@@ -94,7 +96,10 @@ def _face(row: Row[Any], card_key: str) -> CardFace:
         name=f"{row.given_name} {row.family_name}",
         number=row.number,
         qr=tokens.qr_text(tokens.derive_token(card_key, row.nonce)),
-        native_name=None,  # members have no name in their own script yet
+        native_name=" ".join(
+            part for part in (row.given_name_native, row.family_name_native) if part
+        )
+        or None,
     )
 
 

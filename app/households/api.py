@@ -37,6 +37,8 @@ class DocumentIn(Body):
 class MemberIn(Body):
     given_name: Name
     family_name: Name
+    given_name_native: Note | None = None
+    family_name_native: Note | None = None
     birth_date: date
     sex: Literal[SEXES]  # type: ignore[valid-type]
     relationship: Literal[RELATIONSHIPS]  # type: ignore[valid-type]
@@ -61,6 +63,8 @@ class HouseholdIn(Body):
                     relationship=m.relationship,
                     disability=m.disability,
                     chronic_disease=m.chronic_disease,
+                    given_name_native=m.given_name_native,
+                    family_name_native=m.family_name_native,
                     documents=tuple(
                         NewDocument(d.type, d.number, d.country, d.expires_on) for d in m.documents
                     ),
@@ -92,6 +96,8 @@ def household_json(household: Household) -> dict[str, object]:
                 "id": m.id,
                 "given_name": m.given_name,
                 "family_name": m.family_name,
+                "given_name_native": m.given_name_native,
+                "family_name_native": m.family_name_native,
                 "birth_date": m.birth_date.isoformat(),
                 "sex": m.sex,
                 "relationship": m.relationship,

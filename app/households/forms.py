@@ -56,6 +56,8 @@ LABELS |= {c.value: c.label for c in (*RELATIONSHIP_CHOICES, *DOCUMENT_CHOICES)}
 class MemberForm(Form):
     given_name = StringField("Given name", validators=[DataRequired(), Length(max=MAX_NAME)])
     family_name = StringField("Family name", validators=[DataRequired(), Length(max=MAX_NAME)])
+    given_name_native = StringField("Given name (Cyrillic)", validators=[Length(max=MAX_NAME)])
+    family_name_native = StringField("Family name (Cyrillic)", validators=[Length(max=MAX_NAME)])
     birth_date = DateField("Birth date", validators=[DataRequired()])
     # No default: a sex picked by default would skew the counts by sex silently.
     sex = SelectField(
@@ -116,6 +118,8 @@ class MemberForm(Form):
             relationship=self.relationship.data or "",
             disability=bool(self.disability.data),
             chronic_disease=bool(self.chronic_disease.data),
+            given_name_native=self.given_name_native.data or None,
+            family_name_native=self.family_name_native.data or None,
             documents=(
                 NewDocument(
                     self.document_type.data or "",

@@ -60,6 +60,9 @@ class Member(Base):
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
+    # The name in its own script (Cyrillic for most), when the document shows it.
+    given_name_native: Mapped[str | None] = mapped_column(String(100))
+    family_name_native: Mapped[str | None] = mapped_column(String(100))
     birth_date: Mapped[date]
     sex: Mapped[str] = mapped_column(String(1))
     relationship: Mapped[str] = mapped_column(String(10))
@@ -75,6 +78,11 @@ class Member(Base):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def native_name(self) -> str | None:
+        parts = [p for p in (self.given_name_native, self.family_name_native) if p]
+        return " ".join(parts) or None
 
 
 class Document(Base):

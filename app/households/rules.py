@@ -42,6 +42,8 @@ class NewMember:
     documents: tuple[NewDocument, ...]
     disability: bool = False
     chronic_disease: bool = False
+    given_name_native: str | None = None
+    family_name_native: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,10 @@ def _check_member(
 ) -> None:
     check_text(problems, f"{path}.given_name", member.given_name, MAX_NAME)
     check_text(problems, f"{path}.family_name", member.family_name, MAX_NAME)
+    for name in ("given_name_native", "family_name_native"):
+        value = getattr(member, name)
+        if value is not None and value.strip():
+            check_text(problems, f"{path}.{name}", value, MAX_NAME)
     if member.birth_date > today:
         problems.add(f"{path}.birth_date", "is in the future")
     elif age_on(member.birth_date, today) > OLDEST_AGE:

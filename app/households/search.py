@@ -71,8 +71,15 @@ def search_people(session: Session, query: str, limit: int = 20) -> list[Found]:
     if words:
         conditions = [
             or_(
-                Member.given_name.ilike(f"{_escape(w)}%", escape="\\"),
-                Member.family_name.ilike(f"{_escape(w)}%", escape="\\"),
+                *(
+                    column.ilike(f"{_escape(w)}%", escape="\\")
+                    for column in (
+                        Member.given_name,
+                        Member.family_name,
+                        Member.given_name_native,
+                        Member.family_name_native,
+                    )
+                )
             )
             for w in words
         ]

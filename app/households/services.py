@@ -87,6 +87,8 @@ def register_household(
             Member(
                 given_name=member.given_name.strip(),
                 family_name=member.family_name.strip(),
+                given_name_native=(member.given_name_native or "").strip() or None,
+                family_name_native=(member.family_name_native or "").strip() or None,
                 birth_date=member.birth_date,
                 sex=member.sex,
                 relationship=member.relationship,

@@ -96,3 +96,19 @@ def test_the_font_comes_from_its_package_not_from_this_repository() -> None:
     face = typeface()
     assert face.name == "SourceSansPro"  # font-source-sans-pro is a dependency
     assert "site-packages" in face.regular.resolve().parts
+
+
+def test_the_card_shows_the_heads_name_in_cyrillic_when_known(api) -> None:  # type: ignore[no-untyped-def]
+    from app.cards.layout import face_lines
+    from app.cards.sheets import card_face
+    from app.extensions import db
+    from tests.conftest import member
+
+    desk = api("volunteer")
+    head = member(given_name_native="Олена", family_name_native="Коваль")
+    household = desk.post("/api/v1/households", json={"members": [head]}).get_json()
+    assert household["members"][0]["family_name_native"] == "Коваль"
+    with desk.client.application.app_context():
+        face = card_face(db.session, household["id"], card_key="test-card-key")
+    assert face.native_name == "Олена Коваль"
+    assert any("Олена" in line.text for line in face_lines(face))

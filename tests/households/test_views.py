@@ -125,3 +125,14 @@ def test_the_household_page_prints_the_card_as_a_card_sized_pdf(login, register)
     assert f"/households/{household['id']}/card.pdf" in page
     pdf = client.get(f"/households/{household['id']}/card.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+
+
+def test_the_name_in_cyrillic_is_kept_shown_and_found(login, api) -> None:  # type: ignore[no-untyped-def]
+    client = login("volunteer")
+    data = form(
+        **{"members-0-given_name_native": "Олена", "members-0-family_name_native": "Коваль"}
+    )
+    location = client.post("/households/new", data=data).headers["Location"]
+    assert "Олена Коваль" in client.get(location).text
+    found = api("volunteer").get("/api/v1/people?q=Коваль").get_json()
+    assert [p["family_name"] for p in found] == ["Koval"]
