@@ -34,6 +34,7 @@ from urllib.parse import quote, urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from flask import Flask  # noqa: E402
 from sqlalchemy import or_, select  # noqa: E402
 
 from tests.live import free_port, start_server  # noqa: E402
@@ -79,18 +80,12 @@ def start_bare(url: str, threads: int) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the bare endpoint did not start")
 
 
-def build_database(
-    url: str, households: int, days: int, volunteer_password: str = "bench password"
-) -> tuple[str, list[str], list[int]]:
+def bench_app(url: str) -> Flask:
+    """The app on a fresh benchmark database: schema, defaults, nothing else."""
     from flask_migrate import upgrade
 
-    from app import context, create_app
-    from app.auth.services import create_user, issue_api_token
-    from app.cards.models import Card
-    from app.cards.services import card_qr
-    from app.demo import seed_demo
+    from app import create_app
     from app.extensions import db
-    from app.households.models import Household
     from app.setup import seed_defaults
 
     if url.startswith("postgresql"):
@@ -105,9 +100,26 @@ def build_database(
             "CARD_KEY": CARD_KEY,
         }
     )
-    with app.test_request_context():
+    with app.app_context():
         upgrade()
         seed_defaults(db.session)
+        db.session.commit()
+    return app
+
+
+def build_database(
+    url: str, households: int, days: int, volunteer_password: str = "bench password"
+) -> tuple[str, list[str], list[int]]:
+    from app import context
+    from app.auth.services import create_user, issue_api_token
+    from app.cards.models import Card
+    from app.cards.services import card_qr
+    from app.demo import seed_demo
+    from app.extensions import db
+    from app.households.models import Household
+
+    app = bench_app(url)
+    with app.test_request_context():
         started = time.perf_counter()
         summary = seed_demo(
             db.session, households=households, days=days, today=context.today(), card_key=CARD_KEY

@@ -24,8 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-CARD_KEY = "bench-card-key"
+from bench import CARD_KEY, bench_app  # noqa: E402
 
 
 def timed(runs: int, work: Callable[[], object]) -> list[float]:
@@ -47,10 +48,9 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from app import context, create_app
+    from app import context
     from app.auth.services import create_user, issue_api_token
     from app.cards import jobs
     from app.cards.pdf import sheet_pdf
@@ -59,24 +59,10 @@ def main() -> None:
     from app.demo import seed_demo
     from app.extensions import db
     from app.households.models import Household
-    from app.setup import seed_defaults
 
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='aiddesk-bench-')}/bench.db"
-    if url.startswith("postgresql"):
-        from tests.conftest import reset_postgres
-
-        reset_postgres(url)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "CARD_KEY": CARD_KEY,
-        }
-    )
+    app = bench_app(url)
     with app.test_request_context():
-        upgrade()
-        seed_defaults(db.session)
         seed_demo(
             db.session,
             households=max(args.households, args.cards),

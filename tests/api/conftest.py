@@ -1,10 +1,8 @@
 """Fixtures for the API contract tests.
 
-Three differences from the suite's own fixtures, each for a reason:
+Two differences from the suite's own fixtures, each for a reason:
 - a 500 is answered as a real client would see it (an HTTP 500), not raised into the test,
   so a contract break reads as "expected 404, got 500";
-- accounts get a cheap password hash: these tests authenticate with bearer tokens only, and
-  scrypt for every user would cost most of the folder's time;
 - on PostgreSQL they use their own database beside TEST_DATABASE_URL's (same server, name
   + "_api"), so this folder can run while the rest of the suite uses that database, and
   they empty its tables between tests instead of creating them again.
@@ -20,15 +18,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
-from werkzeug.security import generate_password_hash
 
 from app import models
-from app.auth.models import User
 from app.db import Base
 from app.extensions import db
-from tests.conftest import PASSWORD, PG_URL, reset_postgres
-
-CHEAP_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+from tests.conftest import PG_URL, reset_postgres
 
 
 @pytest.fixture(scope="session")
@@ -68,20 +62,6 @@ def database_url(tmp_path: Path, api_postgres: Engine | None) -> str:
 @pytest.fixture(autouse=True)
 def errors_answer_500(app: Flask) -> None:
     app.config["PROPAGATE_EXCEPTIONS"] = False
-
-
-@pytest.fixture
-def make_user(app: Flask) -> Callable[..., str]:
-    counter = iter(range(1, 10_000))
-
-    def make(role: str = "volunteer", username: str | None = None) -> str:
-        name = username or f"{role}{next(counter)}"
-        with app.app_context():
-            db.session.add(User(username=name, role=role, password_hash=CHEAP_HASH))
-            db.session.commit()
-        return name
-
-    return make
 
 
 @pytest.fixture
