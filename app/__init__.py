@@ -42,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     from app.auth import init_login
     from app.db import configure_engine, sqlite_connect_args
     from app.extensions import csrf, db, migrate
+    from app.i18n import init_i18n
 
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     # A failed statement's values (names, document numbers) stay out of tracebacks and logs.
@@ -54,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     init_login(app)
+    init_i18n(app)
 
 
 def register_blueprints(app: Flask) -> None:

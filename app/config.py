@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
+
 
 class ConfigError(RuntimeError):
     """The app cannot start with this configuration."""
@@ -22,6 +24,16 @@ def _secret(name: str, instance_path: Path) -> str | None:
     if path.is_file():
         return path.read_text().strip() or None
     return None
+
+
+def _languages(value: str) -> list[str]:
+    languages = [code.strip() for code in value.split(",") if code.strip()]
+    for code in languages:
+        try:
+            Locale.parse(code)
+        except (ValueError, UnknownLocaleError) as exc:
+            raise ConfigError(f"AID_BENEFICIARY_LANGUAGES: {code!r} is not a language") from exc
+    return languages
 
 
 def load_config(instance_path: Path) -> dict[str, object]:
@@ -38,6 +50,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         raise ConfigError("ELIGIBILITY_DAYS must be a whole number of days") from exc
     if not 1 <= days <= 365:
         raise ConfigError("ELIGIBILITY_DAYS must be between 1 and 365")
+    beneficiary_languages = _languages(os.environ.get("AID_BENEFICIARY_LANGUAGES", "uk,ro"))
     return {
         "SECRET_KEY": _secret("SECRET_KEY", instance_path),
         "CARD_KEY": _secret("CARD_KEY", instance_path),
@@ -45,6 +58,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "AID_TIMEZONE": timezone,
         "ELIGIBILITY_DAYS": days,
         "AID_SITE": os.environ.get("AID_SITE", "MAIN"),
+        # The languages of the families: the desk shows them their lines in each.
+        "AID_BENEFICIARY_LANGUAGES": beneficiary_languages,
         # A household registration is a few kilobytes; anything near a megabyte is hostile.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

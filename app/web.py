@@ -7,18 +7,24 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, Map
 
 from app.auth.access import current_actor
 from app.db import local_date
 
 NAV = (
-    ("desk.index", "Desk", ("volunteer", "coordinator")),
-    ("households.register", "Register", ("volunteer", "coordinator")),
-    ("cards.index", "Cards", ("volunteer", "coordinator")),
-    ("stock.index", "Stock", ("stock_manager", "coordinator")),
-    ("reports.today", "Today's counts", ("coordinator",)),
+    ("desk.index", _l("Desk"), ("volunteer", "coordinator")),
+    ("households.register", _l("Register"), ("volunteer", "coordinator")),
+    ("cards.index", _l("Cards"), ("volunteer", "coordinator")),
+    ("stock.index", _l("Stock"), ("stock_manager", "coordinator")),
+    ("reports.today", _l("Today's counts"), ("coordinator",)),
 )
+ROLE_NAMES = {
+    "volunteer": _l("volunteer"),
+    "stock_manager": _l("stock manager"),
+    "coordinator": _l("coordinator"),
+}
 
 
 class IdConverter(IntegerConverter):
@@ -46,7 +52,12 @@ def _headers(response: Response) -> Response:
 def _template_helpers() -> dict[str, object]:
     actor = current_actor()
     nav = [(endpoint, label) for endpoint, label, roles in NAV if actor and actor.role in roles]
-    return {"nav": nav, "actor": actor, "new_key": lambda: secrets.token_urlsafe(16)}
+    return {
+        "nav": nav,
+        "actor": actor,
+        "roles": ROLE_NAMES,
+        "new_key": lambda: secrets.token_urlsafe(16),
+    }
 
 
 def format_day(value: date | datetime | str | None) -> str:

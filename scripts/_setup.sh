@@ -31,4 +31,13 @@ ensure_venv() {
     .venv/bin/python -m pip install --quiet --editable ".${extras:+[$extras]}"
     echo "$want" > "$stamp"
   fi
+  compile_translations
+}
+
+# The .mo catalogs are built from the committed .po files, never committed themselves.
+# Cheap enough to run every time, so an edited .po is always served.
+compile_translations() {
+  if [ -d translations ]; then
+    .venv/bin/pybabel --quiet compile -d translations
+  fi
 }

@@ -25,6 +25,8 @@ class User(UserMixin, Base):
     # Changes when the password changes or the account is deactivated: old sessions then fail.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The interface language the user chose ("ro", "uk", ...); None follows the browser.
+    language: Mapped[str | None] = mapped_column(String(16))
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -8,6 +9,7 @@ from app.auth.access import EVERYONE, allow, public
 from app.auth.forms import LoginForm
 from app.auth.services import authenticate
 from app.extensions import db
+from app.i18n import LANGUAGES
 
 bp = Blueprint("auth", __name__)
 
@@ -37,8 +39,18 @@ def login() -> str | Response:
             return redirect(
                 _safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
             )
-        flash("Wrong user name or password.", "error")
+        flash(_("Wrong user name or password."), "error")
     return render_template("auth/login.html", form=form)
+
+
+@bp.post("/language")
+@allow(*EVERYONE)
+def language() -> Response:
+    """Keep the user's interface language; an unknown choice goes back to the browser's."""
+    choice = request.form.get("language", "")
+    current_user.language = choice if choice in LANGUAGES else None
+    db.session.commit()
+    return redirect(_safe_next(request.form.get("next")) or url_for("auth.home"))
 
 
 @bp.post("/logout")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import StringField
@@ -41,7 +43,7 @@ CARD_PROBLEMS = {
 
 
 class ScanForm(FlaskForm):
-    scan = StringField("Card", validators=[DataRequired(), Length(max=200)])
+    scan = StringField(_l("Card"), validators=[DataRequired(), Length(max=200)])
 
 
 def _render(panel: dict[str, object] | None, status: int = 200) -> tuple[str, int]:
@@ -74,7 +76,9 @@ def index() -> tuple[str, int]:
 def check() -> tuple[str, int]:
     form = ScanForm()
     if not form.validate():
-        return _render({"state": "not_a_card", "message": "Scan a card or type its number."}, 422)
+        return _render(
+            {"state": "not_a_card", "message": _("Scan a card or type its number.")}, 422
+        )
     answer = _answer(form.scan.data or "")
     db.session.commit()
     return answer
@@ -118,7 +122,9 @@ def handover() -> tuple[str, int]:
     a retry after a timeout), it shows the first answer and records nothing new."""
     form = ScanForm()
     if not form.validate():
-        return _render({"state": "not_a_card", "message": "Scan a card or type its number."}, 422)
+        return _render(
+            {"state": "not_a_card", "message": _("Scan a card or type its number.")}, 422
+        )
     scanned = form.scan.data or ""
     key = request.form.get("idempotency_key", "")
     user_id = context.actor_id()

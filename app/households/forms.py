@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -27,59 +29,61 @@ from app.households.rules import (
 )
 
 
-def options(*pairs: tuple[str, str]) -> list[SelectChoice]:
+def options(*pairs: tuple[str, object]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-SEX_CHOICES = options(("F", "Female"), ("M", "Male"), ("X", "Other"))
+SEX_CHOICES = options(("F", _l("Female")), ("M", _l("Male")), ("X", _l("Other")))
 # Labels for showing stored codes, e.g. on the household page.
 LABELS = {c.value: c.label for c in SEX_CHOICES}
 RELATIONSHIP_CHOICES = options(
-    ("head", "Head"),
-    ("spouse", "Spouse"),
-    ("child", "Child"),
-    ("parent", "Parent"),
-    ("sibling", "Sibling"),
-    ("other", "Other"),
+    ("head", _l("Head")),
+    ("spouse", _l("Spouse")),
+    ("child", _l("Child")),
+    ("parent", _l("Parent")),
+    ("sibling", _l("Sibling")),
+    ("other", _l("Other")),
 )
 DOCUMENT_CHOICES = options(
-    ("passport", "Passport"),
-    ("temporary_protection", "Temporary protection permit"),
-    ("id_card", "ID card"),
-    ("birth_certificate", "Birth certificate"),
-    ("other", "Other"),
+    ("passport", _l("Passport")),
+    ("temporary_protection", _l("Temporary protection permit")),
+    ("id_card", _l("ID card")),
+    ("birth_certificate", _l("Birth certificate")),
+    ("other", _l("Other")),
 )
 assert {c.value for c in DOCUMENT_CHOICES} == set(DOCUMENT_TYPES)
 LABELS |= {c.value: c.label for c in (*RELATIONSHIP_CHOICES, *DOCUMENT_CHOICES)}
 
 
 class MemberForm(Form):
-    given_name = StringField("Given name", validators=[DataRequired(), Length(max=MAX_NAME)])
-    family_name = StringField("Family name", validators=[DataRequired(), Length(max=MAX_NAME)])
-    given_name_native = StringField("Given name (Cyrillic)", validators=[Length(max=MAX_NAME)])
-    family_name_native = StringField("Family name (Cyrillic)", validators=[Length(max=MAX_NAME)])
-    birth_date = DateField("Birth date", validators=[DataRequired()])
+    given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=MAX_NAME)])
+    family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=MAX_NAME)])
+    given_name_native = StringField(_l("Given name (Cyrillic)"), validators=[Length(max=MAX_NAME)])
+    family_name_native = StringField(
+        _l("Family name (Cyrillic)"), validators=[Length(max=MAX_NAME)]
+    )
+    birth_date = DateField(_l("Birth date"), validators=[DataRequired()])
     # No default: a sex picked by default would skew the counts by sex silently.
     sex = SelectField(
-        "Sex", choices=[SelectChoice("", "—"), *SEX_CHOICES], validators=[DataRequired()]
+        _l("Sex"), choices=[SelectChoice("", "—"), *SEX_CHOICES], validators=[DataRequired()]
     )
-    relationship = SelectField("Relationship", choices=RELATIONSHIP_CHOICES, default="child")
-    disability = BooleanField("Disability")
-    chronic_disease = BooleanField("Chronic disease")
-    document_type = SelectField("Document", choices=DOCUMENT_CHOICES)
+    relationship = SelectField(_l("Relationship"), choices=RELATIONSHIP_CHOICES, default="child")
+    disability = BooleanField(_l("Disability"))
+    chronic_disease = BooleanField(_l("Chronic disease"))
+    document_type = SelectField(_l("Document"), choices=DOCUMENT_CHOICES)
     document_number = StringField(
-        "Document number", validators=[DataRequired(), Length(max=MAX_DOCUMENT_NUMBER)]
+        _l("Document number"), validators=[DataRequired(), Length(max=MAX_DOCUMENT_NUMBER)]
     )
     document_country = StringField(
-        "Issued by (ISO code)", default="UKR", validators=[DataRequired(), Length(min=3, max=3)]
+        _l("Issued by (ISO code)"), default="UKR", validators=[DataRequired(), Length(min=3, max=3)]
     )
-    document_expires_on = DateField("Valid until", validators=[Optional()])
+    document_expires_on = DateField(_l("Valid until"), validators=[Optional()])
     mrz = TextAreaField(
-        "Machine-readable zone (scan or paste)",
+        _l("Machine-readable zone (scan or paste)"),
         validators=[Optional(), Length(max=300)],
         render_kw={"rows": 3, "spellcheck": "false", "autocapitalize": "characters"},
     )
-    read_mrz = SubmitField("Read the zone")
+    read_mrz = SubmitField(_l("Read the zone"))
 
     def fill_from(self, reading: MrzReading) -> None:
         """Put what the zone says into the fields; a check that failed names its field."""
@@ -101,12 +105,15 @@ class MemberForm(Form):
             if not passed:
                 field.errors = [
                     *field.errors,
-                    "check digit does not match: compare with the document",
+                    _("check digit does not match: compare with the document"),
                 ]
         if reading.birth_date is None and reading.birth_date_partial:
             self.birth_date.errors = [
                 *self.birth_date.errors,
-                f"the document gives only {reading.birth_date_partial}: ask for the full date",
+                _(
+                    "the document gives only %(partial)s: ask for the full date",
+                    partial=reading.birth_date_partial,
+                ),
             ]
 
     def to_new(self) -> NewMember:
@@ -133,11 +140,11 @@ class MemberForm(Form):
 
 class RegisterForm(FlaskForm):
     members = FieldList(FormField(MemberForm), min_entries=1, max_entries=MAX_MEMBERS)
-    phone = StringField("Phone", validators=[Optional(), Length(max=32)])
-    locality = StringField("Locality", validators=[Optional(), Length(max=MAX_NAME)])
-    add_member = SubmitField("Add a member")
-    remove_member = SubmitField("Remove the last member")
-    save = SubmitField("Register and issue the card")
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
+    locality = StringField(_l("Locality"), validators=[Optional(), Length(max=MAX_NAME)])
+    add_member = SubmitField(_l("Add a member"))
+    remove_member = SubmitField(_l("Remove the last member"))
+    save = SubmitField(_l("Register and issue the card"))
 
     def to_new(self) -> NewHousehold:
         return NewHousehold(
@@ -174,9 +181,12 @@ class RegisterForm(FlaskForm):
 
 class ReissueForm(FlaskForm):
     reason = SelectField(
-        "Reason",
+        _l("Reason"),
         choices=options(
-            ("lost", "Lost"), ("damaged", "Damaged"), ("stolen", "Stolen"), ("other", "Other")
+            ("lost", _l("Lost")),
+            ("damaged", _l("Damaged")),
+            ("stolen", _l("Stolen")),
+            ("other", _l("Other")),
         ),
     )
-    submit = SubmitField("Issue a new card")
+    submit = SubmitField(_l("Issue a new card"))

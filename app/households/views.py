@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -56,13 +57,19 @@ def register() -> str | BaseResponse:
         except DuplicateDocument as exc:
             db.session.rollback()
             household_id = exc.details["household_id"]
-            flash("A document of this family is registered already.", "error")
+            flash(_("A document of this family is registered already."), "error")
             return render_template(
                 "households/register.html", form=form, duplicate_of=household_id
             ), 409  # type: ignore[return-value]
         else:
             db.session.commit()
-            flash(f"Household {registered.household.id} registered: print its card.", "ok")
+            flash(
+                _(
+                    "Household %(number)s registered: print its card.",
+                    number=registered.household.id,
+                ),
+                "ok",
+            )
             return redirect(url_for("households.show", household_id=registered.household.id))
     return render_template("households/register.html", form=form, duplicate_of=None)
 
@@ -78,7 +85,11 @@ def _read_zone(member: MemberForm) -> None:
     warning = expiry_warning(reading.expires_on, context.today())
     if warning:
         flash(
-            f"{reading.given_name.title()} {reading.family_name.title()}: document {warning}.",
+            _(
+                "%(name)s: document %(warning)s.",
+                name=f"{reading.given_name.title()} {reading.family_name.title()}",
+                warning=warning,
+            ),
             "error",
         )
 
@@ -150,5 +161,5 @@ def reissue(household_id: int) -> BaseResponse:
             reason=form.reason.data,
         )
         db.session.commit()
-        flash("A new card was issued; the old one no longer works.", "ok")
+        flash(_("A new card was issued; the old one no longer works."), "ok")
     return redirect(url_for("households.show", household_id=household.id))

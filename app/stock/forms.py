@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -19,13 +20,13 @@ DONATION_ROWS = 6
 
 
 class DonationLineForm(Form):
-    sku = SelectField("Item", choices=[], validate_choice=False)
-    quantity = IntegerField("Quantity", validators=[Optional(), NumberRange(1, MAX_QUANTITY)])
-    expires_on = DateField("Expires", validators=[Optional()])
+    sku = SelectField(_l("Item"), choices=[], validate_choice=False)
+    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(1, MAX_QUANTITY)])
+    expires_on = DateField(_l("Expires"), validators=[Optional()])
 
 
 class DonationForm(FlaskForm):
-    donor = StringField("Donor", validators=[DataRequired(), Length(max=200)])
+    donor = StringField(_l("Donor"), validators=[DataRequired(), Length(max=200)])
     lines = FieldList(FormField(DonationLineForm), min_entries=DONATION_ROWS, max_entries=50)
 
     def set_items(self, choices: list[tuple[str, str]]) -> None:

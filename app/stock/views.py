@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app import context
@@ -38,7 +39,14 @@ def index() -> str | Response | tuple[str, int]:
         else:
             db.session.commit()
             total = sum(line.quantity for line in donation.lines)
-            flash(f"Donation {donation.id} recorded: {total} items on the shelves.", "ok")
+            flash(
+                _(
+                    "Donation %(number)s recorded: %(count)s items on the shelves.",
+                    number=donation.id,
+                    count=total,
+                ),
+                "ok",
+            )
             return redirect(url_for("stock.index"))
     elif form.is_submitted():
         status = 422
@@ -48,5 +56,5 @@ def index() -> str | Response | tuple[str, int]:
 def _label(path: str) -> str:
     parts = path.split(".")
     if parts[0] == "items" and len(parts) == 3:
-        return f"Line {int(parts[1]) + 1} {parts[2]}"
+        return _("Line %(number)s %(field)s", number=int(parts[1]) + 1, field=parts[2])
     return path.capitalize()

@@ -248,6 +248,8 @@ def test_without_javascript_enter_after_eligible_hands_over(
     page.locator("#scan").fill(household["card"]["qr"])
     page.locator("#scan").press("Enter")
     expect(page.locator("#panel .answer")).to_have_attribute("data-state", "eligible")
+    # The page's autofocus lands once it has loaded; Enter before that goes nowhere.
+    expect(page.locator("#handover-form button")).to_be_focused()
 
     with page.expect_navigation():
         page.keyboard.press("Enter")  # as the hint under the scan field says

@@ -1,0 +1,54 @@
+"""The interface in the languages of the people at the desk.
+
+English is the source; catalogs live in translations/. A signed-in user's choice wins, then
+the browser's Accept-Language. The lines the family reads at the desk come from the catalogs
+of AID_BENEFICIARY_LANGUAGES whatever the volunteer reads.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, current_app, request
+from flask_babel import force_locale, get_locale, gettext
+
+from app.auth.access import current_actor
+from app.extensions import babel
+
+# The interface languages, each named in its own language for the picker.
+LANGUAGES = {"en": "English", "ro": "Română", "uk": "Українська"}
+
+
+def select_locale() -> str:
+    actor = current_actor()
+    chosen = getattr(actor, "language", None)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+
+
+def beneficiary_lines(day: date) -> list[tuple[str, str]]:
+    """(language, line) pairs telling the family when to come again, one per beneficiary
+    language; a language with a catalog in translations/ needs no code to appear here."""
+    from app.web import format_day
+
+    lines = []
+    for language in current_app.config["AID_BENEFICIARY_LANGUAGES"]:
+        with force_locale(language):
+            lines.append(
+                (language, gettext("You can come again from %(day)s", day=format_day(day)))
+            )
+    return lines
+
+
+def init_i18n(app: Flask) -> None:
+    from app import ROOT
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    babel.init_app(app, locale_selector=select_locale)
+    # {% trans %} blocks are extracted trimmed (babel.cfg): render them the same way.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals["beneficiary_lines"] = beneficiary_lines
+    app.jinja_env.globals["languages"] = LANGUAGES
+    app.jinja_env.globals["get_locale"] = get_locale

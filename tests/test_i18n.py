@@ -1,0 +1,163 @@
+"""The interface in English, Romanian and Ukrainian; the family's lines in its own languages."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from app import create_app
+from app.config import ConfigError, load_config
+from app.i18n import beneficiary_lines
+from tests.conftest import member
+from tests.live import ROOT
+
+TRANSLATIONS = ROOT / "translations"
+LANGUAGES = ("ro", "uk")
+# Visible words a template may show as they are: the product's name.
+UNTRANSLATED = ("AidDesk",)
+
+
+def extracted(tmp_path: Path) -> Catalog:
+    """The messages marked in app/ and templates/, as `pybabel extract` finds them."""
+    pot = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).parent / "pybabel"
+    subprocess.run(
+        [pybabel, "--quiet", "extract", "-F", "babel.cfg", "-k", "_l", "-o", pot, "."],
+        cwd=ROOT,
+        check=True,
+    )
+    with pot.open("rb") as f:
+        return read_po(f)
+
+
+def catalog(language: str) -> Catalog:
+    with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        return read_po(f, locale=language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_marked_message_is_translated(tmp_path, language) -> None:  # type: ignore[no-untyped-def]
+    wanted = {m.id for m in extracted(tmp_path) if m.id}
+    po = catalog(language)
+    have = {m.id: m for m in po if m.id}
+    assert sorted(map(str, wanted - have.keys())) == [], "run pybabel update, then translate"
+    assert sorted(map(str, have.keys() - wanted)) == [], "stale messages: run pybabel update"
+    for message in have.values():
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{language}: {message.id!r} has no translation"
+        assert not message.fuzzy, f"{language}: {message.id!r} is fuzzy"
+    problems = [(m.id, [str(e) for e in errors]) for m, errors in po.check()]
+    assert problems == []  # e.g. a %(day)s lost in translation
+
+
+def _unmarked(template: str) -> list[str]:
+    text = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", " ", template, flags=re.S)
+    found = re.findall(r'(?:placeholder|aria-label|alt|title)="([^"]*)"', text)
+    found += re.findall(r">([^<]+)<", re.sub(r"<(script|style)\b.*?</\1>", "", text, flags=re.S))
+    left = [t.strip() for t in found]
+    return [t for t in left if re.search(r"[^\W\d_]", re.sub("|".join(UNTRANSLATED), "", t))]
+
+
+@pytest.mark.parametrize(
+    "template", sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("templates/**/*.html"))
+)
+def test_no_visible_text_in_a_template_is_left_unmarked(template) -> None:  # type: ignore[no-untyped-def]
+    assert _unmarked((ROOT / template).read_text()) == []
+
+
+def test_the_unmarked_text_check_sees_text_and_labels() -> None:
+    page = '<p>{{ _("Marked") }}</p><p>Left over</p><input placeholder="Name"><a>AidDesk</a>'
+    assert _unmarked(page) == ["Name", "Left over"]
+
+
+@pytest.mark.parametrize(
+    ("accept", "lang", "words"),
+    [
+        ("uk-UA,uk;q=0.9,en;q=0.5", "uk", "Увійти"),
+        ("ro-RO,ro;q=0.9", "ro", "Autentificare"),
+        ("fr-FR,fr;q=0.9", "en", "Log in"),
+        (None, "en", "Log in"),
+    ],
+)
+def test_the_login_page_follows_the_browsers_language(client, accept, lang, words) -> None:  # type: ignore[no-untyped-def]
+    headers = {"Accept-Language": accept} if accept else {}
+    page = client.get("/login", headers=headers).text
+    assert f'<html lang="{lang}">' in page and f"<h1>{words}</h1>" in page
+
+
+def test_a_users_choice_of_language_sticks_over_the_browsers(client, login) -> None:  # type: ignore[no-untyped-def]
+    ukrainian = {"Accept-Language": "uk"}
+    login("volunteer")
+    assert '<html lang="uk">' in client.get("/desk", headers=ukrainian).text
+    chosen = client.post("/language", data={"language": "ro", "next": "/desk"})
+    assert chosen.status_code == 302 and chosen.headers["Location"] == "/desk"
+    page = client.get("/desk", headers=ukrainian).text
+    assert '<html lang="ro">' in page and "Scanați cardul" in page
+    # Kept with the user, not the session: still Romanian after logging in again.
+    name = re.search(r"<span>(\S+) ·", page).group(1)  # type: ignore[union-attr]
+    client.post("/logout")
+    assert '<html lang="uk">' in client.get("/login", headers=ukrainian).text
+    client.post("/login", data={"username": name, "password": "correct horse battery"})
+    assert '<html lang="ro">' in client.get("/desk", headers=ukrainian).text
+    # No choice (an empty one) follows the browser again.
+    client.post("/language", data={"language": ""})
+    assert '<html lang="uk">' in client.get("/desk", headers=ukrainian).text
+
+
+def test_the_family_reads_its_lines_in_ukrainian_and_romanian_whatever_the_volunteer_reads(
+    client, login, register, set_today
+) -> None:  # type: ignore[no-untyped-def]
+    household = register(member())
+    login("volunteer")
+    client.post("/language", data={"language": "ro"})
+    set_today(date(2026, 3, 1))
+    served = client.post("/desk/handover", data={"scan": household["card"]["qr"]}).text
+    assert "PREDAT" in served
+    set_today(date(2026, 3, 4))
+    answer = client.post("/desk/check", data={"scan": household["card"]["qr"]}).text
+    assert "ÎNCĂ NU" in answer and "Poate reveni din <strong>11.03.2026</strong>." in answer
+    assert '<p class="beneficiary" lang="uk">Ви можете прийти знову з 11.03.2026</p>' in answer
+    assert '<p class="beneficiary" lang="ro">Puteți reveni începând cu 11.03.2026</p>' in answer
+    for text in (served, answer):
+        assert "You can come again" not in text
+
+
+def test_a_new_beneficiary_language_needs_only_its_catalog_and_the_setting(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    russian = Catalog(locale="ru")
+    russian.add("You can come again from %(day)s", "Вы можете прийти снова с %(day)s")
+    (tmp_path / "ru" / "LC_MESSAGES").mkdir(parents=True)
+    with (tmp_path / "ru" / "LC_MESSAGES" / "messages.mo").open("wb") as f:
+        write_mo(f, russian)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "s",
+            "CARD_KEY": "c",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+            "BABEL_TRANSLATION_DIRECTORIES": f"{TRANSLATIONS};{tmp_path}",
+            "AID_BENEFICIARY_LANGUAGES": ["uk", "ro", "ru"],
+        }
+    )
+    with app.test_request_context(headers={"Accept-Language": "ro"}):
+        assert beneficiary_lines(date(2026, 3, 11)) == [
+            ("uk", "Ви можете прийти знову з 11.03.2026"),
+            ("ro", "Puteți reveni începând cu 11.03.2026"),
+            ("ru", "Вы можете прийти снова с 11.03.2026"),
+        ]
+
+
+def test_the_beneficiary_languages_come_from_the_environment(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert load_config(tmp_path)["AID_BENEFICIARY_LANGUAGES"] == ["uk", "ro"]
+    monkeypatch.setenv("AID_BENEFICIARY_LANGUAGES", "uk, ro, ru")
+    assert load_config(tmp_path)["AID_BENEFICIARY_LANGUAGES"] == ["uk", "ro", "ru"]
+    monkeypatch.setenv("AID_BENEFICIARY_LANGUAGES", "uk,klingon!")
+    with pytest.raises(ConfigError, match="AID_BENEFICIARY_LANGUAGES"):
+        load_config(tmp_path)
