@@ -17,6 +17,7 @@ from app.auth.services import (
 )
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
+from app.households.services import index_missing_names
 from app.ops.cli import register_ops_commands
 from app.setup import seed_defaults
 
@@ -38,6 +39,9 @@ def init_db() -> None:
     """Create or upgrade the schema, and seed the defaults into an empty database."""
     upgrade()
     created = seed_defaults(db.session, current_app.config["AID_SITE"])
+    indexed = index_missing_names(db.session)
+    if indexed:
+        created.append(f"name search keys for {indexed} people")
     db.session.commit()
     click.echo("Database is up to date." + (f" Created: {', '.join(created)}." if created else ""))
 

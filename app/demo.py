@@ -19,47 +19,13 @@ from sqlalchemy.orm import Session
 
 from app.cards import tokens
 from app.cards.models import Card
+from app.demo_names import FAMILY, GIVEN_F, GIVEN_M
 from app.desk.models import Distribution, DistributionLine, VisitPeople
 from app.desk.rules import age_band
-from app.households.models import Document, Household, Member
+from app.households.models import Document, Household, Member, NameKey
+from app.households.names import name_keys
 from app.stock.models import Donation, DonationLine, Item, Site, StockLevel, StockMovement
 
-GIVEN_F = [
-    "Olena",
-    "Iryna",
-    "Nataliia",
-    "Oksana",
-    "Tetiana",
-    "Yuliia",
-    "Kateryna",
-    "Sofiia",
-    "Anna",
-    "Mariia",
-]
-GIVEN_M = [
-    "Oleksandr",
-    "Andrii",
-    "Serhii",
-    "Dmytro",
-    "Mykola",
-    "Ivan",
-    "Yurii",
-    "Taras",
-    "Bohdan",
-    "Maksym",
-]
-FAMILY = [
-    "Kovalenko",
-    "Bondarenko",
-    "Tkachenko",
-    "Shevchenko",
-    "Kravchenko",
-    "Melnyk",
-    "Boiko",
-    "Koval",
-    "Zhuk",
-    "Lysenko",
-]
 SIZES = [1, 2, 3, 4, 5, 6, 7]
 SIZE_WEIGHTS = [20, 25, 25, 15, 8, 4, 3]
 CHUNK = 5000
@@ -110,6 +76,7 @@ def seed_demo(
         for name in (
             "households",
             "members",
+            "keys",
             "documents",
             "cards",
             "visits",
@@ -127,6 +94,7 @@ def seed_demo(
         for name, model in (
             ("households", Household),
             ("members", Member),
+            ("keys", NameKey),
             ("documents", Document),
             ("cards", Card),
             ("visits", Distribution),
@@ -167,6 +135,10 @@ def seed_demo(
                     "chronic_disease": rng.random() < 0.08,
                     "created_at": _moment(registered),
                 }
+            )
+            given = rows["members"][-1]["given_name"]
+            rows["keys"].extend(
+                {"member_id": member_id, "key": key} for key in name_keys(given, family)
             )
             number = f"{'FE' if adult else 'I-БК'}{document_serial:08d}"
             rows["documents"].append(

@@ -85,12 +85,25 @@ class Member(Base):
         return " ".join(parts) or None
 
 
+class NameKey(Base):
+    """A skeleton of one word of a member's name, in any of its spellings (households.names):
+    what name search looks up, by prefix, on an index."""
+
+    __tablename__ = "name_keys"
+    # Key first, member second: a prefix search reads the index alone.
+    __table_args__ = (Index("ix_name_keys_key_member", "key", "member_id"),)
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+
 class Document(Base):
     """An identity document. The database holds "one person per document" across households."""
 
     __tablename__ = "documents"
     __table_args__ = (
         UniqueConstraint("type", "country", "number_key"),
+        Index("ix_documents_number_key", "number_key"),  # search by number, any type
         CheckConstraint(
             "type IN ('passport', 'id_card', 'temporary_protection', 'birth_certificate', 'other')",
             name="type",

@@ -5,16 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from rapidfuzz import fuzz
+from sqlalchemy import Row, and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.cards import tokens
 from app.cards.models import Card
-from app.households.models import Document, Household, Member
+from app.households.models import Document, Household, Member, NameKey
+from app.households.names import name_keys, query_keys
 from app.households.rules import document_key
 
 MAX_QUERY = 100
+CANDIDATES = 500  # names matched by their keys, ranked by closeness before the cut
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,8 @@ def _people(session: Session, where: object, matched: str, limit: int) -> list[F
 def search_people(session: Session, query: str, limit: int = 20) -> list[Found]:
     """People matching the query, best matches first: a card number (any card the household
     ever had), a document number (spaces, dashes and case ignored), a phone number, or names
-    (every word must begin a given or family name)."""
+    (every word must begin a word of the name, in Latin or Cyrillic, in any usual
+    transliteration)."""
     query = query.strip()[:MAX_QUERY]
     if not query:
         return []
@@ -67,28 +72,49 @@ def search_people(session: Session, query: str, limit: int = 20) -> list[Found]:
             Household.phone.is_not(None), Household.phone.contains(digits[-9:])
         )
         found += _people(session, Member.household_id.in_(households), "phone", limit)
-    words = [w for w in re.split(r"\s+", query) if w and not any(c.isdigit() for c in w)]
-    if words:
-        conditions = [
-            or_(
-                *(
-                    column.ilike(f"{_escape(w)}%", escape="\\")
-                    for column in (
-                        Member.given_name,
-                        Member.family_name,
-                        Member.given_name_native,
-                        Member.family_name_native,
-                    )
-                )
-            )
-            for w in words
-        ]
-        found += _people(session, and_(*conditions), "name", limit)
+    if any(not ch.isdigit() for ch in query if ch.isalnum()):
+        found += _by_name(session, query, limit)
     unique: dict[int, Found] = {}
     for person in found:
         unique.setdefault(person.person_id, person)
     return list(unique.values())[:limit]
 
 
-def _escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _by_name(session: Session, query: str, limit: int) -> list[Found]:
+    """People whose name has, for every word of the query, a word that begins like it in
+    some spelling (households.names); the closest names first."""
+    groups = query_keys(query)
+    if not groups:
+        return []
+    condition = and_(
+        *(
+            Member.id.in_(
+                select(NameKey.member_id).where(
+                    or_(*(and_(NameKey.key >= k, NameKey.key < k + "{") for k in sorted(keys)))
+                )
+            )
+            for keys in groups
+        )
+    )
+    rows = session.execute(
+        select(
+            Member.id,
+            Member.household_id,
+            Member.given_name,
+            Member.family_name,
+            Member.birth_date,
+            Member.relationship,
+            Member.given_name_native,
+            Member.family_name_native,
+        )
+        .where(condition)
+        .limit(CANDIDATES)
+    ).all()
+    wanted = " ".join(sorted(min(keys) for keys in groups))
+
+    def closeness(row: Row[Any]) -> float:
+        names = [row.given_name, row.family_name, row.given_name_native, row.family_name_native]
+        return fuzz.token_set_ratio(wanted, " ".join(sorted(name_keys(*names))))
+
+    ranked = sorted(rows, key=lambda r: (-closeness(r), r.household_id, r.id))
+    return [Found(*row[:6], matched="name") for row in ranked[:limit]]

@@ -6,13 +6,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.cards.services import IssuedCard, issue_card
 from app.errors import DomainError, NotFound, ValidationFailed
-from app.households.models import Document, Household, Member
+from app.households.models import Document, Household, Member, NameKey
+from app.households.names import name_keys
 from app.households.rules import NewDocument, NewHousehold, check_household, document_key
 
 
@@ -117,8 +118,44 @@ def register_household(
         if existing is None:
             raise
         raise _duplicate(existing) from None
+    index_names(session, household.members)
     card = issue_card(session, household, card_key=card_key, now=now, user_id=user_id)
     return Registered(household, card)
+
+
+def index_names(session: Session, members: list[Member]) -> None:
+    """Store the search keys of these members' names (replacing any they had)."""
+    ids = [m.id for m in members]
+    session.execute(
+        delete(NameKey)
+        .where(NameKey.member_id.in_(ids))
+        .execution_options(synchronize_session=False)
+    )
+    rows = [
+        {"member_id": m.id, "key": key}
+        for m in members
+        for key in sorted(
+            name_keys(m.given_name, m.family_name, m.given_name_native, m.family_name_native)
+        )
+    ]
+    if rows:
+        session.execute(insert(NameKey), rows)
+
+
+def index_missing_names(session: Session, batch: int = 5000) -> int:
+    """Give search keys to members that have none (a database from before name keys)."""
+    done = 0
+    while True:
+        members = session.scalars(
+            select(Member)
+            .where(~select(NameKey.member_id).where(NameKey.member_id == Member.id).exists())
+            .limit(batch)
+        ).all()
+        if not members:
+            return done
+        index_names(session, list(members))
+        session.flush()
+        done += len(members)
 
 
 def normal_phone(phone: str | None) -> str | None:

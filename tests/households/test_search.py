@@ -43,3 +43,20 @@ def test_the_search_page_links_to_the_household(login, register) -> None:  # typ
 
 def test_a_stock_manager_may_not_search_people(api) -> None:  # type: ignore[no-untyped-def]
     assert api("stock_manager").get("/api/v1/people?q=x").status_code == 403
+
+
+def test_the_same_person_is_found_in_any_script_and_spelling(api, register) -> None:  # type: ignore[no-untyped-def]
+    household = register(
+        member("Yuliia", "Zhuk", given_name_native="Юлія", family_name_native="Жук")
+    )
+    register(member("Yurii", "Zhuravel"))
+    desk = api("volunteer")
+    for query in ("Юлія Жук", "Yuliia Zhuk", "Iuliia Zhuk", "Julia Zhuk", "юля жук", "Yul Zh"):
+        found = desk.get(f"/api/v1/people?q={query}").get_json()
+        assert [p["household_id"] for p in found][:1] == [household["id"]], query
+
+
+def test_a_name_registered_only_in_latin_is_found_from_cyrillic(api, register) -> None:  # type: ignore[no-untyped-def]
+    household = register(member("Serhii", "Shcherbak"))
+    found = api("volunteer").get("/api/v1/people?q=Сергій Щербак").get_json()
+    assert [p["household_id"] for p in found] == [household["id"]]
