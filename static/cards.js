@@ -17,6 +17,10 @@
   const state = document.getElementById("sheet-state");
   const download = document.getElementById("sheet-download");
   const downloadedKey = "aiddesk-sheet-downloaded:" + job.dataset.pdfUrl;
+  // The page's words, in the user's language: {done} and {total} are filled in here.
+  function say(name, numbers) {
+    return job.dataset[name].replace(/\{(done|total)\}/g, (_, key) => String(numbers[key]));
+  }
   const POLL_MS = 300;
   const RETRY_MS = 2000;
 
@@ -25,7 +29,7 @@
     bar.value = progress.done;
     job.dataset.status = progress.status;
     if (progress.status === "done") {
-      state.textContent = "Ready: " + progress.total + " of " + progress.total + " cards.";
+      state.textContent = say("textReady", { done: progress.total, total: progress.total });
       download.hidden = false;
       // Once per sheet: coming back to the page does not download it again.
       if (!sessionStorage.getItem(downloadedKey)) {
@@ -33,9 +37,9 @@
         window.location.assign(job.dataset.pdfUrl);
       }
     } else if (progress.status === "failed") {
-      state.textContent = progress.message || "The sheet could not be made.";
+      state.textContent = progress.message || say("textFailed", {});
     } else {
-      state.textContent = progress.done + " of " + progress.total + " cards…";
+      state.textContent = say("textRunning", progress);
     }
   }
 
@@ -51,13 +55,13 @@
         return;
       }
       if (response.status >= 400 && response.status < 500) {
-        state.textContent = "This sheet is not there (any more): make it again.";
+        state.textContent = say("textGone", {});
         return;
       }
       if (!response.ok) throw new Error("HTTP " + response.status);
       progress = await response.json();
     } catch (error) {
-      state.textContent = "The server did not answer; trying again…";
+      state.textContent = say("textRetry", {});
       window.setTimeout(poll, RETRY_MS);
       return;
     }

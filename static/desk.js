@@ -145,7 +145,7 @@
         }, 300);
       } catch (error) {
         note.hidden = false;
-        note.textContent = "The camera could not be opened: " + error.message;
+        note.textContent = note.dataset.textFailed + " " + error.message;
       }
       scan.focus();
     });

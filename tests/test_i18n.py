@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 from app import create_app
 from app.config import ConfigError, load_config
 from app.i18n import beneficiary_lines
-from tests.conftest import member
+from tests.conftest import PASSWORD, member
 from tests.live import ROOT
 
 TRANSLATIONS = ROOT / "translations"
@@ -60,7 +60,7 @@ def test_every_marked_message_is_translated(tmp_path, language) -> None:  # type
 
 def _unmarked(template: str) -> list[str]:
     text = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", " ", template, flags=re.S)
-    found = re.findall(r'(?:placeholder|aria-label|alt|title)="([^"]*)"', text)
+    found = re.findall(r'(?:placeholder|aria-label|alt|title|data-text-[a-z-]+)="([^"]*)"', text)
     found += re.findall(r">([^<]+)<", re.sub(r"<(script|style)\b.*?</\1>", "", text, flags=re.S))
     left = [t.strip() for t in found]
     return [t for t in left if re.search(r"[^\W\d_]", re.sub("|".join(UNTRANSLATED), "", t))]
@@ -74,8 +74,11 @@ def test_no_visible_text_in_a_template_is_left_unmarked(template) -> None:  # ty
 
 
 def test_the_unmarked_text_check_sees_text_and_labels() -> None:
-    page = '<p>{{ _("Marked") }}</p><p>Left over</p><input placeholder="Name"><a>AidDesk</a>'
-    assert _unmarked(page) == ["Name", "Left over"]
+    page = (
+        '<p>{{ _("Marked") }}</p><p>Left over</p><input placeholder="Name"><a>AidDesk</a>'
+        '<small data-text-failed="Failed" data-text-ok="{{ _("OK") }}"></small>'
+    )
+    assert _unmarked(page) == ["Name", "Failed", "Left over"]
 
 
 @pytest.mark.parametrize(
@@ -105,7 +108,7 @@ def test_a_users_choice_of_language_sticks_over_the_browsers(client, login) -> N
     name = re.search(r"<span>(\S+) ·", page).group(1)  # type: ignore[union-attr]
     client.post("/logout")
     assert '<html lang="uk">' in client.get("/login", headers=ukrainian).text
-    client.post("/login", data={"username": name, "password": "correct horse battery"})
+    client.post("/login", data={"username": name, "password": PASSWORD})
     assert '<html lang="ro">' in client.get("/desk", headers=ukrainian).text
     # No choice (an empty one) follows the browser again.
     client.post("/language", data={"language": ""})

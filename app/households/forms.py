@@ -52,7 +52,13 @@ DOCUMENT_CHOICES = options(
     ("other", _l("Other")),
 )
 assert {c.value for c in DOCUMENT_CHOICES} == set(DOCUMENT_TYPES)
-LABELS |= {c.value: c.label for c in (*RELATIONSHIP_CHOICES, *DOCUMENT_CHOICES)}
+REASON_CHOICES = options(
+    ("lost", _l("Lost")),
+    ("damaged", _l("Damaged")),
+    ("stolen", _l("Stolen")),
+    ("other", _l("Other")),
+)
+LABELS |= {c.value: c.label for c in (*RELATIONSHIP_CHOICES, *DOCUMENT_CHOICES, *REASON_CHOICES)}
 
 
 class MemberForm(Form):
@@ -182,11 +188,6 @@ class RegisterForm(FlaskForm):
 class ReissueForm(FlaskForm):
     reason = SelectField(
         _l("Reason"),
-        choices=options(
-            ("lost", _l("Lost")),
-            ("damaged", _l("Damaged")),
-            ("stolen", _l("Stolen")),
-            ("other", _l("Other")),
-        ),
+        choices=REASON_CHOICES,
     )
     submit = SubmitField(_l("Issue a new card"))

@@ -90,7 +90,7 @@ def test_reissuing_the_card_revokes_the_old_one(login, register) -> None:  # typ
     response = client.post(f"/households/{household['id']}/cards", data={"reason": "lost"})
     assert response.status_code == 302
     page = client.get(f"/households/{household['id']}")
-    assert page.text.count("replaced") == 1 and "(lost)" in page.text
+    assert page.text.count("replaced") == 1 and "(Lost)" in page.text
     scan = client.post("/desk/check", data={"scan": household["card"]["qr"]})
     assert 'data-state="revoked"' in scan.text
 
