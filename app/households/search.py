@@ -72,8 +72,10 @@ def search_people(session: Session, query: str, limit: int = 20) -> list[Found]:
             Household.phone.is_not(None), Household.phone.contains(digits[-9:])
         )
         found += _people(session, Member.household_id.in_(households), "phone", limit)
-    if any(not ch.isdigit() for ch in query if ch.isalnum()):
-        found += _by_name(session, query, limit)
+    # Words with digits are numbers (documents, phones), not names.
+    name_words = " ".join(w for w in query.split() if not any(ch.isdigit() for ch in w))
+    if name_words:
+        found += _by_name(session, name_words, limit)
     unique: dict[int, Found] = {}
     for person in found:
         unique.setdefault(person.person_id, person)
