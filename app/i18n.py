@@ -11,12 +11,23 @@ from datetime import date
 
 from flask import Flask, current_app, request
 from flask_babel import force_locale, get_locale, gettext
+from flask_wtf.i18n import translations as wtforms_translations
+from wtforms import Form
 
 from app.auth.access import current_actor
 from app.extensions import babel
 
 # The interface languages, each named in its own language for the picker.
 LANGUAGES = {"en": "English", "ro": "Română", "uk": "Українська"}
+
+
+class SubForm(Form):
+    """A form inside a FlaskForm (a FormField's rows): WTForms' own messages, such as "This
+    field is required.", in the user's language as FlaskForm gives them."""
+
+    class Meta:
+        def get_translations(self, form: Form) -> object:
+            return wtforms_translations
 
 
 def select_locale() -> str:

@@ -164,3 +164,20 @@ def test_the_beneficiary_languages_come_from_the_environment(monkeypatch, tmp_pa
     monkeypatch.setenv("AID_BENEFICIARY_LANGUAGES", "uk,klingon!")
     with pytest.raises(ConfigError, match="AID_BENEFICIARY_LANGUAGES"):
         load_config(tmp_path)
+
+
+def test_the_forms_own_messages_follow_the_language_inside_the_member_rows(client, login) -> None:  # type: ignore[no-untyped-def]
+    login("volunteer")
+    client.post("/language", data={"language": "uk"})
+    page = client.post("/households/new", data={"save": "1"}).text
+    assert "Це поле є обов&#39;язковим." in page and "This field is required." not in page
+
+
+def test_search_results_name_the_relationship_and_the_match_in_the_users_language(
+    client, login, register
+) -> None:  # type: ignore[no-untyped-def]
+    register(member(given="Olena", family="Koval"))
+    login("volunteer")
+    client.post("/language", data={"language": "ro"})
+    page = client.get("/households/search", query_string={"q": "Koval"}).text
+    assert "<td>Capul familiei</td>" in page and "<td>nume</td>" in page

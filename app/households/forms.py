@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     SelectChoice,
     SelectField,
@@ -27,6 +26,7 @@ from app.households.rules import (
     NewHousehold,
     NewMember,
 )
+from app.i18n import SubForm
 
 
 def options(*pairs: tuple[str, object]) -> list[SelectChoice]:
@@ -61,7 +61,7 @@ REASON_CHOICES = options(
 LABELS |= {c.value: c.label for c in (*RELATIONSHIP_CHOICES, *DOCUMENT_CHOICES, *REASON_CHOICES)}
 
 
-class MemberForm(Form):
+class MemberForm(SubForm):
     given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=MAX_NAME)])
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=MAX_NAME)])
     given_name_native = StringField(_l("Given name (Cyrillic)"), validators=[Length(max=MAX_NAME)])

@@ -99,7 +99,10 @@ def _read_zone(member: MemberForm) -> None:
 def search() -> str:
     query = request.args.get("q", "")
     return render_template(
-        "households/search.html", query=query, found=search_people(db.session, query)
+        "households/search.html",
+        query=query,
+        found=search_people(db.session, query),
+        labels=LABELS,
     )
 
 

@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectChoice,
@@ -14,12 +13,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.i18n import SubForm
 from app.stock.services import MAX_QUANTITY, DonationLineInput
 
 DONATION_ROWS = 6
 
 
-class DonationLineForm(Form):
+class DonationLineForm(SubForm):
     sku = SelectField(_l("Item"), choices=[], validate_choice=False)
     quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(1, MAX_QUANTITY)])
     expires_on = DateField(_l("Expires"), validators=[Optional()])
