@@ -1,6 +1,9 @@
 """Walk through AidDesk in headless Chromium and save a screenshot of each page.
 
-    .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 coordinator PASSWORD
+    .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 coordinator PASSWORD [CARD]
+
+CARD, optional: the number of a card whose family was served a few days ago (after
+`flask --app wsgi seed-demo`), for the NOT YET picture.
 
 Registers a demo family and records a demo donation on the server it is pointed at, so
 point it at a demo database, never at a live site. Screenshots go to docs/screenshots/.
@@ -22,7 +25,7 @@ CHROMIUM = next(
 )
 
 
-def main(base: str, username: str, password: str) -> None:
+def main(base: str, username: str, password: str, served_recently: str = "") -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
@@ -47,22 +50,27 @@ def main(base: str, username: str, password: str) -> None:
         page.fill("#lines-0-quantity", "40")
         page.select_option("#lines-1-sku", "HYGIENE")
         page.fill("#lines-1-quantity", "25")
-        page.click("text=Record the donation")
+        page.click("form button[type=submit].primary")
         shot("stock")
 
         page.goto(base + "/households/new")
         page.fill("#members-0-given_name", "Olena")
         page.fill("#members-0-family_name", "Kovalenko")
         page.fill("#members-0-birth_date", "1987-04-12")
+        page.select_option("#members-0-sex", "F")
+        page.fill("#members-0-given_name_native", "Олена")
+        page.fill("#members-0-family_name_native", "Коваленко")
         page.fill("#members-0-document_number", "FE" + str(abs(hash(base)) % 10**6).zfill(6))
-        page.click("text=Add a member")
+        page.click("input[name=add_member]")
         page.fill("#members-1-given_name", "Sofiia")
         page.fill("#members-1-family_name", "Kovalenko")
         page.fill("#members-1-birth_date", "2025-02-01")
+        page.select_option("#members-1-sex", "F")
+        page.select_option("#members-1-relationship", "child")
         page.select_option("#members-1-document_type", "birth_certificate")
         page.fill("#members-1-document_number", "I-БК " + str(abs(hash(base)) % 10**6).zfill(6))
         shot("register")
-        page.click("text=Register and issue the card")
+        page.click("input[name=save]")
         page.wait_for_selector("img.card-image")
         shot("household")
         number = page.locator("text=in force").first.locator("xpath=..").inner_text().split(" ·")[0]
@@ -77,8 +85,13 @@ def main(base: str, username: str, password: str) -> None:
         shot("desk-served")
         page.fill("#scan", number)
         page.keyboard.press("Enter")
-        page.wait_for_selector("[data-state=not_yet]")
-        shot("desk-not-yet")
+        page.wait_for_selector("[data-state=just_served]")
+        shot("desk-just-served")
+        if served_recently:  # a card of a family served a few days ago (a demo database)
+            page.fill("#scan", served_recently)
+            page.keyboard.press("Enter")
+            page.wait_for_selector("[data-state=not_yet]")
+            shot("desk-not-yet")
 
         page.goto(base + "/reports/today")
         shot("counts")
@@ -86,4 +99,4 @@ def main(base: str, username: str, password: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])
