@@ -32,21 +32,27 @@ class Found:
     matched: str  # what matched: card, document, phone or name
 
 
+# What a result shows (the first six, in Found's order), and the names in their own script.
+_COLUMNS = (
+    Member.id,
+    Member.household_id,
+    Member.given_name,
+    Member.family_name,
+    Member.birth_date,
+    Member.relationship,
+    Member.given_name_native,
+    Member.family_name_native,
+)
+
+
 def _people(session: Session, where: object, matched: str, limit: int) -> list[Found]:
     rows = session.execute(
-        select(
-            Member.id,
-            Member.household_id,
-            Member.given_name,
-            Member.family_name,
-            Member.birth_date,
-            Member.relationship,
-        )
+        select(*_COLUMNS)
         .where(where)  # type: ignore[arg-type]
         .order_by(Member.household_id, Member.id)
         .limit(limit)
     ).all()
-    return [Found(*row, matched=matched) for row in rows]
+    return [Found(*row[:6], matched=matched) for row in rows]
 
 
 def search_people(session: Session, query: str, limit: int = 20) -> list[Found]:
@@ -98,20 +104,7 @@ def _by_name(session: Session, query: str, limit: int) -> list[Found]:
             for keys in groups
         )
     )
-    rows = session.execute(
-        select(
-            Member.id,
-            Member.household_id,
-            Member.given_name,
-            Member.family_name,
-            Member.birth_date,
-            Member.relationship,
-            Member.given_name_native,
-            Member.family_name_native,
-        )
-        .where(condition)
-        .limit(CANDIDATES)
-    ).all()
+    rows = session.execute(select(*_COLUMNS).where(condition).limit(CANDIDATES)).all()
     wanted = " ".join(sorted(min(keys) for keys in groups))
 
     def closeness(row: Row[Any]) -> float:
