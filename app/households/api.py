@@ -161,8 +161,7 @@ def reissue(household_id: int) -> tuple[Response, int]:
 @bp.get("/households/<id:household_id>/card.png")
 @allow(*DESK)
 def card_png(household_id: int) -> Response:
-    household = get_household(db.session, household_id)
-    png = current_card_png(db.session, household, card_key=context.card_key())
+    png = current_card_png(db.session, household_id, card_key=context.card_key())
     return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 

@@ -133,8 +133,7 @@ def show(household_id: int) -> str:
 @bp.get("/<id:household_id>/card.png")
 @allow(*DESK)
 def card_png(household_id: int) -> Response:
-    household = get_household(db.session, household_id)
-    png = current_card_png(db.session, household, card_key=context.card_key())
+    png = current_card_png(db.session, household_id, card_key=context.card_key())
     return Response(png, mimetype="image/png")
 
 
