@@ -8,7 +8,9 @@ It builds a fresh database (demo families, cards, past visits every 10-20 days),
 waitress in its own process, and drives it over HTTP with keep-alive connections, one per desk:
 - eligibility: every desk checks cards as fast as it can;
 - handover (saturation): every desk hands over to eligible households as fast as it can;
-- handover (steady): handovers at a fixed rate, spread over the desks.
+- handover (steady): handovers at a fixed rate, spread over the desks;
+- search: every desk looks people up by name (Latin or Cyrillic, as typed at registration);
+- registration: every desk registers new one-person households as fast as it can.
 A PostgreSQL database named in --database-url is emptied first.
 """
 
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask import Flask  # noqa: E402
-from sqlalchemy import or_, select  # noqa: E402
+from sqlalchemy import func, or_, select  # noqa: E402
 
 from tests.live import free_port, start_server  # noqa: E402
 
@@ -150,13 +152,76 @@ def build_database(
     return token, [qr for qr, _ in pairs[:half]], [hid for _, hid in pairs[half:]]
 
 
+def search_queries(url: str, count: int) -> list[str]:
+    """Names of registered people as a volunteer would type them: Latin, or Cyrillic when the
+    person has a native name."""
+    from app import create_app
+    from app.extensions import db
+    from app.households.models import Member
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "CARD_KEY": CARD_KEY,
+        }
+    )
+    with app.app_context():
+        rows = db.session.execute(
+            select(
+                Member.given_name,
+                Member.family_name,
+                Member.given_name_native,
+                Member.family_name_native,
+            )
+            .order_by(func.random())
+            .limit(count)
+        ).all()
+        db.session.remove()
+        db.engine.dispose()
+    return [
+        f"{row[2]} {row[3]}" if i % 2 and row[2] and row[3] else f"{row[0]} {row[1]}"
+        for i, row in enumerate(rows)
+    ]
+
+
+class NewFamilies:
+    """Bodies of POST /api/v1/households: one person each, names nobody else has."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+        self.rng = random.Random(7)
+
+    def next(self) -> dict[str, object]:
+        with self.lock:
+            self.count += 1
+            number = self.count
+            letters = "".join(self.rng.choice("bcdfghklmnprstvz") for _ in range(6))
+        return {
+            "members": [
+                {
+                    "given_name": "Bench" + letters,
+                    "family_name": f"Newcomer{number}",
+                    "birth_date": f"{1950 + number % 50}-0{1 + number % 9}-1{number % 10}",
+                    "sex": "FM"[number % 2],
+                    "relationship": "head",
+                    "documents": [
+                        {"type": "passport", "number": f"BX{number:06d}", "country": "UKR"}
+                    ],
+                }
+            ]
+        }
+
+
 class Desk:
     def __init__(self, base: str, token: str) -> None:
         parsed = urlparse(base)
         self.conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
-    def call(self, method: str, path: str, body: dict[str, str] | None = None) -> int:
+    def call(self, method: str, path: str, body: dict[str, object] | None = None) -> int:
         data = json.dumps(body) if body is not None else None
         self.conn.request(method, path, body=data, headers=self.headers)
         response = self.conn.getresponse()
@@ -225,6 +290,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
         token, qrs, bare_ids = build_database(url, args.households, args.days)
+        queries = search_queries(url, 5000)
+        families = NewFamilies()
         print(f"{len(qrs) + len(bare_ids)} households eligible today", flush=True)
         server = start_server(url, threads=args.threads, extra_env={"CARD_KEY": CARD_KEY})
         try:
@@ -242,6 +309,12 @@ def main() -> None:
                     qr = pool.pop()
                 return desk.call("POST", "/api/v1/distributions", {"qr": qr}), 201
 
+            def search(desk: Desk) -> tuple[int, int]:
+                return desk.call("GET", "/api/v1/people?q=" + quote(random.choice(queries))), 200
+
+            def register(desk: Desk) -> tuple[int, int]:
+                return desk.call("POST", "/api/v1/households", families.next()), 201
+
             results = [
                 run_phase("eligibility check", desks, args.seconds, check),
                 run_phase("handover, saturation", desks, args.seconds, handover),
@@ -252,6 +325,8 @@ def main() -> None:
                     handover,
                     interval=args.desks / args.rate,
                 ),
+                run_phase("search by name", desks, args.seconds, search),
+                run_phase("registration", desks, args.seconds, register),
             ]
             pool_ids = list(bare_ids)
 
@@ -283,7 +358,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for r in results:
         print(r.row())
-    saturated, yardstick = results[1], results[-1]
+    saturated, yardstick = results[1], results[-1]  # the bare endpoint runs last
     if yardstick.latencies and saturated.latencies:
         ratio = ((len(saturated.latencies) - saturated.errors) / saturated.seconds) / (
             (len(yardstick.latencies) - yardstick.errors) / yardstick.seconds
