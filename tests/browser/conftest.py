@@ -82,7 +82,7 @@ def open_page(browser: Browser, live_server: Any) -> Iterator[Callable[..., Page
 
     def open_(**options: Any) -> Page:
         context = browser.new_context(
-            base_url=live_server.url, viewport=VIEWPORT, accept_downloads=True, **options
+            base_url=live_server.url, accept_downloads=True, **{"viewport": VIEWPORT, **options}
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
