@@ -3,6 +3,7 @@
     scripts/bench                               20,000 households, 1 year of visits, SQLite
     scripts/bench --households 200000 --days 365
     scripts/bench --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    scripts/bench --database-url sqlite:////var/tmp/bench.db --reuse    measure again, no seeding
 
 It builds a fresh database (demo families, cards, past visits every 10-20 days), starts
 waitress in its own process, and drives it over HTTP with keep-alive connections, one per desk:
@@ -94,6 +95,9 @@ def bench_app(url: str) -> Flask:
         from tests.conftest import reset_postgres
 
         reset_postgres(url)
+    elif url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):  # a file a previous run left
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     app = create_app(
         {
             "TESTING": True,
@@ -109,31 +113,74 @@ def bench_app(url: str) -> Flask:
     return app
 
 
+def reused_app(url: str) -> Flask:
+    from app import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "CARD_KEY": CARD_KEY,
+        }
+    )
+
+
+def describe(session: object) -> str:
+    from sqlalchemy import func as sql
+
+    from app.desk.models import Distribution
+    from app.households.models import Household, Member
+
+    counts = [
+        session.scalar(select(sql.count()).select_from(model))  # type: ignore[attr-defined]
+        for model in (Household, Member, Distribution)
+    ]
+    return "{:,} households, {:,} people, {:,} visits".format(*counts)
+
+
 def build_database(
-    url: str, households: int, days: int, volunteer_password: str = "bench password"
+    url: str,
+    households: int,
+    days: int,
+    volunteer_password: str = "bench password",
+    reuse: bool = False,
 ) -> tuple[str, list[str], list[int]]:
+    """Seed a fresh database (or, with ``reuse``, take the one a previous run seeded); returns
+    an API token of a volunteer, the QR texts of households eligible today for the app, and
+    the ids of others for the bare yardstick."""
     from app import context
-    from app.auth.services import create_user, issue_api_token
+    from app.auth.services import create_user, find_user, issue_api_token
     from app.cards.models import Card
     from app.cards.services import card_qr
     from app.demo import seed_demo
     from app.extensions import db
     from app.households.models import Household
 
-    app = bench_app(url)
+    app = reused_app(url) if reuse else bench_app(url)
     with app.test_request_context():
-        started = time.perf_counter()
-        summary = seed_demo(
-            db.session, households=households, days=days, today=context.today(), card_key=CARD_KEY
-        )
-        user = create_user(db.session, "bench", "volunteer", volunteer_password)
+        if reuse:
+            user = find_user(db.session, "bench")
+            if user is None:
+                raise SystemExit("--reuse: this database was not made by scripts/bench")
+            print(f"reusing the database: {describe(db.session)}", flush=True)
+        else:
+            started = time.perf_counter()
+            summary = seed_demo(
+                db.session,
+                households=households,
+                days=days,
+                today=context.today(),
+                card_key=CARD_KEY,
+            )
+            user = create_user(db.session, "bench", "volunteer", volunteer_password)
+            print(
+                f"seeded {summary.households} households, {summary.members} people, "
+                f"{summary.visits} past visits in {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
         token = issue_api_token(db.session, user)
         db.session.commit()
-        print(
-            f"seeded {summary.households} households, {summary.members} people, "
-            f"{summary.visits} past visits in {time.perf_counter() - started:.1f} s",
-            flush=True,
-        )
         cutoff = context.today() - timedelta(days=app.config["ELIGIBILITY_DAYS"])
         cards = db.session.scalars(
             select(Card)
@@ -192,7 +239,9 @@ class NewFamilies:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.count = 0
-        self.rng = random.Random(7)
+        self.rng = random.Random()
+        # Another run on a reused database must not meet its own documents again.
+        self.series = "".join(self.rng.choice("ABCDEFGHKLMNPRSTVXZ") for _ in range(2))
 
     def next(self) -> dict[str, object]:
         with self.lock:
@@ -208,7 +257,11 @@ class NewFamilies:
                     "sex": "FM"[number % 2],
                     "relationship": "head",
                     "documents": [
-                        {"type": "passport", "number": f"BX{number:06d}", "country": "UKR"}
+                        {
+                            "type": "passport",
+                            "number": f"{self.series}{number:06d}",
+                            "country": "UKR",
+                        }
                     ],
                 }
             ]
@@ -285,11 +338,19 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100, help="handovers a second, steady phase")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure on the database a previous run seeded (give --database-url; for SQLite\n"
+        "a file, e.g. sqlite:////var/tmp/bench.db): the seeding is the slow part",
+    )
     args = parser.parse_args()
+    if args.reuse and not args.database_url:
+        parser.error("--reuse needs --database-url")
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        token, qrs, bare_ids = build_database(url, args.households, args.days)
+        token, qrs, bare_ids = build_database(url, args.households, args.days, reuse=args.reuse)
         queries = search_queries(url, 5000)
         families = NewFamilies()
         print(f"{len(qrs) + len(bare_ids)} households eligible today", flush=True)
