@@ -22,6 +22,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from app.desk.models import AGE_BANDS
 from app.reports.period import PeriodFigures
+from app.reports.services import DailyCounts
 
 SEX_LABELS = {"F": "Female", "M": "Male", "X": "Other"}
 SMALL = "<5"
@@ -158,6 +159,29 @@ def period_tables(figures: PeriodFigures, *, mask_small: bool = False) -> list[T
             [[d.day, m(d.households_refused)] for d in figures.days],
             totals=["Total", m(figures.households_refused)],
             notes=["A household turned away several times on one day counts once."],
+        ),
+    ]
+
+
+def daily_tables(counts: DailyCounts) -> list[Table]:
+    """The day's counts as the daily workbook shows them, for the CSV."""
+    return [
+        Table(
+            "Daily report",
+            ["Figure", "Value"],
+            [
+                ["Date", counts.day],
+                ["Households served", counts.households_served],
+                ["People served", counts.people_served],
+                ["New households", counts.new_households],
+                ["Households refused", counts.households_refused],
+            ],
+        ),
+        Table("Items", ["SKU", "Quantity"], [[sku, q] for sku, q in counts.items]),
+        Table(
+            "Sex and age",
+            ["Sex", *AGE_BANDS, "Total"],
+            [[SEX_LABELS[sex], *row, sum(row)] for sex, row in counts.sex_age_table()],
         ),
     ]
 
