@@ -103,3 +103,17 @@ def test_a_period_that_runs_backwards_or_too_long_is_refused(session: Any) -> No
         period_figures(session, date(2025, 1, 1), date(2025, 1, 1).replace(year=2027), None)
     year = period_figures(session, date(2024, 1, 1), date(2024, 12, 31), None)
     assert len(year.days) == MAX_DAYS and year.visits == 0
+
+
+def test_demo_visits_record_who_was_served(session: Any) -> None:
+    from sqlalchemy import func, select
+
+    from app.demo import seed_demo
+    from app.desk.models import VisitMember, VisitPeople
+
+    seed_demo(session, households=40, days=60, today=date(2026, 3, 31), card_key="k")
+    session.commit()
+    by_band = session.scalar(select(func.sum(VisitPeople.people)))
+    assert by_band and session.scalar(select(func.count()).select_from(VisitMember)) == by_band
+    year = period_figures(session, date(2026, 1, 1), date(2026, 3, 31), None)
+    assert 0 < year.distinct_people <= year.people_served
