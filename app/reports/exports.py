@@ -201,10 +201,16 @@ def _width(value: Any) -> int:
     return len(str(value)) if value is not None else 0
 
 
+# A text that a spreadsheet would run as a formula (a name typed as "=HYPERLINK(...)").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(ws: WriteOnlyWorksheet, value: Any, font: Font | None = None) -> WriteOnlyCell:
     if isinstance(value, datetime):
         value = value.replace(tzinfo=None)  # Excel has no time zones: the site's local time
     cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # openpyxl would write it as a formula: keep it text
     for kind, number_format in _FORMATS.items():
         if isinstance(value, kind):
             cell.number_format = number_format
@@ -259,6 +265,8 @@ def write_csv(tables: Sequence[Table], title: str) -> bytes:
 
 
 def _text(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value  # shown as text, never run as a formula
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
