@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import log_in
@@ -70,3 +71,40 @@ def test_the_dashboard_updates_without_a_reload_and_the_charts_draw(
     page.get_by_role("button", name="Show").click()
     expect(served_chart.locator("table tbody tr")).to_have_count(90)
     screenshot(page, "4-charts-90-days")
+
+
+def test_the_period_report_page_shows_the_figures_and_downloads_the_workbook(
+    page: Page,
+    make_user: Callable[..., str],
+    register: Callable[..., dict[str, Any]],
+    api: Callable[[str], Any],
+    screenshot: Shot,
+    tmp_path: Path,
+) -> None:
+    desk = api("volunteer")
+    for given in ("Olena", "Iryna", "Oksana"):
+        household = register(member(given=given))
+        assert (
+            desk.post("/api/v1/distributions", json={"qr": household["card"]["qr"]}).status_code
+            == 201
+        )
+    log_in(page, make_user("coordinator"))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    expect(page).to_have_url(re.compile(r"/reports/period$"))
+    page.get_by_role("button", name="Show").click()
+    figures = page.locator("table.figures")
+    expect(figures.locator("tr", has_text="Visits").locator("td")).to_have_text("3")
+    expect(figures.locator("tr", has_text="Distinct people").locator("td")).to_have_text("3")
+    screenshot(page, "1-period")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download Excel").click()
+    download = download_info.value
+    assert re.fullmatch(
+        r"aiddesk-period-all-\d{4}-\d\d-01-\d{4}-\d\d-\d\d\.xlsx", download.suggested_filename
+    )
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    summary = {
+        r[0]: r[1] for r in openpyxl.load_workbook(saved)["Summary"].iter_rows(values_only=True)
+    }
+    assert summary["Visits"] == 3
