@@ -19,6 +19,7 @@ from app.errors import DomainError, ValidationFailed
 from app.extensions import db
 from app.households.services import index_missing_names
 from app.ops.cli import register_ops_commands
+from app.reports.cli import register_report_commands
 from app.setup import seed_defaults
 
 users = AppGroup("users", help="Accounts and API tokens.")
@@ -118,3 +119,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
     register_ops_commands(app)
+    register_report_commands(app)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.cards import tokens
 from app.cards.models import Card
 from app.demo_names import FAMILY, GIVEN_F, GIVEN_M
-from app.desk.models import Distribution, DistributionLine, VisitPeople
+from app.desk.models import Distribution, DistributionLine, VisitMember, VisitPeople
 from app.desk.rules import age_band
 from app.households.models import Document, Household, Member, NameKey
 from app.households.names import name_keys
@@ -82,6 +82,7 @@ def seed_demo(
             "visits",
             "lines",
             "people",
+            "served",
             "moves",
         )
     }
@@ -100,6 +101,7 @@ def seed_demo(
             ("visits", Distribution),
             ("lines", DistributionLine),
             ("people", VisitPeople),
+            ("served", VisitMember),
             ("moves", StockMovement),
         ):
             _bulk(session, model, rows[name])
@@ -109,6 +111,7 @@ def seed_demo(
         size = rng.choices(SIZES, SIZE_WEIGHTS)[0]
         family = rng.choice(FAMILY)
         people = []
+        family_ids: list[tuple[int, date, bool]] = []
         for position in range(size):
             sex = rng.choice("FM")
             if position == 0:
@@ -151,6 +154,7 @@ def seed_demo(
                 }
             )
             people.append((sex, born))
+            family_ids.append((member_id, born, rows["members"][-1]["disability"]))
             member_id += 1
         member_count += size
         visit_days = []
@@ -213,6 +217,11 @@ def seed_demo(
             rows["people"].extend(
                 {"distribution_id": distribution_id, "sex": s, "age_band": b, "people": n}
                 for (s, b), n in bands.items()
+            )
+            rows["served"].extend(
+                {"distribution_id": distribution_id, "member_id": m, "disability": d}
+                for m, birth, d in family_ids
+                if birth <= served
             )
             distribution_id += 1
             visit_count += 1

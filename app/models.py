@@ -2,7 +2,7 @@
 
 from app.auth.models import ApiToken, User
 from app.cards.models import Card, CardSheetJob
-from app.desk.models import Distribution, DistributionLine, Refusal, VisitPeople
+from app.desk.models import Distribution, DistributionLine, Refusal, VisitMember, VisitPeople
 from app.entitlements.models import EntitlementRule
 from app.households.models import Document, Household, Member, NameKey
 from app.idempotency.models import IdempotencyRecord
@@ -28,5 +28,6 @@ __all__ = [
     "StockLevel",
     "StockMovement",
     "User",
+    "VisitMember",
     "VisitPeople",
 ]

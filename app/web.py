@@ -19,6 +19,8 @@ NAV = (
     ("cards.index", _l("Cards"), ("volunteer", "coordinator")),
     ("stock.index", _l("Stock"), ("stock_manager", "coordinator")),
     ("reports.today", _l("Today's counts"), ("coordinator",)),
+    ("reports.dashboard", _l("Dashboard"), ("coordinator",)),
+    ("reports.period_page", _l("Reports"), ("coordinator",)),
 )
 ROLE_NAMES = {
     "volunteer": _l("volunteer"),

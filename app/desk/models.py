@@ -65,6 +65,20 @@ class VisitPeople(Base):
     people: Mapped[int]
 
 
+class VisitMember(Base):
+    """Who a handover served, as the household was that day: the member and whether they had a
+    disability then. Reports count distinct people and people with a disability from these.
+
+    No foreign key to members on purpose: the record of a visit outlives a member's record.
+    """
+
+    __tablename__ = "visit_members"
+
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    disability: Mapped[bool] = mapped_column(default=False)
+
+
 class Refusal(Base):
     """A household turned away because it was served on an earlier day within the interval.
 

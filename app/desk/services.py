@@ -17,12 +17,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import Integer, bindparam, cast, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.cards.services import find_card
 from app.db import dialect_insert
-from app.desk.models import Distribution, DistributionLine, Refusal, VisitPeople
+from app.desk.models import Distribution, DistributionLine, Refusal, VisitMember, VisitPeople
 from app.desk.rules import Decision, age_band, decide, latest_service_date_allowed
 from app.entitlements.rules import Entitlement, Person, entitlements
 from app.entitlements.services import active_rules
@@ -157,6 +157,13 @@ _SERVED_TODAY = select(_distributions.c.served_at, _distributions.c.user_id).whe
 _INSERT_DISTRIBUTION = insert(_distributions).returning(_distributions.c.id)
 _INSERT_LINES = insert(DistributionLine.__table__)
 _INSERT_PEOPLE = insert(VisitPeople.__table__)
+# Who was served, copied from the members as they are at the handover (one statement).
+_INSERT_MEMBERS = insert(VisitMember.__table__).from_select(
+    ["distribution_id", "member_id", "disability"],
+    select(cast(bindparam("distribution_id"), Integer), _members.c.id, _members.c.disability).where(
+        _members.c.household_id == bindparam("household_id")
+    ),
+)
 
 
 def visitor(session: Session, household_id: int) -> Visitor:
@@ -308,6 +315,9 @@ def record_handover(
             {"distribution_id": distribution_id, "sex": sex, "age_band": band, "people": n}
             for (sex, band), n in bands.items()
         ],
+    )
+    conn.execute(
+        _INSERT_MEMBERS, {"distribution_id": distribution_id, "household_id": who.household_id}
     )
     after = decide(today, today, days).next_eligible_on
     assert after is not None

@@ -1,17 +1,24 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 
 from app import context
 from app.auth.access import COORDINATOR, allow
 from app.desk.models import AGE_BANDS
+from app.errors import ValidationFailed
 from app.extensions import db
-from app.reports.api import xlsx_download
+from app.reports import charts
+from app.reports.api import period_download, requested_period, served_download, xlsx_download
+from app.reports.dashboard import dashboard_json, live_dashboard
+from app.reports.period import find_site, period_figures
 from app.reports.services import daily_counts
+from app.stock.models import Site
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+CHART_DAYS = (30, 90)
 
 
 def _day() -> date:
@@ -19,6 +26,10 @@ def _day() -> date:
         return date.fromisoformat(request.args.get("date", ""))
     except ValueError:
         return context.today()
+
+
+def _sites() -> list[Site]:
+    return list(db.session.scalars(db.select(Site).order_by(Site.name)))
 
 
 @bp.get("/today")
@@ -33,3 +44,123 @@ def today() -> str:
 @allow(*COORDINATOR)
 def daily_xlsx() -> Response:
     return xlsx_download(_day())
+
+
+@bp.get("/period")
+@allow(*COORDINATOR)
+def period_page() -> tuple[str, int]:
+    """The form, and the figures once a period is asked for (this month until today at first)."""
+    day = context.today()
+    asked = {"from": day.replace(day=1).isoformat(), "to": day.isoformat(), "site": ""}
+    asked |= {k: request.args[k] for k in asked if k in request.args}
+    figures, problems = None, {}
+    if "from" in request.args:
+        try:
+            figures = requested_period()
+        except ValidationFailed as exc:
+            problems = exc.fields
+    return render_template(
+        "reports/period.html",
+        asked=asked,
+        figures=figures,
+        problems=problems,
+        sites=_sites(),
+        bands=AGE_BANDS,
+    ), (422 if problems else 200)
+
+
+@bp.get("/period.xlsx")
+@allow(*COORDINATOR)
+def period_xlsx() -> Response:
+    return period_download("xlsx")
+
+
+@bp.get("/period.csv")
+@allow(*COORDINATOR)
+def period_csv() -> Response:
+    return period_download("csv")
+
+
+@bp.get("/served.xlsx")
+@allow(*COORDINATOR)
+def served_xlsx() -> Response:
+    return served_download("xlsx")
+
+
+@bp.get("/served.csv")
+@allow(*COORDINATOR)
+def served_csv() -> Response:
+    return served_download("csv")
+
+
+def _board_site() -> Site | None:
+    try:
+        return find_site(db.session, request.args.get("site"))
+    except ValidationFailed:
+        return None
+
+
+@bp.get("/dashboard")
+@allow(*COORDINATOR)
+def dashboard() -> str:
+    site = _board_site()
+    board = live_dashboard(
+        db.session, now=context.now(), timezone=current_app.config["AID_TIMEZONE"], site=site
+    )
+    # ?poll=N: how often the page asks again, 2 to 60 seconds (a wall screen may want it slower)
+    poll = min(max(request.args.get("poll", 15, type=int), 2), 60)
+    return render_template(
+        "reports/dashboard.html", board=board, site=site, sites=_sites(), poll_seconds=poll
+    )
+
+
+@bp.get("/dashboard.json")
+@allow(*COORDINATOR)
+def dashboard_data() -> Response:
+    """What the dashboard's script polls."""
+    board = live_dashboard(
+        db.session,
+        now=context.now(),
+        timezone=current_app.config["AID_TIMEZONE"],
+        site=_board_site(),
+    )
+    return jsonify(dashboard_json(board))
+
+
+@bp.get("/charts")
+@allow(*COORDINATOR)
+def charts_page() -> str:
+    days = request.args.get("days", type=int)
+    days = days if days in CHART_DAYS else CHART_DAYS[0]
+    site = _board_site()
+    end = context.today()
+    figures = period_figures(db.session, end - timedelta(days=days - 1), end, site)
+    sexes = {"F": _("Female"), "M": _("Male"), "X": _("Other")}
+    households, people = _("Households"), _("People")
+    categories = {
+        "food": _("Food"),
+        "hygiene": _("Hygiene"),
+        "baby": _("Baby"),
+        "clothing": _("Clothing"),
+        "voucher": _("Vouchers"),
+        "medical_voucher": _("Medical vouchers"),
+        "other": _("Other"),
+    }
+    made = [
+        (_("Served per day"), charts.served_per_day(figures, households, people)),
+        (_("People served by sex and age band"), charts.people_by_sex_and_age(figures, sexes)),
+        (
+            _("Items handed over per day, by category"),
+            charts.items_per_day_by_category(figures, categories),
+        ),
+        (_("New households per week"), charts.registrations_per_week(figures, households)),
+    ]
+    return render_template(
+        "reports/charts.html",
+        charts=[(title, chart, charts.svg(chart, title)) for title, chart in made],
+        days=days,
+        choices=CHART_DAYS,
+        site=site,
+        sites=_sites(),
+        figures=figures,
+    )
