@@ -3,7 +3,7 @@
 Visits recorded before this revision have no rows here: nobody knows who was in the household
 then, so they are not guessed from today's members.
 
-Revision ID: 0011
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-23 00:51:18.314256
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0011"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
