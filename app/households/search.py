@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Row, and_, or_, select
+from sqlalchemy import Row, and_, intersect, or_, select
 from sqlalchemy.orm import Session
 
 from app.cards import tokens
@@ -94,17 +94,20 @@ def _by_name(session: Session, query: str, limit: int) -> list[Found]:
     groups = query_keys(query)
     if not groups:
         return []
-    condition = and_(
-        *(
-            Member.id.in_(
-                select(NameKey.member_id).where(
-                    or_(*(and_(NameKey.key >= k, NameKey.key < k + "{") for k in sorted(keys)))
-                )
-            )
-            for keys in groups
+    # The people first, from the key index alone (one word: its prefix; several: the people
+    # every word finds), then only their rows. Asked as one query with IN (...) per word,
+    # PostgreSQL read the whole members table to join the two sets: ten times slower.
+    per_word = [
+        select(NameKey.member_id).where(
+            or_(*(and_(NameKey.key >= k, NameKey.key < k + "{") for k in sorted(keys)))
         )
-    )
-    rows = session.execute(select(*_COLUMNS).where(condition).limit(CANDIDATES)).all()
+        for keys in groups
+    ]
+    people = per_word[0].distinct() if len(per_word) == 1 else intersect(*per_word)
+    ids = session.scalars(people.limit(CANDIDATES)).all()
+    if not ids:
+        return []
+    rows = session.execute(select(*_COLUMNS).where(Member.id.in_(ids))).all()
     wanted = " ".join(sorted(min(keys) for keys in groups))
 
     def closeness(row: Row[Any]) -> float:
