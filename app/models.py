@@ -6,7 +6,17 @@ from app.desk.models import Distribution, DistributionLine, Refusal, VisitPeople
 from app.entitlements.models import EntitlementRule
 from app.households.models import Document, Household, Member, NameKey
 from app.idempotency.models import IdempotencyRecord
-from app.stock.models import Donation, DonationLine, Item, Site, StockLevel, StockMovement
+from app.stock.models import (
+    Donation,
+    DonationLine,
+    Item,
+    Site,
+    StockLevel,
+    StockMovement,
+    Transfer,
+    Voucher,
+    VoucherBatch,
+)
 
 __all__ = [
     "ApiToken",
@@ -27,6 +37,9 @@ __all__ = [
     "Site",
     "StockLevel",
     "StockMovement",
+    "Transfer",
     "User",
     "VisitPeople",
+    "Voucher",
+    "VoucherBatch",
 ]

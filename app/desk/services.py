@@ -287,6 +287,7 @@ def record_handover(
         kind="handover",
         user_id=user_id,
         distribution_id=distribution_id,
+        at=now,
     )
     if due:
         conn.execute(

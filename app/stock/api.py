@@ -1,15 +1,19 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import Field
 
 from app import context
-from app.api import parse_body, writes
-from app.api.types import Body, Code, Name
-from app.auth.access import STOCK, allow
+from app.api import parse_body, parse_day, writes
+from app.api.types import Body, Code, Name, Note
+from app.auth.access import COORDINATOR, STOCK, allow
+from app.errors import ValidationFailed
 from app.extensions import db
+from app.stock import ledger
+from app.stock.models import MOVEMENT_KINDS, Site, Transfer
 from app.stock.services import DonationLineInput, create_item, record_donation, stock_on_hand
 
 bp = Blueprint("stock", __name__)
@@ -53,6 +57,7 @@ def add_donation() -> tuple[Response, int]:
         site_id=context.site_id(),
         received_on=context.today(),
         user_id=context.actor_id(),
+        at=context.now(),
     )
     return jsonify(id=donation.id), 201
 
@@ -60,15 +65,192 @@ def add_donation() -> tuple[Response, int]:
 @bp.get("/stock")
 @allow(*STOCK)
 def stock() -> Response:
-    rows = stock_on_hand(db.session)
-    return jsonify(
-        [
-            {
-                "sku": r.item.sku,
-                "name": r.item.name,
-                "category": r.item.category,
-                "on_hand": r.on_hand,
-            }
-            for r in rows
-        ]
+    """Every item with what is on hand: at ``?site=CODE``, or everywhere with "sites" giving
+    each site's figure."""
+    code = request.args.get("site", "")
+    site = ledger.find_site(db.session, code) if code else None
+    rows = stock_on_hand(db.session, site.id if site else None)
+    by_site = {} if site else ledger.on_hand_by_site(db.session)
+    answer = []
+    for r in rows:
+        row = {
+            "sku": r.item.sku,
+            "name": r.item.name,
+            "category": r.item.category,
+            "on_hand": r.on_hand,
+            "serial_tracked": r.item.serial_tracked,
+        }
+        if site:
+            row["site"] = site.code
+        else:
+            row["sites"] = by_site.get(r.item.id, {})
+        answer.append(row)
+    return jsonify(answer)
+
+
+def parse_moment(value: str, field: str) -> datetime:
+    """A day (YYYY-MM-DD, from the site's midnight) or an ISO timestamp with its offset."""
+    if len(value) == 10:
+        day = parse_day(value, field)
+        zone = ZoneInfo(current_app.config["AID_TIMEZONE"])
+        return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationFailed({field: "a date YYYY-MM-DD or a timestamp with its UTC offset"})
+    return moment
+
+
+def movement_json(m: ledger.MovementRow) -> dict[str, object]:
+    return {
+        "id": m.id,
+        "kind": m.kind,
+        "sku": m.sku,
+        "site": m.site,
+        "quantity": m.quantity,
+        "at": m.at.isoformat(),
+        "by": m.by,
+        "reason": m.reason,
+    }
+
+
+@bp.get("/stock/movements")
+@allow(*STOCK)
+def stock_movements() -> Response:
+    """The ledger, oldest first: ``?sku=``, ``?since=``, ``?site=``, ``?kind=``."""
+    args = request.args
+    if len(args.get("sku", "")) > 40 or len(args.get("since", "")) > 40:
+        raise ValidationFailed({"query": "too long"})
+    item = ledger.find_item(db.session, args["sku"]) if args.get("sku") else None
+    site = ledger.find_site(db.session, args["site"]) if args.get("site") else None
+    kind = args.get("kind") or None
+    if kind is not None and kind not in MOVEMENT_KINDS:
+        raise ValidationFailed({"kind": f"one of {', '.join(MOVEMENT_KINDS)}"})
+    since = parse_moment(args["since"], "since") if args.get("since") else None
+    rows = ledger.movements(
+        db.session,
+        item_id=item.id if item else None,
+        site_id=site.id if site else None,
+        kinds=[kind] if kind else None,
+        since=since,
     )
+    return jsonify([movement_json(m) for m in rows])
+
+
+class AdjustmentIn(Body):
+    sku: Code
+    quantity: int
+    reason: Note
+    site: Code | None = None
+
+
+@bp.post("/stock/adjustments")
+@allow(*STOCK)
+@writes
+def add_adjustment() -> tuple[Response, int]:
+    """Stock added (positive) or removed (negative) with a reason; 409 if not that many."""
+    body = parse_body(AdjustmentIn)
+    item = ledger.find_item(db.session, body.sku)
+    site_id = ledger.find_site(db.session, body.site).id if body.site else context.site_id()
+    movement_id = ledger.record_adjustment(
+        db.session,
+        site_id=site_id,
+        item_id=item.id,
+        quantity=body.quantity,
+        reason=body.reason,
+        user_id=context.actor_id(),
+        at=context.now(),
+    )
+    (row,) = ledger.movements(db.session, movement_id=movement_id)
+    return jsonify(movement_json(row)), 201
+
+
+class TransferIn(Body):
+    sku: Code
+    quantity: int
+    reason: Note
+    to: Code
+    from_: Code | None = Field(default=None, alias="from")
+
+
+class ReceiptIn(Body):
+    received: int
+
+
+def transfer_json(t: Transfer) -> dict[str, object]:
+    return {
+        "id": t.id,
+        "sku": t.item.sku,
+        "from": t.from_site.code,
+        "to": t.to_site.code,
+        "sent": t.sent,
+        "received": t.received,
+        "reason": t.reason,
+        "status": "sent" if t.received is None else "received",
+        "sent_at": t.sent_at.isoformat(),
+        "received_at": t.received_at.isoformat() if t.received_at else None,
+    }
+
+
+@bp.post("/transfers")
+@allow(*STOCK)
+@writes
+def add_transfer() -> tuple[Response, int]:
+    """Send stock to another site (``from`` defaults to this server's site)."""
+    body = parse_body(TransferIn)
+    item = ledger.find_item(db.session, body.sku)
+    source = ledger.find_site(db.session, body.from_, "from").id if body.from_ else None
+    transfer = ledger.send_transfer(
+        db.session,
+        item_id=item.id,
+        from_site_id=source or context.site_id(),
+        to_site_id=ledger.find_site(db.session, body.to, "to").id,
+        quantity=body.quantity,
+        reason=body.reason,
+        user_id=context.actor_id(),
+        at=context.now(),
+    )
+    return jsonify(transfer_json(transfer)), 201
+
+
+@bp.post("/transfers/<id:transfer_id>/receipt")
+@allow(*STOCK)
+@writes
+def receive_transfer(transfer_id: int) -> tuple[Response, int]:
+    """Receive a transfer with what arrived."""
+    body = parse_body(ReceiptIn)
+    transfer = ledger.receive_transfer(
+        db.session,
+        transfer_id=transfer_id,
+        received=body.received,
+        user_id=context.actor_id(),
+        at=context.now(),
+    )
+    return jsonify(transfer_json(transfer)), 200
+
+
+class SiteIn(Body):
+    code: Code
+    name: Name
+    kind: Code
+
+
+def site_json(site: Site) -> dict[str, object]:
+    return {"id": site.id, "code": site.code, "name": site.name, "kind": site.kind}
+
+
+@bp.get("/sites")
+@allow(*STOCK)
+def sites() -> Response:
+    return jsonify([site_json(s) for s in ledger.all_sites(db.session)])
+
+
+@bp.post("/sites")
+@allow(*COORDINATOR)
+@writes
+def add_site() -> tuple[Response, int]:
+    body = parse_body(SiteIn)
+    site = ledger.create_site(db.session, code=body.code, name=body.name, kind=body.kind)
+    return jsonify(site_json(site)), 201

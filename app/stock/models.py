@@ -4,19 +4,34 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
 
 CATEGORIES = ("food", "hygiene", "baby", "clothing", "voucher", "medical_voucher", "other")
-MOVEMENT_KINDS = ("donation", "handover")
+MOVEMENT_KINDS = (
+    "donation",
+    "handover",
+    "adjustment",
+    "transfer_out",
+    "transfer_in",
+    "count_correction",
+    "expiry_writeoff",
+    "voucher_batch",
+)
+SITE_KINDS = ("warehouse", "distribution")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Site(Base):
     """A distribution point or a warehouse."""
 
     __tablename__ = "sites"
+    __table_args__ = (CheckConstraint(_one_of("kind", SITE_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -39,6 +54,8 @@ class Item(Base):
     name: Mapped[str] = mapped_column(String(100))
     category: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Handed over only with a scanned serial each; turned on by the item's first voucher batch.
+    serial_tracked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class StockLevel(Base):
@@ -59,7 +76,9 @@ class StockMovement(Base):
     __tablename__ = "stock_movements"
     __table_args__ = (
         CheckConstraint("quantity <> 0", name="not_zero"),
+        CheckConstraint(_one_of("kind", MOVEMENT_KINDS), name="kind"),
         Index("ix_stock_movements_item_site", "item_id", "site_id"),
+        Index("ix_stock_movements_at", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +90,10 @@ class StockMovement(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     donation_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"), index=True)
     distribution_id: Mapped[int | None] = mapped_column(ForeignKey("distributions.id"), index=True)
+    transfer_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id"), index=True)
+    voucher_batch_id: Mapped[int | None] = mapped_column(ForeignKey("voucher_batches.id"))
+    # Why an adjustment, a transfer or a write-off was made; free text, no personal data.
+    reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class Donation(Base):
@@ -100,3 +123,66 @@ class DonationLine(Base):
 
     donation: Mapped[Donation] = relationship(back_populates="lines")
     item: Mapped[Item] = relationship()
+
+
+class Transfer(Base):
+    """Stock sent from one site to another: out when sent, in (what arrived) when received."""
+
+    __tablename__ = "transfers"
+    __table_args__ = (
+        CheckConstraint("from_site_id <> to_site_id", name="two_sites"),
+        CheckConstraint("sent > 0", name="sent_positive"),
+        CheckConstraint("received IS NULL OR received >= 0", name="received_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    from_site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    to_site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    sent: Mapped[int] = mapped_column(BigInteger)
+    received: Mapped[int | None] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(200))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    received_at: Mapped[datetime | None]
+    received_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    item: Mapped[Item] = relationship()
+    from_site: Mapped[Site] = relationship(foreign_keys=[from_site_id])
+    to_site: Mapped[Site] = relationship(foreign_keys=[to_site_id])
+
+
+class VoucherBatch(Base):
+    """A numbered batch of vouchers from a donor: serials prefix + first..last."""
+
+    __tablename__ = "voucher_batches"
+    __table_args__ = (CheckConstraint("last_number >= first_number", name="range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    donor: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(20))
+    first_number: Mapped[int] = mapped_column(BigInteger)
+    last_number: Mapped[int] = mapped_column(BigInteger)
+    width: Mapped[int]  # digits, zero-padded; 0 for plain numbers
+    received_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    item: Mapped[Item] = relationship()
+
+
+class Voucher(Base):
+    """One voucher of a batch. Issued once: the conditional UPDATE that sets its distribution
+    only changes a row whose distribution is still empty."""
+
+    __tablename__ = "vouchers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(40), unique=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("voucher_batches.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    distribution_id: Mapped[int | None] = mapped_column(ForeignKey("distributions.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    issued_at: Mapped[datetime | None]

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.db import dialect_insert, utcnow
+from app.db import utcnow
 from app.errors import DomainError, ValidationFailed
 from app.households.rules import has_control_characters
+from app.stock.ledger import MAX_QUANTITY, InsufficientStock, put
 from app.stock.models import (
     CATEGORIES,
     Donation,
@@ -26,7 +27,6 @@ from app.stock.models import (
     StockMovement,
 )
 
-MAX_QUANTITY = 1_000_000
 SKU_PATTERN = r"^[A-Z0-9][A-Z0-9_.-]{0,39}$"
 
 
@@ -37,11 +37,6 @@ class UnknownSite(DomainError):
 
 class SkuTaken(DomainError):
     code = "sku_exists"
-    status = 409
-
-
-class InsufficientStock(DomainError):
-    code = "insufficient_stock"
     status = 409
 
 
@@ -92,24 +87,18 @@ def add_stock(
     kind: str,
     user_id: int | None,
     donation_id: int | None = None,
+    at: datetime | None = None,
 ) -> None:
     """Put ``quantity`` on the shelves and record the movement, in the caller's transaction."""
-    insert = dialect_insert(session.get_bind().dialect.name)
-    stmt = insert(StockLevel).values(site_id=site_id, item_id=item_id, on_hand=quantity)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["site_id", "item_id"],
-        set_={"on_hand": StockLevel.on_hand + stmt.excluded.on_hand},
-    )
-    session.execute(stmt)
-    session.add(
-        StockMovement(
-            kind=kind,
-            item_id=item_id,
-            site_id=site_id,
-            quantity=quantity,
-            user_id=user_id,
-            donation_id=donation_id,
-        )
+    put(
+        session,
+        site_id=site_id,
+        item_id=item_id,
+        quantity=quantity,
+        kind=kind,
+        user_id=user_id,
+        at=at or utcnow(),
+        donation_id=donation_id,
     )
 
 
@@ -141,6 +130,7 @@ def take_stock(
     kind: str,
     user_id: int | None,
     distribution_id: int | None = None,
+    at: datetime | None = None,
 ) -> dict[int, int]:
     """Take up to ``wanted[item_id]`` of each item off the shelves; returns what was taken.
 
@@ -157,7 +147,7 @@ def take_stock(
     taken = {
         item_id: min(quantity, on_hand.get(item_id, 0)) for item_id, quantity in wanted.items()
     }
-    now = utcnow()
+    now = at or utcnow()
     moves = []
     for item_id in sorted(taken):
         quantity = taken[item_id]
@@ -176,6 +166,9 @@ def take_stock(
                 "user_id": user_id,
                 "distribution_id": distribution_id,
                 "donation_id": None,
+                "transfer_id": None,
+                "voucher_batch_id": None,
+                "reason": None,
             }
         )
     if moves:
@@ -191,6 +184,7 @@ def record_donation(
     site_id: int,
     received_on: date,
     user_id: int | None,
+    at: datetime | None = None,
 ) -> Donation:
     """Record a donation and put its lines on the shelves; all of it or, on any bad line, none."""
     fields: dict[str, str] = {}
@@ -224,6 +218,7 @@ def record_donation(
             kind="donation",
             user_id=user_id,
             donation_id=donation.id,
+            at=at,
         )
     session.flush()
     return donation

@@ -30,6 +30,7 @@ def index() -> str | Response | tuple[str, int]:
                 site_id=context.site_id(),
                 received_on=context.today(),
                 user_id=context.actor_id(),
+                at=context.now(),
             )
         except ValidationFailed as exc:
             db.session.rollback()
