@@ -12,7 +12,7 @@ from app.api.types import Body, Code, Name, Note
 from app.auth.access import COORDINATOR, STOCK, allow
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.stock import ledger
+from app.stock import ledger, vouchers
 from app.stock.models import MOVEMENT_KINDS, Site, Transfer
 from app.stock.services import DonationLineInput, create_item, record_donation, stock_on_hand
 
@@ -254,3 +254,40 @@ def add_site() -> tuple[Response, int]:
     body = parse_body(SiteIn)
     site = ledger.create_site(db.session, code=body.code, name=body.name, kind=body.kind)
     return jsonify(site_json(site)), 201
+
+
+class VoucherBatchIn(Body):
+    sku: Code
+    donor: Name
+    first_serial: Code
+    last_serial: Code
+    site: Code | None = None
+
+
+@bp.post("/voucher-batches")
+@allow(*STOCK)
+@writes
+def add_voucher_batch() -> tuple[Response, int]:
+    """A numbered batch of vouchers: its count goes on the shelves, the item is serial-tracked."""
+    body = parse_body(VoucherBatchIn)
+    site_id = ledger.find_site(db.session, body.site).id if body.site else context.site_id()
+    batch = vouchers.record_voucher_batch(
+        db.session,
+        sku=body.sku,
+        donor=body.donor,
+        first_serial=body.first_serial,
+        last_serial=body.last_serial,
+        site_id=site_id,
+        received_on=context.today(),
+        user_id=context.actor_id(),
+        at=context.now(),
+    )
+    span = vouchers.SerialRange(batch.prefix, batch.first_number, batch.last_number, batch.width)
+    return jsonify(
+        id=batch.id,
+        sku=batch.item.sku,
+        donor=batch.donor,
+        first_serial=span.serial(span.first),
+        last_serial=span.serial(span.last),
+        count=span.count,
+    ), 201
