@@ -311,7 +311,9 @@ def record_handover(
         if given[item_id] < len(picked):
             serial = picked[given[item_id]].serial
             raise voucher_serials.VoucherInvalid(
-                f"Voucher {serial}: none left in this site's stock.", serial=serial
+                f"Voucher {serial}: none left in this site's stock.",
+                serial=serial,
+                reason="not_in_stock",
             )
         voucher_serials.issue(
             session, picked, distribution_id=distribution_id, household_id=who.household_id, at=now

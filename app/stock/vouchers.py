@@ -199,25 +199,35 @@ def resolve(
     for sku, serial in pairs:
         row = known.get(serial)
         if serial in seen:
-            raise VoucherInvalid(f"Voucher {serial} was scanned twice.", serial=serial)
+            raise VoucherInvalid(
+                f"Voucher {serial} was scanned twice.", serial=serial, reason="twice"
+            )
         seen.add(serial)
         if row is None:
-            raise VoucherInvalid(f"Voucher {serial} is not known.", serial=serial)
+            raise VoucherInvalid(f"Voucher {serial} is not known.", serial=serial, reason="unknown")
         if sku is not None and row.sku != sku:
             raise VoucherInvalid(
-                f"Voucher {serial} belongs to {row.sku}, not {sku}.", serial=serial, sku=row.sku
+                f"Voucher {serial} belongs to {row.sku}, not {sku}.",
+                serial=serial,
+                sku=row.sku,
+                reason="other_item",
             )
         if row.distribution_id is not None:
-            raise VoucherInvalid(f"Voucher {serial} was issued already.", serial=serial)
+            raise VoucherInvalid(
+                f"Voucher {serial} was issued already.", serial=serial, reason="issued"
+            )
         if row.item_id not in serial_items:
             raise VoucherInvalid(
-                f"Voucher {serial} ({row.sku}) is not due to this household.", serial=serial
+                f"Voucher {serial} ({row.sku}) is not due to this household.",
+                serial=serial,
+                reason="not_due",
             )
         picked = chosen.setdefault(row.item_id, [])
         if len(picked) >= serial_items[row.item_id][1]:
             raise VoucherInvalid(
                 f"Voucher {serial}: more {row.sku} vouchers than the household is due.",
                 serial=serial,
+                reason="too_many",
             )
         picked.append(ScannedVoucher(row.id, serial, row.item_id))
     return chosen
@@ -243,7 +253,9 @@ def issue(
         }
         if conn.execute(_ISSUE, params).rowcount != 1:
             raise VoucherInvalid(
-                f"Voucher {voucher.serial} was issued already.", serial=voucher.serial
+                f"Voucher {voucher.serial} was issued already.",
+                serial=voucher.serial,
+                reason="issued",
             )
 
 
