@@ -108,8 +108,7 @@ def _answer(scanned: str, extra: dict[str, object] | None = None) -> tuple[str, 
             user_id=context.actor_id(),
         )
     if result.decision.eligible:
-        panel = {"state": "eligible", "check": result, "scan": scanned, **(extra or {})}
-        return _render(panel, 422 if extra else 200)
+        return _render({"state": "eligible", "check": result, "scan": scanned, **(extra or {})})
     served = result.served_today
     if served and context.now() - served.at < JUST_NOW:
         # A second scan right after the handover: the family is leaving with its parcel.

@@ -48,7 +48,7 @@ def test_a_refused_serial_keeps_the_household_eligible_and_says_which(
     refused = client.post(
         "/desk/handover", data={"scan": household["card"]["qr"], "vouchers": "SA-99"}
     )
-    assert refused.status_code == 422
+    assert refused.status_code == 200  # the desk's answers are panels, like a card problem
     assert 'data-state="eligible"' in refused.text
     assert "SA-99" in refused.text and "Nothing was recorded." in refused.text
     again = client.post("/desk/check", data={"scan": household["card"]["qr"]})
