@@ -7,10 +7,14 @@ from app.entitlements.models import EntitlementRule
 from app.households.models import Document, Household, Member, NameKey
 from app.idempotency.models import IdempotencyRecord
 from app.stock.models import (
+    Barcode,
     Donation,
     DonationLine,
+    Donor,
     Item,
     Site,
+    StockCount,
+    StockCountLine,
     StockLevel,
     StockMovement,
     Transfer,
@@ -20,6 +24,7 @@ from app.stock.models import (
 
 __all__ = [
     "ApiToken",
+    "Barcode",
     "Card",
     "CardSheetJob",
     "Distribution",
@@ -27,6 +32,7 @@ __all__ = [
     "Document",
     "Donation",
     "DonationLine",
+    "Donor",
     "EntitlementRule",
     "Household",
     "IdempotencyRecord",
@@ -35,6 +41,8 @@ __all__ = [
     "NameKey",
     "Refusal",
     "Site",
+    "StockCount",
+    "StockCountLine",
     "StockLevel",
     "StockMovement",
     "Transfer",

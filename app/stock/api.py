@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from app import context
 from app.api import parse_body, parse_day, writes
@@ -12,28 +13,57 @@ from app.api.types import Body, Code, Name, Note
 from app.auth.access import COORDINATOR, STOCK, allow
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.stock import ledger, vouchers
+from app.stock import catalog, ledger, vouchers
 from app.stock.models import MOVEMENT_KINDS, Site, Transfer
-from app.stock.services import DonationLineInput, create_item, record_donation, stock_on_hand
+from app.stock.services import (
+    DonationLineInput,
+    create_item,
+    record_donation,
+    reverse_donation,
+    stock_on_hand,
+)
 
 bp = Blueprint("stock", __name__)
+
+
+class BarcodeIn(Body):
+    code: Code
+    pack_quantity: int = 1
 
 
 class ItemIn(Body):
     sku: Code
     name: Name
     category: Code
+    unit: Code = "piece"
+    minimum: int = 0
+    barcodes: list[BarcodeIn] = Field(default_factory=list, max_length=20)
 
 
 class DonationLineIn(Body):
     sku: Code
     quantity: int
     expires_on: date | None = None
+    lot: Code | None = None
 
 
 class DonationIn(Body):
     donor: Name
     items: list[DonationLineIn] = Field(min_length=1, max_length=500)
+    donor_kind: Code | None = None
+    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+    site: Code | None = None
+    received_on: date | None = None
+
+
+class ReversalIn(Body):
+    reason: Note
+
+
+class DonorIn(Body):
+    name: Name
+    kind: Code | None = None
+    contact: Note | None = None
 
 
 @bp.post("/items")
@@ -41,8 +71,61 @@ class DonationIn(Body):
 @writes
 def add_item() -> tuple[Response, int]:
     body = parse_body(ItemIn)
-    item = create_item(db.session, body.sku, body.name, body.category)
-    return jsonify(id=item.id, sku=item.sku, name=item.name, category=item.category), 201
+    item = create_item(
+        db.session,
+        body.sku,
+        body.name,
+        body.category,
+        unit=body.unit,
+        minimum=body.minimum,
+        barcodes=[(b.code, b.pack_quantity) for b in body.barcodes],
+    )
+    return jsonify(
+        id=item.id,
+        sku=item.sku,
+        name=item.name,
+        category=item.category,
+        unit=item.unit,
+        minimum=item.minimum,
+        barcodes=[{"code": b.code, "pack_quantity": b.pack_quantity} for b in item.barcodes],
+    ), 201
+
+
+@bp.get("/donors")
+@allow(*STOCK)
+def donors() -> Response:
+    return jsonify(
+        [
+            {"id": d.id, "name": d.name, "kind": d.kind, "contact": d.contact}
+            for d in catalog.all_donors(db.session)
+        ]
+    )
+
+
+@bp.post("/donors")
+@allow(*STOCK)
+@writes
+def add_donor() -> tuple[Response, int]:
+    body = parse_body(DonorIn)
+    donor = catalog.create_donor(db.session, name=body.name, kind=body.kind, contact=body.contact)
+    return jsonify(id=donor.id, name=donor.name, kind=donor.kind, contact=donor.contact), 201
+
+
+@bp.post("/donations/<id:donation_id>/reversal")
+@allow(*STOCK)
+@writes
+def reverse(donation_id: int) -> tuple[Response, int]:
+    """Correct a donation by a reversing record that takes its lines off the shelves."""
+    body = parse_body(ReversalIn)
+    reversal = reverse_donation(
+        db.session,
+        donation_id=donation_id,
+        reason=body.reason,
+        today=context.today(),
+        user_id=context.actor_id(),
+        at=context.now(),
+    )
+    return jsonify(id=reversal.id, reverses=donation_id), 201
 
 
 @bp.post("/donations")
@@ -50,12 +133,18 @@ def add_item() -> tuple[Response, int]:
 @writes
 def add_donation() -> tuple[Response, int]:
     body = parse_body(DonationIn)
+    today = context.today()
+    if body.received_on is not None and body.received_on > today:
+        raise ValidationFailed({"received_on": "not after today"})
+    site_id = ledger.find_site(db.session, body.site).id if body.site else context.site_id()
     donation = record_donation(
         db.session,
         donor=body.donor,
-        lines=[DonationLineInput(li.sku, li.quantity, li.expires_on) for li in body.items],
-        site_id=context.site_id(),
-        received_on=context.today(),
+        lines=[DonationLineInput(li.sku, li.quantity, li.expires_on, li.lot) for li in body.items],
+        site_id=site_id,
+        donor_kind=body.donor_kind,
+        note=body.note,
+        received_on=body.received_on or today,
         user_id=context.actor_id(),
         at=context.now(),
     )
@@ -79,6 +168,8 @@ def stock() -> Response:
             "category": r.item.category,
             "on_hand": r.on_hand,
             "serial_tracked": r.item.serial_tracked,
+            "unit": r.item.unit,
+            "minimum": r.item.minimum,
         }
         if site:
             row["site"] = site.code

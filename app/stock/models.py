@@ -21,6 +21,7 @@ MOVEMENT_KINDS = (
     "voucher_batch",
 )
 SITE_KINDS = ("warehouse", "distribution")
+DONOR_KINDS = ("person", "company", "ngo")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -56,6 +57,36 @@ class Item(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Handed over only with a scanned serial each; turned on by the item's first voucher batch.
     serial_tracked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    unit: Mapped[str] = mapped_column(String(20), default="piece", server_default="piece")
+    # Under this figure (all sites together) the item shows as low stock.
+    minimum: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    barcodes: Mapped[list[Barcode]] = relationship(order_by="Barcode.code")
+
+
+class Barcode(Base):
+    """A manufacturer's box code (EAN-13 and the like) for an item; a box holds a pack."""
+
+    __tablename__ = "barcodes"
+    __table_args__ = (CheckConstraint("pack_quantity > 0", name="pack_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    pack_quantity: Mapped[int] = mapped_column(default=1)
+
+
+class Donor(Base):
+    """Who gives: a person, a company or a partner NGO."""
+
+    __tablename__ = "donors"
+    __table_args__ = (CheckConstraint(_one_of("kind", DONOR_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # None for a donor first named in the API without a kind.
+    kind: Mapped[str | None] = mapped_column(String(10))
+    contact: Mapped[str | None] = mapped_column(String(200))
 
 
 class StockLevel(Base):
@@ -97,14 +128,23 @@ class StockMovement(Base):
 
 
 class Donation(Base):
+    """Stock received from a donor. Never changed: a wrong one is reversed by another
+    donation (``reverses_id``) that takes its lines off the shelves again."""
+
     __tablename__ = "donations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     donor: Mapped[str] = mapped_column(String(200))
+    donor_id: Mapped[int | None] = mapped_column(ForeignKey("donors.id"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     received_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(String(500))
+    # Unique: a donation is reversed once.
+    reverses_id: Mapped[int | None] = mapped_column(
+        ForeignKey("donations.id"), unique=True, index=True
+    )
 
     lines: Mapped[list[DonationLine]] = relationship(
         back_populates="donation", order_by="DonationLine.id", cascade="all, delete-orphan"
@@ -120,6 +160,7 @@ class DonationLine(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     quantity: Mapped[int]
     expires_on: Mapped[date | None]
+    lot: Mapped[str | None] = mapped_column(String(40))
 
     donation: Mapped[Donation] = relationship(back_populates="lines")
     item: Mapped[Item] = relationship()
@@ -186,3 +227,34 @@ class Voucher(Base):
     distribution_id: Mapped[int | None] = mapped_column(ForeignKey("distributions.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     issued_at: Mapped[datetime | None]
+
+
+class StockCount(Base):
+    """A count of one site's shelves: started, lines entered, finished into corrections."""
+
+    __tablename__ = "stock_counts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    finished_at: Mapped[datetime | None]
+    finished_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    site: Mapped[Site] = relationship()
+    lines: Mapped[list[StockCountLine]] = relationship(order_by="StockCountLine.item_id")
+
+
+class StockCountLine(Base):
+    """What was counted of one item; an item without a line is left as it is."""
+
+    __tablename__ = "stock_count_lines"
+    __table_args__ = (CheckConstraint("counted >= 0", name="not_negative"),)
+
+    count_id: Mapped[int] = mapped_column(ForeignKey("stock_counts.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    counted: Mapped[int] = mapped_column(BigInteger)
+    # Filled when the count is finished: on hand before the correction.
+    expected: Mapped[int | None] = mapped_column(BigInteger)
+
+    item: Mapped[Item] = relationship()

@@ -10,13 +10,13 @@ from werkzeug.wrappers import Response
 
 from app import context
 from app.auth.access import STOCK, allow
-from app.errors import NotFound, ValidationFailed
+from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
-from app.stock import ledger
-from app.stock.forms import DonationForm
+from app.stock import catalog, ledger
+from app.stock.forms import CATEGORY_LABELS, BarcodeForm, DonationForm, ItemSettingsForm
 from app.stock.labels import MOVEMENT_LABELS, SITE_LABELS
-from app.stock.models import Item
-from app.stock.services import record_donation, stock_on_hand
+from app.stock.models import Donation, Item, Site
+from app.stock.services import StockRow, record_donation, stock_on_hand
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
 
@@ -24,21 +24,23 @@ bp = Blueprint("stock", __name__, url_prefix="/stock")
 @bp.route("", methods=["GET", "POST"])
 @allow(*STOCK)
 def index() -> str | Response | tuple[str, int]:
-    rows = stock_on_hand(db.session, context.site_id())
+    """The stock of every site, and the donation form: a scanned box code adds its pack to
+    the lines (an unknown one asks which item it is, once); the button records it all."""
+    here = context.site_id()
+    rows = stock_on_hand(db.session, here)
+    sites = ledger.all_sites(db.session)
     form = DonationForm()
     form.set_items([(r.item.sku, f"{r.item.name} ({r.item.sku})") for r in rows])
+    form.site.choices = [(s.code, s.name) for s in sites]
+    if not form.is_submitted():
+        form.site.data = next(s.code for s in sites if s.id == here)
+    action = request.form.get("action", "save")
     status = 200
-    if form.validate_on_submit():
+    if form.is_submitted() and action in ("scan", "learn"):
+        status = _scan(form, action)
+    elif form.validate_on_submit():
         try:
-            donation = record_donation(
-                db.session,
-                donor=form.donor.data or "",
-                lines=form.to_lines(),
-                site_id=context.site_id(),
-                received_on=context.today(),
-                user_id=context.actor_id(),
-                at=context.now(),
-            )
+            donation = _record(form)
         except ValidationFailed as exc:
             db.session.rollback()
             for path, message in exc.fields.items():
@@ -58,7 +60,79 @@ def index() -> str | Response | tuple[str, int]:
             return redirect(url_for("stock.index"))
     elif form.is_submitted():
         status = 422
-    return render_template("stock/index.html", rows=rows, form=form), status
+    return render_template(
+        "stock/index.html",
+        **stock_page(rows, sites, here),
+        form=form,
+        donors=catalog.all_donors(db.session),
+        unknown_barcode=form.barcode.data if status == 202 else None,
+    ), (200 if status == 202 else status)
+
+
+def stock_page(rows: list[StockRow], sites: list[Site], here: int) -> dict[str, object]:
+    """What the stock table shows: each site's figure when there are several."""
+    by_site = ledger.on_hand_by_site(db.session) if len(sites) > 1 else {}
+    return {
+        "rows": rows,
+        "sites": sites,
+        "here": next(s for s in sites if s.id == here),
+        "by_site": by_site,
+        "categories": CATEGORY_LABELS,
+    }
+
+
+def _record(form: DonationForm) -> Donation:
+    today = context.today()
+    received = form.received_on.data or today
+    if received > today:
+        raise ValidationFailed({"received_on": _("not after today")})
+    return record_donation(
+        db.session,
+        donor=form.donor.data or "",
+        donor_kind=form.donor_kind.data or None,
+        note=form.note.data,
+        lines=form.to_lines(),
+        site_id=ledger.find_site(db.session, form.site.data).id
+        if form.site.data
+        else context.site_id(),
+        received_on=received,
+        user_id=context.actor_id(),
+        at=context.now(),
+    )
+
+
+def _scan(form: DonationForm, action: str) -> int:
+    """A box scanned (or an unknown box taught): its pack added to the lines. 202 means
+    "ask which item this barcode is"."""
+    code = (form.barcode.data or "").strip()
+    if not code:
+        return 200
+    if action == "learn":
+        item = db.session.scalar(select(Item).where(Item.sku == (form.learn_sku.data or "")))
+        if item is None:
+            flash(_("Choose the item this box holds."), "error")
+            return 202
+        try:
+            catalog.add_barcode(
+                db.session, item=item, code=code, pack_quantity=form.learn_pack.data or 1
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            flash(_("This barcode cannot be learned: %(why)s", why=exc.message), "error")
+            return 422
+        db.session.commit()
+    found = catalog.find_barcode(db.session, code)
+    if found is None:
+        return 202
+    item, pack = found
+    total = form.add_scanned(item.sku, pack)
+    if not total:
+        flash(_("The donation has the most lines it can hold; record it first."), "error")
+        return 422
+    flash(_("%(name)s: now %(count)s.", name=item.name, count=total), "ok")
+    form.barcode.data = ""
+    form.barcode.raw_data = [""]
+    return 200
 
 
 def _label(path: str) -> str:
@@ -122,4 +196,9 @@ def history(sku: str) -> tuple[str, int]:
         kinds=MOVEMENT_LABELS,
         site_kinds=SITE_LABELS,
         chosen={"kind": kind, "site": code if site else "", "from": since, "to": until},
+        settings=ItemSettingsForm(obj=item, formdata=None),
+        barcode=BarcodeForm(formdata=None),
     ), (422 if problems else 200)
+
+
+from app.stock import catalog_views  # noqa: E402, F401 - the catalog's pages on this blueprint

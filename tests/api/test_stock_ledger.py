@@ -198,3 +198,66 @@ def test_sites_are_listed_and_only_a_coordinator_adds_one(
 
 def test_stock_of_an_unknown_site_answers_422(storekeeper: Any) -> None:
     assert_validation(storekeeper.get("/api/v1/stock?site=NOWHERE"), "site")
+
+
+def test_a_donation_is_reversed_once_and_its_stock_taken_back(storekeeper: Any) -> None:
+    donate(storekeeper, "FOOD", 7)
+    response = storekeeper.post("/api/v1/donations/1/reversal", json={"reason": "wrong pallet"})
+    assert response.status_code == 201, response.text
+    assert json_of(response)["reverses"] == 1
+    assert stock_at(storekeeper, "MAIN")["FOOD"] == 0
+    again = storekeeper.post("/api/v1/donations/1/reversal", json={"reason": "again"})
+    assert_error(again, 409, "donation_reversed")
+    of_reversal = storekeeper.post(
+        f"/api/v1/donations/{json_of(response)['id']}/reversal", json={"reason": "x"}
+    )
+    assert_error(of_reversal, 409, "donation_reversed")
+    assert_error(storekeeper.post("/api/v1/donations/99/reversal", json={"reason": "x"}), 404)
+    assert_validation(storekeeper.post("/api/v1/donations/1/reversal", json={}), "reason")
+
+
+def test_a_reversal_of_stock_already_handed_over_is_refused_whole(
+    storekeeper: Any, desk: Any, register: Any, saved: Any
+) -> None:
+    body = {"donor": "A", "items": [{"sku": "FOOD", "quantity": 1}, {"sku": "BABY", "quantity": 3}]}
+    assert storekeeper.post("/api/v1/donations", json=body).status_code == 201
+    assert (
+        desk.post("/api/v1/distributions", json={"qr": register()["card"]["qr"]}).status_code == 201
+    )
+    before = saved()
+    answer = storekeeper.post("/api/v1/donations/1/reversal", json={"reason": "x"})
+    assert_error(answer, 409, "insufficient_stock")
+    assert saved() == before
+
+
+def test_items_carry_unit_minimum_and_barcodes_and_a_donation_its_lots(
+    storekeeper: Any,
+) -> None:
+    item = {
+        "sku": "DIAPERS-4",
+        "name": "Diapers size 4",
+        "category": "baby",
+        "unit": "pack",
+        "minimum": 20,
+        "barcodes": [{"code": "4015400000001", "pack_quantity": 6}],
+    }
+    created = json_of(storekeeper.post("/api/v1/items", json=item))
+    assert (created["unit"], created["minimum"], created["barcodes"]) == (
+        "pack",
+        20,
+        [{"code": "4015400000001", "pack_quantity": 6}],
+    )
+    taken = {**item, "sku": "OTHER"}
+    assert_error(storekeeper.post("/api/v1/items", json=taken), 409, "barcode_exists")
+    row = {r["sku"]: r for r in json_of(storekeeper.get("/api/v1/stock"))}["DIAPERS-4"]
+    assert (row["unit"], row["minimum"]) == ("pack", 20)
+    body = {
+        "donor": "Caritas",
+        "donor_kind": "ngo",
+        "items": [{"sku": "DIAPERS-4", "quantity": 12, "lot": "B77", "expires_on": "2028-01-01"}],
+    }
+    assert storekeeper.post("/api/v1/donations", json=body).status_code == 201
+    donors = json_of(storekeeper.get("/api/v1/donors"))
+    assert [(d["name"], d["kind"]) for d in donors] == [("Caritas", "ngo")]
+    bad = {**body, "donor_kind": "bank"}
+    assert_validation(storekeeper.post("/api/v1/donations", json=bad), "donor_kind")
