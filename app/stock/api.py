@@ -13,7 +13,7 @@ from app.api.types import Body, Code, Name, Note
 from app.auth.access import COORDINATOR, STOCK, allow
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.stock import catalog, ledger, vouchers
+from app.stock import catalog, counts, ledger, vouchers
 from app.stock.models import MOVEMENT_KINDS, Site, Transfer
 from app.stock.services import (
     DonationLineInput,
@@ -382,3 +382,57 @@ def add_voucher_batch() -> tuple[Response, int]:
         last_serial=span.serial(span.last),
         count=span.count,
     ), 201
+
+
+class CountLineIn(Body):
+    sku: Code
+    counted: int
+
+
+def count_json(count_id: int) -> dict[str, object]:
+    count = counts.get_count(db.session, count_id)
+    return {
+        "id": count.id,
+        "site": count.site.code,
+        "status": "open" if count.finished_at is None else "finished",
+        "lines": [{"sku": line.item.sku, "counted": line.counted} for line in count.lines],
+    }
+
+
+@bp.post("/stock-counts")
+@allow(*STOCK)
+@writes
+def start_count() -> tuple[Response, int]:
+    """Start a count of this server's site (409 count_open if one is open)."""
+    count = counts.start_count(
+        db.session, site_id=context.site_id(), user_id=context.actor_id(), at=context.now()
+    )
+    return jsonify(count_json(count.id)), 201
+
+
+@bp.post("/stock-counts/<id:count_id>/lines")
+@allow(*STOCK)
+@writes
+def enter_count_line(count_id: int) -> tuple[Response, int]:
+    """What was counted of one item (entered again, it replaces the figure)."""
+    body = parse_body(CountLineIn)
+    item = ledger.find_item(db.session, body.sku)
+    counts.enter_counted(db.session, count_id=count_id, item_id=item.id, counted=body.counted)
+    return jsonify(sku=item.sku, counted=body.counted), 200
+
+
+@bp.post("/stock-counts/<id:count_id>/finish")
+@allow(*STOCK)
+@writes
+def finish_count(count_id: int) -> tuple[Response, int]:
+    """Finish the count: the differences become count corrections."""
+    found = counts.finish_count(
+        db.session, count_id=count_id, user_id=context.actor_id(), at=context.now()
+    )
+    return jsonify(
+        id=count_id,
+        corrections=[
+            {"sku": c.sku, "expected": c.expected, "counted": c.counted, "difference": c.difference}
+            for c in found
+        ],
+    ), 200

@@ -201,4 +201,4 @@ def history(sku: str) -> tuple[str, int]:
     ), (422 if problems else 200)
 
 
-from app.stock import catalog_views  # noqa: E402, F401 - the catalog's pages on this blueprint
+from app.stock import catalog_views, transfer_views  # noqa: E402, F401 - more pages of stock
