@@ -13,7 +13,7 @@ from app.api.types import Body, Code, Name, Note
 from app.auth.access import COORDINATOR, STOCK, allow
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.stock import catalog, counts, ledger, vouchers
+from app.stock import catalog, counts, expiry, ledger, vouchers
 from app.stock.models import MOVEMENT_KINDS, Site, Transfer
 from app.stock.services import (
     DonationLineInput,
@@ -436,3 +436,41 @@ def finish_count(count_id: int) -> tuple[Response, int]:
             for c in found
         ],
     ), 200
+
+
+def lot_json(lot: expiry.Lot) -> dict[str, object]:
+    return {
+        "sku": lot.sku,
+        "site": lot.site,
+        "lot": lot.lot,
+        "expires_on": lot.expires_on.isoformat(),
+        "quantity": lot.quantity,
+        "expired": lot.expired,
+    }
+
+
+@bp.get("/stock/lots")
+@allow(*STOCK)
+def lots() -> Response:
+    """Lots with an expiry date still on the shelves, first-expiring first."""
+    code = request.args.get("site", "")
+    site = ledger.find_site(db.session, code) if code else None
+    found = expiry.lots_by_expiry(
+        db.session, site_id=site.id if site else None, today=context.today()
+    )
+    return jsonify([lot_json(lot) for lot in found])
+
+
+@bp.post("/stock/expired/write-off")
+@allow(*STOCK)
+@writes
+def write_off() -> tuple[Response, int]:
+    """Write off every expired lot of this server's site."""
+    written = expiry.write_off_expired(
+        db.session,
+        site_id=context.site_id(),
+        today=context.today(),
+        user_id=context.actor_id(),
+        at=context.now(),
+    )
+    return jsonify(written_off=[lot_json(lot) for lot in written]), 200

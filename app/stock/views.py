@@ -12,13 +12,14 @@ from app import context
 from app.auth.access import STOCK, allow
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
-from app.stock import catalog, ledger
+from app.stock import catalog, expiry, ledger
 from app.stock.forms import CATEGORY_LABELS, BarcodeForm, DonationForm, ItemSettingsForm
 from app.stock.labels import MOVEMENT_LABELS, SITE_LABELS
 from app.stock.models import Donation, Item, Site
 from app.stock.services import StockRow, record_donation, stock_on_hand
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
+LOTS_SHOWN = 50
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -72,13 +73,41 @@ def index() -> str | Response | tuple[str, int]:
 def stock_page(rows: list[StockRow], sites: list[Site], here: int) -> dict[str, object]:
     """What the stock table shows: each site's figure when there are several."""
     by_site = ledger.on_hand_by_site(db.session) if len(sites) > 1 else {}
+    lots = expiry.lots_by_expiry(db.session, site_id=here, today=context.today())
     return {
+        "lots": lots[:LOTS_SHOWN],
+        "more_lots": max(0, len(lots) - LOTS_SHOWN),
+        "any_expired": any(lot.expired for lot in lots),
+        "warning_days": current_app.config["AID_EXPIRY_WARNING_DAYS"],
         "rows": rows,
         "sites": sites,
         "here": next(s for s in sites if s.id == here),
         "by_site": by_site,
         "categories": CATEGORY_LABELS,
     }
+
+
+@bp.post("/expired")
+@allow(*STOCK)
+def write_off_expired() -> Response:
+    """Write off every expired lot of this site in one action."""
+    lots = expiry.write_off_expired(
+        db.session,
+        site_id=context.site_id(),
+        today=context.today(),
+        user_id=context.actor_id(),
+        at=context.now(),
+    )
+    db.session.commit()
+    flash(
+        _(
+            "%(lots)s expired lots written off: %(count)s items.",
+            lots=len(lots),
+            count=sum(lot.quantity for lot in lots),
+        ),
+        "ok",
+    )
+    return redirect(url_for("stock.index"))
 
 
 def _record(form: DonationForm) -> Donation:
