@@ -13,6 +13,7 @@ from app.auth.access import STOCK, allow
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
 from app.stock import catalog, expiry, ledger
+from app.stock.forecast import low_stock_forecast
 from app.stock.forms import CATEGORY_LABELS, BarcodeForm, DonationForm, ItemSettingsForm
 from app.stock.labels import MOVEMENT_LABELS, SITE_LABELS
 from app.stock.models import Donation, Item, Site
@@ -75,6 +76,7 @@ def stock_page(rows: list[StockRow], sites: list[Site], here: int) -> dict[str, 
     by_site = ledger.on_hand_by_site(db.session) if len(sites) > 1 else {}
     lots = expiry.lots_by_expiry(db.session, site_id=here, today=context.today())
     return {
+        "low_stock": low_stock_forecast(db.session, site_id=here, now=context.now()),
         "lots": lots[:LOTS_SHOWN],
         "more_lots": max(0, len(lots) - LOTS_SHOWN),
         "any_expired": any(lot.expired for lot in lots),
