@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import Response as FlaskResponse
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -12,6 +15,8 @@ from app.auth.access import STOCK, allow
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
 from app.stock import catalog
+from app.stock import donor_report as reports
+from app.stock.donor_report import XLSX
 from app.stock.forms import (
     CATEGORY_LABELS,
     DONOR_KIND_CHOICES,
@@ -21,7 +26,7 @@ from app.stock.forms import (
     ItemSettingsForm,
     ReversalForm,
 )
-from app.stock.models import Item
+from app.stock.models import Donor, Item
 from app.stock.services import create_item, recent_donations, reverse_donation
 from app.stock.views import bp
 
@@ -190,3 +195,61 @@ def donors() -> str | Response | tuple[str, int]:
     return render_template(
         "stock/donors.html", donors=catalog.all_donors(db.session), form=form, kinds=DONOR_KINDS
     ), status
+
+
+def _period() -> tuple[date, date]:
+    """?from= and ?to= (YYYY-MM-DD); by default this month up to today."""
+    today = context.today()
+    try:
+        start = date.fromisoformat(request.args.get("from", "")[:10])
+    except ValueError:
+        start = today.replace(day=1)
+    try:
+        end = date.fromisoformat(request.args.get("to", "")[:10])
+    except ValueError:
+        end = today
+    return start, end
+
+
+@bp.get("/donors/<id:donor_id>/report")
+@allow(*STOCK)
+def donor_report(donor_id: int) -> str:
+    """What a donor gave in a period and how much of it was handed over."""
+    donor = db.session.get(Donor, donor_id)
+    if donor is None:
+        raise NotFound(_("No such donor."))
+    start, end = _period()
+    report = reports.donor_report(db.session, donor=donor, start=start, end=end)
+    return render_template("stock/donor_report.html", report=report)
+
+
+@bp.get("/donors/<id:donor_id>/report.xlsx")
+@allow(*STOCK)
+def donor_report_xlsx(donor_id: int) -> FlaskResponse:
+    donor = db.session.get(Donor, donor_id)
+    if donor is None:
+        raise NotFound(_("No such donor."))
+    start, end = _period()
+    report = reports.donor_report(db.session, donor=donor, start=start, end=end)
+    body = reports.donor_workbook(report, exported_at=context.local_now())
+    filename = f"aiddesk-donor-{donor.id}-{start.isoformat()}-{end.isoformat()}.xlsx"
+    return FlaskResponse(
+        body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@bp.get("/vouchers")
+@allow(*STOCK)
+def voucher_report() -> str:
+    """Voucher serials issued in a period, per donor."""
+    start, end = _period()
+    donor = request.args.get("donor", "")[:200]
+    issued = reports.issued_vouchers(db.session, donor=donor or None, start=start, end=end)
+    return render_template(
+        "stock/vouchers.html",
+        issued=issued,
+        start=start,
+        end=end,
+        donor=donor,
+        donors=catalog.all_donors(db.session),
+    )
