@@ -69,8 +69,10 @@ def lots_by_expiry(session: Session, *, site_id: int | None, today: date) -> lis
             undated[key] = undated.get(key, 0) + quantity
         else:
             dated.setdefault(key, []).append((expires_on, lot, quantity))
-    names = {i.id: (i.sku, i.name) for i in session.scalars(select(Item))}
-    sites = {s.id: s.name for s in session.scalars(select(Site))}
+    names = {
+        row.id: (row.sku, row.name) for row in session.execute(select(Item.id, Item.sku, Item.name))
+    }
+    sites = dict(session.execute(select(Site.id, Site.name)).all())
     lots: list[Lot] = []
     for key, entries in dated.items():
         left = on_hand.get(key, 0) - undated.get(key, 0)

@@ -100,7 +100,8 @@ def low_stock_forecast(
         target[item_id] = target.get(item_id, 0) + int(n or 0)
 
     found = []
-    for item in session.scalars(select(Item).order_by(Item.sku)):
+    catalog = select(Item.id, Item.sku, Item.name, Item.unit, Item.minimum).order_by(Item.sku)
+    for item in session.execute(catalog):
         left = on_hand.get(item.id, 0)
         per_hour, basis = None, None
         if use_today and handed_today.get(item.id):

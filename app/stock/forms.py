@@ -39,7 +39,9 @@ CATEGORY_LABELS = {
 
 
 class DonationLineForm(SubForm):
-    sku = SelectField(_l("Item"), choices=[], validate_choice=False)
+    # A text field with the catalog as its suggestions (one datalist for every line): typed
+    # or scanned SKUs, and a page that stays light with hundreds of items.
+    sku = StringField(_l("Item"), validators=[Optional(), Length(max=40)])
     quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(1, MAX_QUANTITY)])
     lot = StringField(_l("Lot"), validators=[Optional(), Length(max=40)])
     expires_on = DateField(_l("Expires"), validators=[Optional()])
@@ -54,22 +56,18 @@ class DonationForm(FlaskForm):
     received_on = DateField(_l("Received on"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
     barcode = StringField(_l("Scan a box"), validators=[Optional(), Length(max=40)])
-    learn_sku = SelectField(_l("Which item is it?"), choices=[], validate_choice=False)
+    learn_sku = StringField(_l("Which item is it?"), validators=[Optional(), Length(max=40)])
     learn_pack = IntegerField(
         _l("How many in one box"), validators=[Optional(), NumberRange(1, 10_000)], default=1
     )
     lines = FieldList(FormField(DonationLineForm), min_entries=DONATION_ROWS, max_entries=50)
 
-    def set_items(self, choices: list[tuple[str, str]]) -> None:
-        options = [SelectChoice("", "—"), *(SelectChoice(v, label) for v, label in choices)]
-        self.learn_sku.choices = options
-        for entry in self.lines:
-            entry.form.sku.choices = options
-
     def add_scanned(self, sku: str, quantity: int) -> int:
         """Add a scanned box to the line of its item (or the first empty line); returns the
         line's new quantity."""
-        target = next((e.form for e in self.lines if e.form.sku.data == sku), None)
+        target = next(
+            (e.form for e in self.lines if (e.form.sku.data or "").strip().upper() == sku), None
+        )
         if target is None:
             target = next(
                 (e.form for e in self.lines if not e.form.sku.data and not e.form.quantity.data),
@@ -81,6 +79,7 @@ class DonationForm(FlaskForm):
             target = self.lines.append_entry().form
         total = (target.quantity.data or 0) + quantity
         target.sku.data = sku
+        target.sku.raw_data = [sku]
         target.quantity.data = total
         target.quantity.raw_data = [str(total)]
         return total

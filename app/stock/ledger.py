@@ -445,12 +445,9 @@ def movements(
 
 def on_hand_by_site(session: Session) -> dict[int, dict[str, int]]:
     """item id -> {site code: on hand}, for every (site, item) with a figure."""
+    codes = dict(session.execute(select(Site.id, Site.code)).all())
     figures: dict[int, dict[str, int]] = {}
-    rows = session.execute(
-        select(StockLevel.item_id, Site.code, StockLevel.on_hand).join(
-            Site, Site.id == StockLevel.site_id
-        )
-    )
-    for item_id, code, on_hand in rows:
-        figures.setdefault(item_id, {})[code] = int(on_hand)
+    rows = session.execute(select(StockLevel.item_id, StockLevel.site_id, StockLevel.on_hand))
+    for item_id, site_id, on_hand in rows:
+        figures.setdefault(item_id, {})[codes[site_id]] = on_hand
     return figures

@@ -32,7 +32,6 @@ def index() -> str | Response | tuple[str, int]:
     rows = stock_on_hand(db.session, here)
     sites = ledger.all_sites(db.session)
     form = DonationForm()
-    form.set_items([(r.item.sku, f"{r.item.name} ({r.item.sku})") for r in rows])
     form.site.choices = [(s.code, s.name) for s in sites]
     if not form.is_submitted():
         form.site.data = next(s.code for s in sites if s.id == here)
@@ -74,6 +73,19 @@ def index() -> str | Response | tuple[str, int]:
 def stock_page(rows: list[StockRow], sites: list[Site], here: int) -> dict[str, object]:
     """What the stock table shows: each site's figure when there are several."""
     by_site = ledger.on_hand_by_site(db.session) if len(sites) > 1 else {}
+    others = [site.code for site in sites if site.id != here] if by_site else []
+    categories = {key: str(label) for key, label in CATEGORY_LABELS.items()}
+    # Plain tuples for the template: with hundreds of rows, each lookup in Jinja counts.
+    table = [
+        (
+            r.item.sku,
+            r.item.name,
+            categories.get(r.item.category, r.item.category),
+            [by_site.get(r.item.id, {}).get(code, 0) for code in others],
+            r.on_hand,
+        )
+        for r in rows
+    ]
     lots = expiry.lots_by_expiry(db.session, site_id=here, today=context.today())
     return {
         "low_stock": low_stock_forecast(db.session, site_id=here, now=context.now()),
@@ -82,10 +94,12 @@ def stock_page(rows: list[StockRow], sites: list[Site], here: int) -> dict[str, 
         "any_expired": any(lot.expired for lot in lots),
         "warning_days": current_app.config["AID_EXPIRY_WARNING_DAYS"],
         "rows": rows,
+        "table": table,
+        "other_sites": others,
         "sites": sites,
         "here": next(s for s in sites if s.id == here),
         "by_site": by_site,
-        "categories": CATEGORY_LABELS,
+        "categories": categories,
     }
 
 
@@ -139,7 +153,8 @@ def _scan(form: DonationForm, action: str) -> int:
     if not code:
         return 200
     if action == "learn":
-        item = db.session.scalar(select(Item).where(Item.sku == (form.learn_sku.data or "")))
+        sku = (form.learn_sku.data or "").strip().upper()
+        item = db.session.scalar(select(Item).where(Item.sku == sku))
         if item is None:
             flash(_("Choose the item this box holds."), "error")
             return 202
