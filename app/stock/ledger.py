@@ -6,7 +6,7 @@ Stock in is an upsert that adds to on hand. Stock out is a conditional UPDATE
 constraint ``on_hand >= 0`` is the last word under it. A count correction sets on hand to
 what was counted with a conditional UPDATE on the figure it read, so a handover between the
 read and the write makes it retry rather than overwrite. See
-docs/decisions/0003-stock-ledger.md.
+docs/decisions/0008-stock-ledger.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A serial is issued by a conditional UPDATE (``distribution_id IS NULL``) whose row count says
 which desk won; the unique constraint on the serial keeps a serial in one batch only. See
-docs/decisions/0003-stock-ledger.md.
+docs/decisions/0008-stock-ledger.md.
 """
 
 from __future__ import annotations
