@@ -9,9 +9,11 @@ from tests.api.contract import Cases, assert_error, assert_validation, json_of
 MOVEMENT_FIELDS = {"id", "kind", "sku", "site", "quantity", "at", "by"}
 
 
-def donate(storekeeper: Any, sku: str = "FOOD", quantity: int = 10) -> None:
+def donate(storekeeper: Any, sku: str = "FOOD", quantity: int = 10) -> int:
     body = {"donor": "UNHCR", "items": [{"sku": sku, "quantity": quantity}]}
-    assert storekeeper.post("/api/v1/donations", json=body).status_code == 201
+    response = storekeeper.post("/api/v1/donations", json=body)
+    assert response.status_code == 201
+    return int(json_of(response)["id"])
 
 
 def warehouse(coordinator: Any, code: str = "DEPOT") -> None:
@@ -201,31 +203,33 @@ def test_stock_of_an_unknown_site_answers_422(storekeeper: Any) -> None:
 
 
 def test_a_donation_is_reversed_once_and_its_stock_taken_back(storekeeper: Any) -> None:
-    donate(storekeeper, "FOOD", 7)
-    response = storekeeper.post("/api/v1/donations/1/reversal", json={"reason": "wrong pallet"})
+    given = donate(storekeeper, "FOOD", 7)
+    reversal = f"/api/v1/donations/{given}/reversal"
+    response = storekeeper.post(reversal, json={"reason": "wrong pallet"})
     assert response.status_code == 201, response.text
-    assert json_of(response)["reverses"] == 1
+    assert json_of(response)["reverses"] == given
     assert stock_at(storekeeper, "MAIN")["FOOD"] == 0
-    again = storekeeper.post("/api/v1/donations/1/reversal", json={"reason": "again"})
+    again = storekeeper.post(reversal, json={"reason": "again"})
     assert_error(again, 409, "donation_reversed")
     of_reversal = storekeeper.post(
         f"/api/v1/donations/{json_of(response)['id']}/reversal", json={"reason": "x"}
     )
     assert_error(of_reversal, 409, "donation_reversed")
-    assert_error(storekeeper.post("/api/v1/donations/99/reversal", json={"reason": "x"}), 404)
-    assert_validation(storekeeper.post("/api/v1/donations/1/reversal", json={}), "reason")
+    unknown = f"/api/v1/donations/{given + 1000}/reversal"
+    assert_error(storekeeper.post(unknown, json={"reason": "x"}), 404)
+    assert_validation(storekeeper.post(reversal, json={}), "reason")
 
 
 def test_a_reversal_of_stock_already_handed_over_is_refused_whole(
     storekeeper: Any, desk: Any, register: Any, saved: Any
 ) -> None:
     body = {"donor": "A", "items": [{"sku": "FOOD", "quantity": 1}, {"sku": "BABY", "quantity": 3}]}
-    assert storekeeper.post("/api/v1/donations", json=body).status_code == 201
+    given = json_of(storekeeper.post("/api/v1/donations", json=body))["id"]
     assert (
         desk.post("/api/v1/distributions", json={"qr": register()["card"]["qr"]}).status_code == 201
     )
     before = saved()
-    answer = storekeeper.post("/api/v1/donations/1/reversal", json={"reason": "x"})
+    answer = storekeeper.post(f"/api/v1/donations/{given}/reversal", json={"reason": "x"})
     assert_error(answer, 409, "insufficient_stock")
     assert saved() == before
 
