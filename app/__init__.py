@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth
     from app.cards.views import bp as cards
     from app.desk.views import bp as desk
+    from app.entitlements.views import bp as entitlements
     from app.households.views import bp as households
     from app.ops.views import bp as ops
     from app.reports.views import bp as reports
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     for blueprint in (auth, households, cards, desk, stock, reports, ops):
         app.register_blueprint(blueprint)
+    app.register_blueprint(entitlements)
     register_api(app)
 
 

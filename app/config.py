@@ -50,6 +50,12 @@ def load_config(instance_path: Path) -> dict[str, object]:
         raise ConfigError("ELIGIBILITY_DAYS must be a whole number of days") from exc
     if not 1 <= days <= 365:
         raise ConfigError("ELIGIBILITY_DAYS must be between 1 and 365")
+    try:
+        expiry_warning = int(os.environ.get("AID_EXPIRY_WARNING_DAYS", "30"))
+    except ValueError as exc:
+        raise ConfigError("AID_EXPIRY_WARNING_DAYS must be a whole number of days") from exc
+    if not 0 <= expiry_warning <= 365:
+        raise ConfigError("AID_EXPIRY_WARNING_DAYS must be between 0 and 365")
     beneficiary_languages = _languages(os.environ.get("AID_BENEFICIARY_LANGUAGES", "uk,ro"))
     return {
         "SECRET_KEY": _secret("SECRET_KEY", instance_path),
@@ -58,6 +64,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "AID_TIMEZONE": timezone,
         "ELIGIBILITY_DAYS": days,
         "AID_SITE": os.environ.get("AID_SITE", "MAIN"),
+        # The stock page warns of lots expiring within this many days.
+        "AID_EXPIRY_WARNING_DAYS": expiry_warning,
         # The languages of the families: the desk shows them their lines in each.
         "AID_BENEFICIARY_LANGUAGES": beneficiary_languages,
         # A household registration is a few kilobytes; anything near a megabyte is hostile.

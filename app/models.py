@@ -6,10 +6,25 @@ from app.desk.models import Distribution, DistributionLine, Refusal, VisitMember
 from app.entitlements.models import EntitlementRule
 from app.households.models import Document, Household, Member, NameKey
 from app.idempotency.models import IdempotencyRecord
-from app.stock.models import Donation, DonationLine, Item, Site, StockLevel, StockMovement
+from app.stock.models import (
+    Barcode,
+    Donation,
+    DonationLine,
+    Donor,
+    Item,
+    Site,
+    StockCount,
+    StockCountLine,
+    StockLevel,
+    StockMovement,
+    Transfer,
+    Voucher,
+    VoucherBatch,
+)
 
 __all__ = [
     "ApiToken",
+    "Barcode",
     "Card",
     "CardSheetJob",
     "Distribution",
@@ -17,6 +32,7 @@ __all__ = [
     "Document",
     "Donation",
     "DonationLine",
+    "Donor",
     "EntitlementRule",
     "Household",
     "IdempotencyRecord",
@@ -25,9 +41,14 @@ __all__ = [
     "NameKey",
     "Refusal",
     "Site",
+    "StockCount",
+    "StockCountLine",
     "StockLevel",
     "StockMovement",
+    "Transfer",
     "User",
     "VisitMember",
     "VisitPeople",
+    "Voucher",
+    "VoucherBatch",
 ]

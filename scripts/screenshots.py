@@ -46,9 +46,9 @@ def main(base: str, username: str, password: str, served_recently: str = "") -> 
 
         page.goto(base + "/stock")
         page.fill("#donor", "World Vision")
-        page.select_option("#lines-0-sku", "FOOD")
+        page.fill("#lines-0-sku", "FOOD")
         page.fill("#lines-0-quantity", "40")
-        page.select_option("#lines-1-sku", "HYGIENE")
+        page.fill("#lines-1-sku", "HYGIENE")
         page.fill("#lines-1-quantity", "25")
         page.click("form button[type=submit].primary")
         shot("stock")

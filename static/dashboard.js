@@ -50,6 +50,11 @@
         el.textContent = String(data[name]);
       }
     });
+    // Server-rendered parts (translated text, escaped by the template): replaced whole.
+    board.querySelectorAll("[data-live-html]").forEach(function (el) {
+      const html = data[el.dataset.liveHtml + "_html"];
+      if (typeof html === "string") el.innerHTML = html;
+    });
     fillRows("per_hour", data.per_hour, (r) => String(r.hour).padStart(2, "0") + ":00");
     fillRows("per_desk", data.per_desk, (r) => r.desk);
     board.dataset.updated = data.as_of;

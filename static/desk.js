@@ -41,10 +41,11 @@
     }
   }
 
-  async function post(url, value, key) {
+  async function post(url, value, key, vouchers) {
     busy = true;
     const body = new URLSearchParams({ csrf_token: csrf, scan: value });
     if (key) body.set("idempotency_key", key);
+    if (vouchers) body.set("vouchers", vouchers);
     try {
       const response = await fetch(url, {
         method: "POST",
@@ -66,7 +67,9 @@
     } finally {
       busy = false;
       scan.value = "";
-      scan.focus();
+      // An item handed over by serial: the vouchers are scanned next, into their own field.
+      const serials = document.getElementById("vouchers");
+      (serials || scan).focus();
     }
   }
 
@@ -90,8 +93,20 @@
 
   function handOver(form) {
     const field = (name) => form.querySelector("input[name=" + name + "]").value;
-    post(form.action, field("scan"), field("idempotency_key"));
+    const serials = form.querySelector("textarea[name=vouchers]");
+    post(form.action, field("scan"), field("idempotency_key"), serials ? serials.value : "");
   }
+
+  // In the vouchers field the scanner types each serial and Enter (a new line); Enter on an
+  // empty line, or Ctrl+Enter, hands over.
+  panel.addEventListener("keydown", function (event) {
+    if (event.target.id !== "vouchers" || event.key !== "Enter" || event.shiftKey) return;
+    const text = event.target.value;
+    if (event.ctrlKey || text === "" || text.endsWith("\n")) {
+      event.preventDefault();
+      if (!busy) handOver(event.target.form);
+    }
+  });
 
   // The camera: frames go to the server, which reads the QR (zxing-cpp), and the text is
   // scanned as if the USB scanner had typed it. Browsers allow the camera on localhost and
@@ -153,7 +168,8 @@
 
   // Whatever was clicked, the next scan goes into the scan field.
   document.addEventListener("keydown", function (event) {
-    if (document.activeElement !== scan && event.key.length === 1 && !event.ctrlKey && !event.altKey) {
+    const typing = document.activeElement && document.activeElement.id === "vouchers";
+    if (!typing && document.activeElement !== scan && event.key.length === 1 && !event.ctrlKey && !event.altKey) {
       scan.focus();
     }
   });

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
+from pydantic import Field
 
 from app import context
 from app.api import parse_body, query_model, writes
-from app.api.types import Body, ScanText
+from app.api.types import Body, Code, ScanText
 from app.auth.access import DESK, allow
 from app.db import writing
 from app.desk.services import check_card, note_refusal, record_handover
@@ -14,11 +15,17 @@ from app.extensions import db
 bp = Blueprint("desk", __name__)
 
 
+class VoucherIn(Body):
+    sku: Code
+    serial: Code
+
+
 class CardIn(Body):
     """A card: the text of its QR (``qr``) or its number typed by hand (``card``)."""
 
     qr: ScanText | None = None
     card: ScanText | None = None
+    vouchers: list[VoucherIn] = Field(default_factory=list, max_length=100)
 
     def scanned(self) -> tuple[str, bool]:
         """The text to look up, and whether it was typed as a card number."""
@@ -69,6 +76,7 @@ def eligibility() -> Response:
                 "quantity": line.quantity,
                 "on_hand": line.on_hand,
                 "available": line.available,
+                **({"serial_tracked": True} if line.serial_tracked else {}),
             }
             for line in check.entitlements
         ],
@@ -79,7 +87,8 @@ def eligibility() -> Response:
 @allow(*DESK)
 @writes
 def distribute() -> tuple[Response, int]:
-    scanned, typed = parse_body(CardIn).scanned()
+    body = parse_body(CardIn)
+    scanned, typed = body.scanned()
     handover = record_handover(
         db.session,
         scanned=scanned,
@@ -89,6 +98,7 @@ def distribute() -> tuple[Response, int]:
         days=context.eligibility_days(),
         site_id=context.site_id(),
         user_id=context.actor_id(),
+        vouchers=[(v.sku, v.serial) for v in body.vouchers],
     )
     return (
         jsonify(
@@ -96,7 +106,12 @@ def distribute() -> tuple[Response, int]:
             household_id=handover.visitor.household_id,
             served_on=handover.served_on.isoformat(),
             items=[
-                {"sku": i.sku, "quantity": i.given, "entitled": i.entitled}
+                {
+                    "sku": i.sku,
+                    "quantity": i.given,
+                    "entitled": i.entitled,
+                    **({"serials": list(i.serials)} if i.serial_tracked else {}),
+                }
                 for i in handover.items
                 if i.given > 0
             ],

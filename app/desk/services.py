@@ -28,6 +28,7 @@ from app.entitlements.rules import Entitlement, Person, entitlements
 from app.entitlements.services import active_rules
 from app.errors import DomainError
 from app.households.models import Household, Member
+from app.stock import vouchers as voucher_serials
 from app.stock.models import Site
 from app.stock.services import on_hand_by_item, take_stock
 
@@ -70,6 +71,7 @@ class EntitlementLine:
     name: str
     quantity: int
     on_hand: int
+    serial_tracked: bool = False
 
     @property
     def available(self) -> bool:
@@ -105,6 +107,8 @@ class HandedOver:
     name: str
     entitled: int
     given: int
+    serial_tracked: bool = False
+    serials: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,10 @@ def check_card(
     decision = decide(who.last_served_on, today, days)
     due = who.entitled(session, today)
     on_hand = on_hand_by_item(session, site_id, [e.item_id for e in due])
-    lines = [EntitlementLine(e.sku, e.name, e.quantity, on_hand.get(e.item_id, 0)) for e in due]
+    lines = [
+        EntitlementLine(e.sku, e.name, e.quantity, on_hand.get(e.item_id, 0), e.serial_tracked)
+        for e in due
+    ]
     served_today = None
     if who.last_served_on == today:
         row = (
@@ -243,11 +250,14 @@ def record_handover(
     site_id: int,
     user_id: int | None,
     typed: bool = False,
+    vouchers: list[tuple[str | None, str]] | None = None,
 ) -> Handover:
     """Serve the household behind the card: once per interval, items out of stock.
 
     Raises NotEligible (after counting the refusal) when it was served within the interval.
-    Items short in stock are given as far as they go, and the visit still counts.
+    Items short in stock are given as far as they go, and the visit still counts. A
+    serial-tracked item is given only as its scanned ``vouchers`` (sku or None, serial); a
+    bad serial raises VoucherInvalid and nothing of the handover is recorded.
     """
     card = find_card(session, scanned, typed=typed)
     conn = session.connection()
@@ -287,14 +297,34 @@ def record_handover(
         },
     ).scalar_one()
     due = who.entitled(session, today)
+    scanned = voucher_serials.resolve(
+        session,
+        vouchers or [],
+        {e.item_id: (e.sku, e.quantity) for e in due if e.serial_tracked},
+    )
+    wanted = {
+        e.item_id: len(scanned.get(e.item_id, [])) if e.serial_tracked else e.quantity for e in due
+    }
     given = take_stock(
         session,
         site_id=site_id,
-        wanted={e.item_id: e.quantity for e in due},
+        wanted=wanted,
         kind="handover",
         user_id=user_id,
         distribution_id=distribution_id,
+        at=now,
     )
+    for item_id, picked in scanned.items():
+        if given[item_id] < len(picked):
+            serial = picked[given[item_id]].serial
+            raise voucher_serials.VoucherInvalid(
+                f"Voucher {serial}: none left in this site's stock.",
+                serial=serial,
+                reason="not_in_stock",
+            )
+        voucher_serials.issue(
+            session, picked, distribution_id=distribution_id, household_id=who.household_id, at=now
+        )
     if due:
         conn.execute(
             _INSERT_LINES,
@@ -321,7 +351,17 @@ def record_handover(
     )
     after = decide(today, today, days).next_eligible_on
     assert after is not None
-    items = [HandedOver(e.sku, e.name, e.quantity, given[e.item_id]) for e in due]
+    items = [
+        HandedOver(
+            e.sku,
+            e.name,
+            e.quantity,
+            given[e.item_id],
+            e.serial_tracked,
+            tuple(v.serial for v in scanned.get(e.item_id, [])),
+        )
+        for e in due
+    ]
     return Handover(distribution_id, who, today, items, after)
 
 

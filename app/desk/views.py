@@ -6,6 +6,7 @@ JavaScript; static/desk.js sends the same POSTs in the background and swaps in t
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flask import Blueprint, render_template, request
@@ -29,6 +30,7 @@ from app.desk.services import (
 )
 from app.extensions import db
 from app.idempotency.services import claim, request_hash, store
+from app.stock.vouchers import VoucherInvalid
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -84,8 +86,9 @@ def check() -> tuple[str, int]:
     return answer
 
 
-def _answer(scanned: str) -> tuple[str, int]:
-    """The panel for a scan: eligible with what to hand over, or not yet, or a card problem."""
+def _answer(scanned: str, extra: dict[str, object] | None = None) -> tuple[str, int]:
+    """The panel for a scan: eligible with what to hand over, or not yet, or a card problem.
+    ``extra`` goes into an eligible panel (a refused voucher and the serials typed)."""
     try:
         result = check_card(
             db.session,
@@ -105,7 +108,7 @@ def _answer(scanned: str) -> tuple[str, int]:
             user_id=context.actor_id(),
         )
     if result.decision.eligible:
-        return _render({"state": "eligible", "check": result, "scan": scanned})
+        return _render({"state": "eligible", "check": result, "scan": scanned, **(extra or {})})
     served = result.served_today
     if served and context.now() - served.at < JUST_NOW:
         # A second scan right after the handover: the family is leaving with its parcel.
@@ -126,6 +129,8 @@ def handover() -> tuple[str, int]:
             {"state": "not_a_card", "message": _("Scan a card or type its number.")}, 422
         )
     scanned = form.scan.data or ""
+    typed_serials = request.form.get("vouchers", "")[:4000]
+    serials = _serials(typed_serials)
     key = request.form.get("idempotency_key", "")
     user_id = context.actor_id()
     if key and user_id is not None:
@@ -144,10 +149,17 @@ def handover() -> tuple[str, int]:
             days=context.eligibility_days(),
             site_id=context.site_id(),
             user_id=user_id,
+            vouchers=[(None, serial) for serial in serials],
         )
     except tuple(CARD_PROBLEMS) as exc:
         db.session.rollback()
         return _render(_card_problem(exc))
+    except VoucherInvalid as exc:
+        db.session.rollback()  # nothing of the handover is kept
+        problem = _voucher_problem(str(exc.details.get("reason")), str(exc.details["serial"]))
+        answer = _answer(scanned, {"voucher_error": problem, "vouchers": typed_serials})
+        db.session.commit()
+        return answer
     except NotEligible:
         db.session.commit()  # the refusal it counted
         answer = _answer(scanned)
@@ -167,6 +179,25 @@ def handover() -> tuple[str, int]:
         )
     db.session.commit()
     return _page(fragment, "served"), 200
+
+
+def _voucher_problem(reason: str, serial: str) -> str:
+    problems = {
+        "unknown": _("Voucher %(serial)s is not known: check the serial."),
+        "issued": _("Voucher %(serial)s was handed over already."),
+        "twice": _("Voucher %(serial)s was scanned twice."),
+        "other_item": _("Voucher %(serial)s is of another item."),
+        "not_due": _("Voucher %(serial)s is of an item this household is not due."),
+        "too_many": _("Voucher %(serial)s is one more than the household is due."),
+        "not_in_stock": _("Voucher %(serial)s is not in this site's stock."),
+    }
+    text = problems.get(reason, problems["unknown"])
+    return text % {"serial": serial} + " " + _("Nothing was recorded.")
+
+
+def _serials(text: str) -> list[str]:
+    """The serials typed or scanned into the vouchers field: one per line (or space, comma)."""
+    return [part[:40] for part in re.split(r"[\s,;]+", text.upper()) if part][:100]
 
 
 @bp.post("/decode")

@@ -18,6 +18,7 @@ class Rule:
     min_age: int | None = None
     include_flagged: bool = False
     name: str = ""  # the item's name, for the desk
+    serial_tracked: bool = False  # handed over only with a scanned serial each
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Entitlement:
     sku: str
     quantity: int
     name: str = ""
+    serial_tracked: bool = False
 
 
 def member_matches(rule: Rule, person: Person, day: date) -> bool:
@@ -58,6 +60,10 @@ def entitlements(rules: list[Rule], people: list[Person], day: date) -> list[Ent
             continue
         previous = totals.get(rule.item_id)
         totals[rule.item_id] = Entitlement(
-            rule.item_id, rule.sku, count + (previous.quantity if previous else 0), rule.name
+            rule.item_id,
+            rule.sku,
+            count + (previous.quantity if previous else 0),
+            rule.name,
+            rule.serial_tracked,
         )
     return list(totals.values())

@@ -22,6 +22,7 @@ _ACTIVE_RULES = (
         _rules.c.min_age,
         _rules.c.include_flagged,
         _items.c.name,
+        _items.c.serial_tracked,
     )
     .join(_items, _items.c.id == _rules.c.item_id)
     .where(_rules.c.active.is_(True))

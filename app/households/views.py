@@ -19,6 +19,7 @@ from app.extensions import db
 from app.households.forms import LABELS, MemberForm, RegisterForm, ReissueForm
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
+from app.stock.vouchers import household_serials
 
 bp = Blueprint("households", __name__, url_prefix="/households")
 
@@ -124,6 +125,7 @@ def show(household_id: int) -> str:
         household=household,
         cards=cards,
         visits=visits,
+        serials=household_serials(db.session, household.id),
         reissue=ReissueForm(),
         labels=LABELS,
         today=context.today(),

@@ -15,6 +15,7 @@ from app.reports.api import period_download, requested_period, served_download, 
 from app.reports.dashboard import dashboard_json, live_dashboard
 from app.reports.period import find_site, period_figures
 from app.reports.services import daily_counts
+from app.stock.forecast import StockForecast, low_stock_forecast
 from app.stock.models import Site
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -110,7 +111,12 @@ def dashboard() -> str:
     # ?poll=N: how often the page asks again, 2 to 60 seconds (a wall screen may want it slower)
     poll = min(max(request.args.get("poll", 15, type=int), 2), 60)
     return render_template(
-        "reports/dashboard.html", board=board, site=site, sites=_sites(), poll_seconds=poll
+        "reports/dashboard.html",
+        board=board,
+        site=site,
+        sites=_sites(),
+        poll_seconds=poll,
+        low_stock=_low_stock(site),
     )
 
 
@@ -118,13 +124,19 @@ def dashboard() -> str:
 @allow(*COORDINATOR)
 def dashboard_data() -> Response:
     """What the dashboard's script polls."""
+    site = _board_site()
     board = live_dashboard(
         db.session,
         now=context.now(),
         timezone=current_app.config["AID_TIMEZONE"],
-        site=_board_site(),
+        site=site,
     )
-    return jsonify(dashboard_json(board))
+    low_stock = render_template("stock/_low_stock.html", low_stock=_low_stock(site))
+    return jsonify({**dashboard_json(board), "low_stock_html": low_stock})
+
+
+def _low_stock(site: Site | None) -> list[StockForecast]:
+    return low_stock_forecast(db.session, site_id=site.id if site else None, now=context.now())
 
 
 @bp.get("/charts")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     FormField,
@@ -10,29 +11,78 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.i18n import SubForm
+from app.stock.models import CATEGORIES
 from app.stock.services import MAX_QUANTITY, DonationLineInput
 
 DONATION_ROWS = 6
 
+DONOR_KIND_CHOICES = [
+    SelectChoice("", "—"),
+    SelectChoice("person", _l("person")),
+    SelectChoice("company", _l("company")),
+    SelectChoice("ngo", _l("NGO")),
+]
+CATEGORY_LABELS = {
+    "food": _l("food"),
+    "hygiene": _l("hygiene"),
+    "baby": _l("baby"),
+    "clothing": _l("clothing and shoes"),
+    "voucher": _l("voucher"),
+    "medical_voucher": _l("medical voucher"),
+    "other": _l("other"),
+}
+
 
 class DonationLineForm(SubForm):
-    sku = SelectField(_l("Item"), choices=[], validate_choice=False)
+    # A text field with the catalog as its suggestions (one datalist for every line): typed
+    # or scanned SKUs, and a page that stays light with hundreds of items.
+    sku = StringField(_l("Item"), validators=[Optional(), Length(max=40)])
     quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(1, MAX_QUANTITY)])
+    lot = StringField(_l("Lot"), validators=[Optional(), Length(max=40)])
     expires_on = DateField(_l("Expires"), validators=[Optional()])
 
 
 class DonationForm(FlaskForm):
     donor = StringField(_l("Donor"), validators=[DataRequired(), Length(max=200)])
+    donor_kind = SelectField(
+        _l("Person, company or NGO"), choices=DONOR_KIND_CHOICES, validate_choice=False
+    )
+    site = SelectField(_l("Received at"), choices=[], validate_choice=False)
+    received_on = DateField(_l("Received on"), validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
+    barcode = StringField(_l("Scan a box"), validators=[Optional(), Length(max=40)])
+    learn_sku = StringField(_l("Which item is it?"), validators=[Optional(), Length(max=40)])
+    learn_pack = IntegerField(
+        _l("How many in one box"), validators=[Optional(), NumberRange(1, 10_000)], default=1
+    )
     lines = FieldList(FormField(DonationLineForm), min_entries=DONATION_ROWS, max_entries=50)
 
-    def set_items(self, choices: list[tuple[str, str]]) -> None:
-        options = [SelectChoice("", "—"), *(SelectChoice(v, label) for v, label in choices)]
-        for entry in self.lines:
-            entry.form.sku.choices = options
+    def add_scanned(self, sku: str, quantity: int) -> int:
+        """Add a scanned box to the line of its item (or the first empty line); returns the
+        line's new quantity."""
+        target = next(
+            (e.form for e in self.lines if (e.form.sku.data or "").strip().upper() == sku), None
+        )
+        if target is None:
+            target = next(
+                (e.form for e in self.lines if not e.form.sku.data and not e.form.quantity.data),
+                None,
+            )
+        if target is None:
+            if len(self.lines) >= self.lines.max_entries:  # type: ignore[operator]
+                return 0
+            target = self.lines.append_entry().form
+        total = (target.quantity.data or 0) + quantity
+        target.sku.data = sku
+        target.sku.raw_data = [sku]
+        target.quantity.data = total
+        target.quantity.raw_data = [str(total)]
+        return total
 
     def to_lines(self) -> list[DonationLineInput]:
         """The filled rows; a row with neither item nor quantity is left out."""
@@ -42,6 +92,48 @@ class DonationForm(FlaskForm):
             if not row.sku.data and not row.quantity.data:
                 continue
             lines.append(
-                DonationLineInput(row.sku.data or "", row.quantity.data or 0, row.expires_on.data)
+                DonationLineInput(
+                    row.sku.data or "",
+                    row.quantity.data or 0,
+                    row.expires_on.data,
+                    row.lot.data or None,
+                )
             )
         return lines
+
+
+class ItemSettingsForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    category = SelectField(
+        _l("Category"),
+        choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
+        validate_choice=True,
+    )
+    unit = StringField(_l("Unit"), default="piece", validators=[DataRequired(), Length(max=20)])
+    minimum = IntegerField(
+        _l("Minimum level"), default=0, validators=[Optional(), NumberRange(0, MAX_QUANTITY)]
+    )
+    serial_tracked = BooleanField(_l("Handed over by serial number"))
+
+
+class ItemForm(ItemSettingsForm):
+    sku = StringField(_l("SKU"), validators=[DataRequired(), Length(max=40)])
+
+
+class BarcodeForm(FlaskForm):
+    barcode = StringField(_l("Barcode"), validators=[DataRequired(), Length(max=40)])
+    pack_quantity = IntegerField(
+        _l("How many in one box"), default=1, validators=[DataRequired(), NumberRange(1, 10_000)]
+    )
+
+
+class ReversalForm(FlaskForm):
+    reason = StringField(_l("Why"), validators=[DataRequired(), Length(max=200)])
+
+
+class DonorForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(
+        _l("Person, company or NGO"), choices=DONOR_KIND_CHOICES, validate_choice=False
+    )
+    contact = StringField(_l("Contact"), validators=[Optional(), Length(max=200)])

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db import dialect_insert, utcnow
-from app.errors import DomainError, ValidationFailed
+from app.db import utcnow
+from app.errors import DomainError, NotFound, ValidationFailed
 from app.households.rules import has_control_characters
+from app.stock.catalog import add_barcode, check_donor, check_item_settings, donor_for
+from app.stock.ledger import MAX_QUANTITY, InsufficientStock, check_reason, put, take
 from app.stock.models import (
     CATEGORIES,
     Donation,
@@ -26,7 +29,6 @@ from app.stock.models import (
     StockMovement,
 )
 
-MAX_QUANTITY = 1_000_000
 SKU_PATTERN = r"^[A-Z0-9][A-Z0-9_.-]{0,39}$"
 
 
@@ -40,16 +42,12 @@ class SkuTaken(DomainError):
     status = 409
 
 
-class InsufficientStock(DomainError):
-    code = "insufficient_stock"
-    status = 409
-
-
 @dataclass(frozen=True)
 class DonationLineInput:
     sku: str
     quantity: int
     expires_on: date | None = None
+    lot: str | None = None
 
 
 def site_by_code(session: Session, code: str) -> Site:
@@ -59,23 +57,43 @@ def site_by_code(session: Session, code: str) -> Site:
     return site
 
 
-def create_item(session: Session, sku: str, name: str, category: str) -> Item:
-    """Add an item to the catalog. SKUs are unique and upper case."""
+def create_item(
+    session: Session,
+    sku: str,
+    name: str,
+    category: str,
+    *,
+    unit: str = "piece",
+    minimum: int = 0,
+    serial_tracked: bool = False,
+    barcodes: list[tuple[str, int]] | None = None,
+) -> Item:
+    """Add an item to the catalog. SKUs are unique and upper case; barcodes are (code, pack)."""
     sku = sku.strip().upper()
-    fields = {}
+    fields: dict[str, str] = {}
     if not re.match(SKU_PATTERN, sku):
         fields["sku"] = "1-40 letters, digits, '-', '_' or '.'"
     if not name.strip() or len(name) > 100 or has_control_characters(name):
         fields["name"] = "1-100 characters"
     if category not in CATEGORIES:
         fields["category"] = f"one of {', '.join(CATEGORIES)}"
+    check_item_settings(fields, category=category, unit=unit, minimum=minimum)
     if fields:
         raise ValidationFailed(fields)
     if session.scalar(select(Item.id).where(Item.sku == sku)) is not None:
         raise SkuTaken(f"The SKU {sku} is in the catalog already.", sku=sku)
-    item = Item(sku=sku, name=name.strip(), category=category)
+    item = Item(
+        sku=sku,
+        name=name.strip(),
+        category=category,
+        unit=unit.strip(),
+        minimum=minimum,
+        serial_tracked=serial_tracked,
+    )
     session.add(item)
     session.flush()
+    for code, pack in barcodes or []:
+        add_barcode(session, item=item, code=code, pack_quantity=pack)
     return item
 
 
@@ -92,24 +110,18 @@ def add_stock(
     kind: str,
     user_id: int | None,
     donation_id: int | None = None,
+    at: datetime | None = None,
 ) -> None:
     """Put ``quantity`` on the shelves and record the movement, in the caller's transaction."""
-    insert = dialect_insert(session.get_bind().dialect.name)
-    stmt = insert(StockLevel).values(site_id=site_id, item_id=item_id, on_hand=quantity)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["site_id", "item_id"],
-        set_={"on_hand": StockLevel.on_hand + stmt.excluded.on_hand},
-    )
-    session.execute(stmt)
-    session.add(
-        StockMovement(
-            kind=kind,
-            item_id=item_id,
-            site_id=site_id,
-            quantity=quantity,
-            user_id=user_id,
-            donation_id=donation_id,
-        )
+    put(
+        session,
+        site_id=site_id,
+        item_id=item_id,
+        quantity=quantity,
+        kind=kind,
+        user_id=user_id,
+        at=at or utcnow(),
+        donation_id=donation_id,
     )
 
 
@@ -141,6 +153,7 @@ def take_stock(
     kind: str,
     user_id: int | None,
     distribution_id: int | None = None,
+    at: datetime | None = None,
 ) -> dict[int, int]:
     """Take up to ``wanted[item_id]`` of each item off the shelves; returns what was taken.
 
@@ -157,7 +170,7 @@ def take_stock(
     taken = {
         item_id: min(quantity, on_hand.get(item_id, 0)) for item_id, quantity in wanted.items()
     }
-    now = utcnow()
+    now = at or utcnow()
     moves = []
     for item_id in sorted(taken):
         quantity = taken[item_id]
@@ -176,6 +189,9 @@ def take_stock(
                 "user_id": user_id,
                 "distribution_id": distribution_id,
                 "donation_id": None,
+                "transfer_id": None,
+                "voucher_batch_id": None,
+                "reason": None,
             }
         )
     if moves:
@@ -191,12 +207,17 @@ def record_donation(
     site_id: int,
     received_on: date,
     user_id: int | None,
+    at: datetime | None = None,
+    donor_kind: str | None = None,
+    note: str | None = None,
 ) -> Donation:
-    """Record a donation and put its lines on the shelves; all of it or, on any bad line, none."""
-    fields: dict[str, str] = {}
+    """Record a donation and put its lines on the shelves; all of it or, on any bad line, none.
+    A donor named for the first time joins the donors list."""
     donor = donor.strip()
-    if not donor or len(donor) > 200 or has_control_characters(donor):
-        fields["donor"] = "1-200 characters"
+    fields = check_donor(donor, donor_kind, None)
+    note = (note or "").strip() or None
+    if note is not None and (len(note) > 500 or has_control_characters(note.replace("\n", ""))):
+        fields["note"] = "at most 500 characters"
     if not lines:
         fields["items"] = "at least one line"
     known = items_by_sku(session, {line.sku.strip().upper() for line in lines})
@@ -205,13 +226,29 @@ def record_donation(
             fields[f"items.{i}.sku"] = f"unknown SKU {line.sku[:40]!r}"
         if not 0 < line.quantity <= MAX_QUANTITY:
             fields[f"items.{i}.quantity"] = f"a whole number from 1 to {MAX_QUANTITY}"
+        lot = (line.lot or "").strip()
+        if len(lot) > 40 or has_control_characters(lot):
+            fields[f"items.{i}.lot"] = "at most 40 characters"
     if fields:
         raise ValidationFailed(fields)
-    donation = Donation(donor=donor, site_id=site_id, received_on=received_on, user_id=user_id)
+    giver = donor_for(session, donor, donor_kind)
+    donation = Donation(
+        donor=giver.name,
+        donor_id=giver.id,
+        site_id=site_id,
+        received_on=received_on,
+        user_id=user_id,
+        note=note,
+    )
     for line in lines:
         item = known[line.sku.strip().upper()]
         donation.lines.append(
-            DonationLine(item_id=item.id, quantity=line.quantity, expires_on=line.expires_on)
+            DonationLine(
+                item_id=item.id,
+                quantity=line.quantity,
+                expires_on=line.expires_on,
+                lot=(line.lot or "").strip() or None,
+            )
         )
     session.add(donation)
     session.flush()
@@ -224,6 +261,7 @@ def record_donation(
             kind="donation",
             user_id=user_id,
             donation_id=donation.id,
+            at=at,
         )
     session.flush()
     return donation
@@ -254,3 +292,79 @@ def on_hand_by_item(session: Session, site_id: int, item_ids: list[int]) -> dict
         return {}
     rows = session.connection().execute(_ON_HAND, {"site_id": site_id, "item_ids": item_ids})
     return dict(rows.all())
+
+
+class DonationReversed(DomainError):
+    code = "donation_reversed"
+    status = 409
+
+
+def reverse_donation(
+    session: Session,
+    *,
+    donation_id: int,
+    reason: str | None,
+    today: date,
+    user_id: int | None,
+    at: datetime,
+) -> Donation:
+    """Correct a donation recorded wrongly: a reversing donation takes its lines off the
+    shelves again. Once per donation (the unique ``reverses_id``); refused whole when some
+    of it has been handed over already (then record an adjustment instead)."""
+    fields: dict[str, str] = {}
+    text = check_reason(reason, fields)
+    if fields:
+        raise ValidationFailed(fields)
+    original = session.get(Donation, donation_id)
+    if original is None:
+        raise NotFound("No such donation.")
+    if original.reverses_id is not None:
+        raise DonationReversed("This record is itself a correction; it cannot be reversed.")
+    taken = session.scalar(select(Donation.id).where(Donation.reverses_id == donation_id))
+    if taken is not None:
+        raise DonationReversed("This donation was reversed already.", reversal_id=taken)
+    reversal = Donation(
+        donor=original.donor,
+        donor_id=original.donor_id,
+        site_id=original.site_id,
+        received_on=today,
+        user_id=user_id,
+        note=text,
+        reverses_id=original.id,
+        created_at=at,
+    )
+    for line in original.lines:
+        reversal.lines.append(
+            DonationLine(
+                item_id=line.item_id,
+                quantity=line.quantity,
+                expires_on=line.expires_on,
+                lot=line.lot,
+            )
+        )
+    try:
+        with session.begin_nested():
+            session.add(reversal)
+            session.flush()
+    except IntegrityError:
+        raise DonationReversed("This donation was reversed just now.") from None
+    totals: dict[int, int] = {}
+    for line in original.lines:
+        totals[line.item_id] = totals.get(line.item_id, 0) + line.quantity
+    for item_id in sorted(totals):
+        take(
+            session,
+            site_id=original.site_id,
+            item_id=item_id,
+            quantity=totals[item_id],
+            kind="donation",
+            user_id=user_id,
+            at=at,
+            reason=text,
+            donation_id=reversal.id,
+        )
+    return reversal
+
+
+def recent_donations(session: Session, limit: int = 50) -> list[Donation]:
+    return list(session.scalars(select(Donation).order_by(Donation.id.desc()).limit(limit)))

@@ -1,36 +1,47 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app import context
 from app.auth.access import STOCK, allow
-from app.errors import ValidationFailed
+from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
-from app.stock.forms import DonationForm
-from app.stock.services import record_donation, stock_on_hand
+from app.stock import catalog, expiry, ledger
+from app.stock.forecast import low_stock_forecast
+from app.stock.forms import CATEGORY_LABELS, BarcodeForm, DonationForm, ItemSettingsForm
+from app.stock.labels import MOVEMENT_LABELS, SITE_LABELS
+from app.stock.models import Donation, Item, Site
+from app.stock.services import StockRow, record_donation, stock_on_hand
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
+LOTS_SHOWN = 50
 
 
 @bp.route("", methods=["GET", "POST"])
 @allow(*STOCK)
 def index() -> str | Response | tuple[str, int]:
-    rows = stock_on_hand(db.session, context.site_id())
+    """The stock of every site, and the donation form: a scanned box code adds its pack to
+    the lines (an unknown one asks which item it is, once); the button records it all."""
+    here = context.site_id()
+    rows = stock_on_hand(db.session, here)
+    sites = ledger.all_sites(db.session)
     form = DonationForm()
-    form.set_items([(r.item.sku, f"{r.item.name} ({r.item.sku})") for r in rows])
+    form.site.choices = [(s.code, s.name) for s in sites]
+    if not form.is_submitted():
+        form.site.data = next(s.code for s in sites if s.id == here)
+    action = request.form.get("action", "save")
     status = 200
-    if form.validate_on_submit():
+    if form.is_submitted() and action in ("scan", "learn"):
+        status = _scan(form, action)
+    elif form.validate_on_submit():
         try:
-            donation = record_donation(
-                db.session,
-                donor=form.donor.data or "",
-                lines=form.to_lines(),
-                site_id=context.site_id(),
-                received_on=context.today(),
-                user_id=context.actor_id(),
-            )
+            donation = _record(form)
         except ValidationFailed as exc:
             db.session.rollback()
             for path, message in exc.fields.items():
@@ -50,7 +61,124 @@ def index() -> str | Response | tuple[str, int]:
             return redirect(url_for("stock.index"))
     elif form.is_submitted():
         status = 422
-    return render_template("stock/index.html", rows=rows, form=form), status
+    return render_template(
+        "stock/index.html",
+        **stock_page(rows, sites, here),
+        form=form,
+        donors=catalog.all_donors(db.session),
+        unknown_barcode=form.barcode.data if status == 202 else None,
+    ), (200 if status == 202 else status)
+
+
+def stock_page(rows: list[StockRow], sites: list[Site], here: int) -> dict[str, object]:
+    """What the stock table shows: each site's figure when there are several."""
+    by_site = ledger.on_hand_by_site(db.session) if len(sites) > 1 else {}
+    others = [site.code for site in sites if site.id != here] if by_site else []
+    categories = {key: str(label) for key, label in CATEGORY_LABELS.items()}
+    # Plain tuples for the template: with hundreds of rows, each lookup in Jinja counts.
+    table = [
+        (
+            r.item.sku,
+            r.item.name,
+            categories.get(r.item.category, r.item.category),
+            [by_site.get(r.item.id, {}).get(code, 0) for code in others],
+            r.on_hand,
+        )
+        for r in rows
+    ]
+    lots = expiry.lots_by_expiry(db.session, site_id=here, today=context.today())
+    return {
+        "low_stock": low_stock_forecast(db.session, site_id=here, now=context.now()),
+        "lots": lots[:LOTS_SHOWN],
+        "more_lots": max(0, len(lots) - LOTS_SHOWN),
+        "any_expired": any(lot.expired for lot in lots),
+        "warning_days": current_app.config["AID_EXPIRY_WARNING_DAYS"],
+        "rows": rows,
+        "table": table,
+        "other_sites": others,
+        "sites": sites,
+        "here": next(s for s in sites if s.id == here),
+        "by_site": by_site,
+        "categories": categories,
+    }
+
+
+@bp.post("/expired")
+@allow(*STOCK)
+def write_off_expired() -> Response:
+    """Write off every expired lot of this site in one action."""
+    lots = expiry.write_off_expired(
+        db.session,
+        site_id=context.site_id(),
+        today=context.today(),
+        user_id=context.actor_id(),
+        at=context.now(),
+    )
+    db.session.commit()
+    flash(
+        _(
+            "%(lots)s expired lots written off: %(count)s items.",
+            lots=len(lots),
+            count=sum(lot.quantity for lot in lots),
+        ),
+        "ok",
+    )
+    return redirect(url_for("stock.index"))
+
+
+def _record(form: DonationForm) -> Donation:
+    today = context.today()
+    received = form.received_on.data or today
+    if received > today:
+        raise ValidationFailed({"received_on": _("not after today")})
+    return record_donation(
+        db.session,
+        donor=form.donor.data or "",
+        donor_kind=form.donor_kind.data or None,
+        note=form.note.data,
+        lines=form.to_lines(),
+        site_id=ledger.find_site(db.session, form.site.data).id
+        if form.site.data
+        else context.site_id(),
+        received_on=received,
+        user_id=context.actor_id(),
+        at=context.now(),
+    )
+
+
+def _scan(form: DonationForm, action: str) -> int:
+    """A box scanned (or an unknown box taught): its pack added to the lines. 202 means
+    "ask which item this barcode is"."""
+    code = (form.barcode.data or "").strip()
+    if not code:
+        return 200
+    if action == "learn":
+        sku = (form.learn_sku.data or "").strip().upper()
+        item = db.session.scalar(select(Item).where(Item.sku == sku))
+        if item is None:
+            flash(_("Choose the item this box holds."), "error")
+            return 202
+        try:
+            catalog.add_barcode(
+                db.session, item=item, code=code, pack_quantity=form.learn_pack.data or 1
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            flash(_("This barcode cannot be learned: %(why)s", why=exc.message), "error")
+            return 422
+        db.session.commit()
+    found = catalog.find_barcode(db.session, code)
+    if found is None:
+        return 202
+    item, pack = found
+    total = form.add_scanned(item.sku, pack)
+    if not total:
+        flash(_("The donation has the most lines it can hold; record it first."), "error")
+        return 422
+    flash(_("%(name)s: now %(count)s.", name=item.name, count=total), "ok")
+    form.barcode.data = ""
+    form.barcode.raw_data = [""]
+    return 200
 
 
 def _label(path: str) -> str:
@@ -58,3 +186,65 @@ def _label(path: str) -> str:
     if parts[0] == "items" and len(parts) == 3:
         return _("Line %(number)s %(field)s", number=int(parts[1]) + 1, field=parts[2])
     return path.capitalize()
+
+
+def _start_of(day: date) -> datetime:
+    zone = ZoneInfo(current_app.config["AID_TIMEZONE"])
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def _day_arg(name: str, problems: list[str]) -> date | None:
+    value = request.args.get(name, "")
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        problems.append(_("Write dates as YYYY-MM-DD."))
+        return None
+
+
+@bp.get("/items/<sku>")
+@allow(*STOCK)
+def history(sku: str) -> tuple[str, int]:
+    """Every movement of one item, filterable by kind, site and days (from, to inclusive)."""
+    item = db.session.scalar(select(Item).where(Item.sku == sku.upper()[:40]))
+    if item is None:
+        raise NotFound(_("No item with the SKU %(sku)s.", sku=sku[:40]))
+    problems: list[str] = []
+    sites = ledger.all_sites(db.session)
+    kind = request.args.get("kind", "")
+    if kind and kind not in MOVEMENT_LABELS:
+        problems.append(_("Choose a kind from the list."))
+        kind = ""
+    code = request.args.get("site", "")
+    site = next((s for s in sites if s.code == code), None)
+    if code and site is None:
+        problems.append(_("Choose a site from the list."))
+    since, until = _day_arg("from", problems), _day_arg("to", problems)
+    rows = ledger.movements(
+        db.session,
+        item_id=item.id,
+        site_id=site.id if site else None,
+        kinds=[kind] if kind else None,
+        since=_start_of(since) if since else None,
+        until=_start_of(until + timedelta(days=1)) if until else None,
+    )
+    for problem in problems:
+        flash(problem, "error")
+    by_site = ledger.on_hand_by_site(db.session).get(item.id, {})
+    return render_template(
+        "stock/history.html",
+        item=item,
+        rows=rows,
+        sites=sites,
+        by_site=by_site,
+        kinds=MOVEMENT_LABELS,
+        site_kinds=SITE_LABELS,
+        chosen={"kind": kind, "site": code if site else "", "from": since, "to": until},
+        settings=ItemSettingsForm(obj=item, formdata=None),
+        barcode=BarcodeForm(formdata=None),
+    ), (422 if problems else 200)
+
+
+from app.stock import catalog_views, transfer_views  # noqa: E402, F401 - more pages of stock

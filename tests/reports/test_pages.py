@@ -125,7 +125,27 @@ def test_the_dashboard_json_is_what_the_page_polls(
     page = client.get("/reports/dashboard?poll=1").text
     assert 'data-poll-ms="2000"' in page  # never faster than every 2 seconds
     assert "dashboard.js" in page and "<script>" not in page
-    assert "STOCK UNDER MINIMUM" not in page  # the spot is a template comment until merge
+
+
+def test_the_dashboard_shows_stock_under_its_minimum_and_keeps_it_fresh(
+    login: Any, api: Any
+) -> None:
+    coordinator = login("coordinator")
+    coordinator.post(
+        "/stock/items/HYGIENE/settings",
+        data={"name": "Hygiene kit", "category": "hygiene", "unit": "kit", "minimum": "50"},
+    )
+    panel = " ".join(coordinator.get("/reports/dashboard").text.split())
+    assert "Hygiene kit</strong>: none left" in panel
+    assert "(minimum 50)" in panel
+
+    donated = api("stock_manager").post(
+        "/api/v1/donations", json={"donor": "WV", "items": [{"sku": "HYGIENE", "quantity": 80}]}
+    )
+    assert donated.status_code == 201
+    polled = coordinator.get("/reports/dashboard.json").get_json()["low_stock_html"]
+    assert "Hygiene kit" not in polled  # 80 is above its minimum now
+    assert "Nothing is under its minimum or running out today." in " ".join(polled.split())
 
 
 def test_the_charts_draw_svg_with_their_numbers_beside(

@@ -1,0 +1,73 @@
+"""Changing the entitlement rules. A rule is never edited in place: it is retired and, for a
+change, a new one added, so what a past visit was entitled to stays readable; past
+distributions keep their own lines either way. The desk reads the active rules on every scan,
+so a change shows at the next scan."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.entitlements.models import EntitlementRule
+from app.errors import NotFound, ValidationFailed
+from app.stock.ledger import find_item
+
+PER = ("household", "member")
+
+
+def add_rule(
+    session: Session,
+    *,
+    sku: str,
+    per: str,
+    quantity: int,
+    under_age: int | None = None,
+    min_age: int | None = None,
+    include_flagged: bool = False,
+) -> EntitlementRule:
+    """Per household, or per member (every member, or those under an age, at least an age,
+    or flagged with a disability or chronic disease)."""
+    fields = {}
+    if per not in PER:
+        fields["per"] = "household or member"
+    if isinstance(quantity, bool) or not 1 <= quantity <= 100:
+        fields["quantity"] = "a whole number from 1 to 100"
+    for name, age in (("under_age", under_age), ("min_age", min_age)):
+        if age is not None and not 0 < age <= 120:
+            fields[name] = "an age from 1 to 120"
+    if per == "household" and (under_age or min_age or include_flagged):
+        fields["per"] = "member, for a rule about ages or flags"
+    if fields:
+        raise ValidationFailed(fields)
+    item = find_item(session, sku)
+    rule = EntitlementRule(
+        item_id=item.id,
+        per=per,
+        quantity=quantity,
+        under_age=under_age,
+        min_age=min_age,
+        include_flagged=include_flagged,
+    )
+    session.add(rule)
+    session.flush()
+    return rule
+
+
+def retire_rule(session: Session, rule_id: int) -> None:
+    changed = session.execute(
+        update(EntitlementRule)
+        .where(EntitlementRule.id == rule_id, EntitlementRule.active.is_(True))
+        .values(active=False)
+    ).rowcount
+    if changed != 1:
+        raise NotFound("No such rule in force.")
+
+
+def rules_in_force(session: Session) -> list[EntitlementRule]:
+    return list(
+        session.scalars(
+            select(EntitlementRule)
+            .where(EntitlementRule.active.is_(True))
+            .order_by(EntitlementRule.id)
+        )
+    )

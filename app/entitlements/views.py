@@ -1,0 +1,69 @@
+"""The entitlement rules editor (coordinator)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.auth.access import COORDINATOR, allow
+from app.entitlements import editor
+from app.errors import DomainError, ValidationFailed
+from app.extensions import db
+from app.stock.models import Item
+
+bp = Blueprint("entitlements", __name__, url_prefix="/entitlements")
+
+
+def _age(name: str) -> int | None:
+    value = request.form.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 3:
+        raise ValidationFailed({name: _("a whole number")})
+    return int(value)
+
+
+@bp.get("")
+@allow(*COORDINATOR)
+def index() -> str:
+    return render_template(
+        "entitlements/index.html",
+        rules=editor.rules_in_force(db.session),
+        items=db.session.scalars(select(Item).order_by(Item.sku)).all(),
+    )
+
+
+@bp.post("")
+@allow(*COORDINATOR)
+def add() -> Response:
+    try:
+        quantity = _age("quantity")
+        editor.add_rule(
+            db.session,
+            sku=request.form.get("sku", ""),
+            per=request.form.get("per", ""),
+            quantity=quantity or 0,
+            under_age=_age("under_age"),
+            min_age=_age("min_age"),
+            include_flagged=request.form.get("include_flagged") == "y",
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        fields = exc.fields if isinstance(exc, ValidationFailed) else {"": exc.message}
+        for path, message in fields.items():
+            flash(f"{path}: {message}", "error")
+    else:
+        db.session.commit()
+        flash(_("Rule added; the desk uses it from the next scan."), "ok")
+    return redirect(url_for("entitlements.index"))
+
+
+@bp.post("/<id:rule_id>/retire")
+@allow(*COORDINATOR)
+def retire(rule_id: int) -> Response:
+    editor.retire_rule(db.session, rule_id)
+    db.session.commit()
+    flash(_("Rule retired; past visits keep what they were given."), "ok")
+    return redirect(url_for("entitlements.index"))

@@ -1,0 +1,148 @@
+"""The catalog: item settings, box barcodes, and the donors list."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db import dialect_insert
+from app.errors import DomainError, ValidationFailed
+from app.households.rules import has_control_characters
+from app.stock.ledger import MAX_QUANTITY
+from app.stock.models import CATEGORIES, DONOR_KINDS, Barcode, Donor, Item
+
+BARCODE = re.compile(r"^[0-9A-Z./_-]{4,40}$")
+UNIT = re.compile(r"^[^\x00-\x1f]{1,20}$")
+
+
+class BarcodeTaken(DomainError):
+    code = "barcode_exists"
+    status = 409
+
+
+class DonorTaken(DomainError):
+    code = "donor_exists"
+    status = 409
+
+
+def normalize_barcode(code: str) -> str:
+    return code.strip().upper()
+
+
+def check_item_settings(fields: dict[str, str], *, category: str, unit: str, minimum: int) -> None:
+    if category not in CATEGORIES:
+        fields["category"] = f"one of {', '.join(CATEGORIES)}"
+    if not UNIT.match(unit.strip()):
+        fields["unit"] = "1-20 characters (piece, box, kg)"
+    if isinstance(minimum, bool) or not 0 <= minimum <= MAX_QUANTITY:
+        fields["minimum"] = f"a whole number from 0 to {MAX_QUANTITY}"
+
+
+def update_item(
+    session: Session,
+    item: Item,
+    *,
+    name: str,
+    category: str,
+    unit: str,
+    minimum: int,
+    serial_tracked: bool,
+) -> Item:
+    """Change an item's settings; its movements and past handovers stay as they are."""
+    fields: dict[str, str] = {}
+    if not name.strip() or len(name) > 100 or has_control_characters(name):
+        fields["name"] = "1-100 characters"
+    check_item_settings(fields, category=category, unit=unit, minimum=minimum)
+    if fields:
+        raise ValidationFailed(fields)
+    item.name, item.category, item.unit = name.strip(), category, unit.strip()
+    item.minimum, item.serial_tracked = minimum, serial_tracked
+    session.flush()
+    return item
+
+
+def add_barcode(session: Session, *, item: Item, code: str, pack_quantity: int) -> Barcode:
+    """Teach the catalog a box code: scanning it adds ``pack_quantity`` of the item."""
+    code = normalize_barcode(code)
+    fields = {}
+    if not BARCODE.match(code):
+        fields["barcode"] = "4-40 digits or capital letters"
+    if isinstance(pack_quantity, bool) or not 1 <= pack_quantity <= 10_000:
+        fields["pack_quantity"] = "a whole number from 1 to 10000"
+    if fields:
+        raise ValidationFailed(fields)
+    known = session.scalar(select(Barcode).where(Barcode.code == code))
+    if known is not None:
+        raise BarcodeTaken(f"The barcode {code} belongs to an item already.", barcode=code)
+    barcode = Barcode(code=code, item_id=item.id, pack_quantity=pack_quantity)
+    session.add(barcode)
+    session.flush()
+    return barcode
+
+
+def find_barcode(session: Session, code: str) -> tuple[Item, int] | None:
+    """The item and pack quantity of a scanned box code, or None if it is not known."""
+    row = session.execute(
+        select(Item, Barcode.pack_quantity)
+        .join(Barcode, Barcode.item_id == Item.id)
+        .where(Barcode.code == normalize_barcode(code)[:40])
+    ).first()
+    return (row[0], int(row[1])) if row else None
+
+
+# --- Donors ----------------------------------------------------------------------------------
+
+
+def check_donor(name: str, kind: str | None, contact: str | None) -> dict[str, str]:
+    fields = {}
+    if not name.strip() or len(name) > 200 or has_control_characters(name):
+        fields["donor"] = "1-200 characters"
+    if kind is not None and kind not in DONOR_KINDS:
+        fields["donor_kind"] = f"one of {', '.join(DONOR_KINDS)}"
+    if contact is not None and (len(contact) > 200 or has_control_characters(contact)):
+        fields["contact"] = "at most 200 characters"
+    return fields
+
+
+def donor_named(session: Session, name: str) -> Donor | None:
+    return session.scalar(select(Donor).where(func.lower(Donor.name) == name.strip().lower()))
+
+
+def create_donor(session: Session, *, name: str, kind: str | None, contact: str | None) -> Donor:
+    fields = check_donor(name, kind, contact)
+    if fields:
+        raise ValidationFailed(fields)
+    if donor_named(session, name) is not None:
+        raise DonorTaken(f"A donor named {name.strip()} is in the list already.")
+    donor = Donor(name=name.strip(), kind=kind, contact=(contact or "").strip() or None)
+    session.add(donor)
+    session.flush()
+    return donor
+
+
+def donor_for(session: Session, name: str, kind: str | None) -> Donor:
+    """The donor of that name (any case), added to the list the first time it gives."""
+    donor = donor_named(session, name)
+    if donor is None:
+        fields = check_donor(name, kind, None)
+        if fields:
+            raise ValidationFailed(fields)
+        # Two first donations of a new donor at once: ON CONFLICT lets both use one row.
+        upsert = dialect_insert(session.get_bind().dialect.name)
+        session.execute(
+            upsert(Donor.__table__)
+            .values(name=name.strip(), kind=kind)
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        donor = donor_named(session, name)
+        assert donor is not None
+        return donor
+    if donor.kind is None and kind is not None:
+        donor.kind = kind
+    return donor
+
+
+def all_donors(session: Session) -> list[Donor]:
+    return list(session.scalars(select(Donor).order_by(func.lower(Donor.name))))

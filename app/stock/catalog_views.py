@@ -1,0 +1,255 @@
+"""Pages of the catalog, the donors and the donations list (the stock blueprint)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response as FlaskResponse
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app import context
+from app.auth.access import STOCK, allow
+from app.errors import DomainError, NotFound, ValidationFailed
+from app.extensions import db
+from app.stock import catalog
+from app.stock import donor_report as reports
+from app.stock.donor_report import XLSX
+from app.stock.forms import (
+    CATEGORY_LABELS,
+    DONOR_KIND_CHOICES,
+    BarcodeForm,
+    DonorForm,
+    ItemForm,
+    ItemSettingsForm,
+    ReversalForm,
+)
+from app.stock.models import Donor, Item
+from app.stock.services import create_item, recent_donations, reverse_donation
+from app.stock.views import bp
+
+DONOR_KINDS = {c.value: c.label for c in DONOR_KIND_CHOICES if c.value}
+
+
+def _item(sku: str) -> Item:
+    item = db.session.scalar(select(Item).where(Item.sku == sku.upper()[:40]))
+    if item is None:
+        raise NotFound(_("No item with the SKU %(sku)s.", sku=sku[:40]))
+    return item
+
+
+def _problems(exc: DomainError) -> None:
+    db.session.rollback()
+    if isinstance(exc, ValidationFailed):
+        for path, message in exc.fields.items():
+            flash(f"{path}: {message}", "error")
+    else:
+        flash(exc.message, "error")
+
+
+@bp.route("/items", methods=["GET", "POST"], endpoint="catalog")
+@allow(*STOCK)
+def catalog_page() -> str | Response | tuple[str, int]:
+    """The catalog, and a form to add an item."""
+    form = ItemForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            item = create_item(
+                db.session,
+                form.sku.data or "",
+                form.name.data or "",
+                form.category.data or "",
+                unit=form.unit.data or "piece",
+                minimum=form.minimum.data or 0,
+                serial_tracked=form.serial_tracked.data,
+            )
+        except DomainError as exc:
+            _problems(exc)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("%(name)s added to the catalog.", name=item.name), "ok")
+            return redirect(url_for("stock.catalog"))
+    elif form.is_submitted():
+        status = 422
+    items = db.session.scalars(select(Item).order_by(Item.sku)).all()
+    return render_template(
+        "stock/catalog.html", items=items, form=form, categories=CATEGORY_LABELS
+    ), status
+
+
+@bp.post("/items/<sku>/settings")
+@allow(*STOCK)
+def item_settings(sku: str) -> Response:
+    item = _item(sku)
+    form = ItemSettingsForm()
+    if not form.validate_on_submit():
+        flash(_("Check the item's settings."), "error")
+        return redirect(url_for("stock.history", sku=item.sku))
+    try:
+        catalog.update_item(
+            db.session,
+            item,
+            name=form.name.data or "",
+            category=form.category.data or "",
+            unit=form.unit.data or "",
+            minimum=form.minimum.data or 0,
+            serial_tracked=form.serial_tracked.data,
+        )
+    except DomainError as exc:
+        _problems(exc)
+    else:
+        db.session.commit()
+        flash(_("Settings saved."), "ok")
+    return redirect(url_for("stock.history", sku=item.sku))
+
+
+@bp.post("/items/<sku>/barcodes")
+@allow(*STOCK)
+def add_barcode(sku: str) -> Response:
+    item = _item(sku)
+    form = BarcodeForm()
+    if not form.validate_on_submit():
+        flash(_("Give the barcode and how many are in one box."), "error")
+        return redirect(url_for("stock.history", sku=item.sku))
+    try:
+        catalog.add_barcode(
+            db.session,
+            item=item,
+            code=form.barcode.data or "",
+            pack_quantity=form.pack_quantity.data or 1,
+        )
+    except DomainError as exc:
+        _problems(exc)
+    else:
+        db.session.commit()
+        flash(_("Barcode saved."), "ok")
+    return redirect(url_for("stock.history", sku=item.sku))
+
+
+@bp.get("/donations")
+@allow(*STOCK)
+def donations() -> str:
+    """Recent donations; each can be corrected by a reversing record."""
+    return render_template(
+        "stock/donations.html", donations=recent_donations(db.session), form=ReversalForm()
+    )
+
+
+@bp.post("/donations/<id:donation_id>/reversal")
+@allow(*STOCK)
+def reverse(donation_id: int) -> Response:
+    form = ReversalForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the donation is reversed."), "error")
+        return redirect(url_for("stock.donations"))
+    try:
+        reversal = reverse_donation(
+            db.session,
+            donation_id=donation_id,
+            reason=form.reason.data,
+            today=context.today(),
+            user_id=context.actor_id(),
+            at=context.now(),
+        )
+    except DomainError as exc:
+        _problems(exc)
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "Donation %(number)s reversed by record %(reversal)s.",
+                number=donation_id,
+                reversal=reversal.id,
+            ),
+            "ok",
+        )
+    return redirect(url_for("stock.donations"))
+
+
+@bp.route("/donors", methods=["GET", "POST"])
+@allow(*STOCK)
+def donors() -> str | Response | tuple[str, int]:
+    form = DonorForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            catalog.create_donor(
+                db.session,
+                name=form.name.data or "",
+                kind=form.kind.data or None,
+                contact=form.contact.data or None,
+            )
+        except DomainError as exc:
+            _problems(exc)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Donor added."), "ok")
+            return redirect(url_for("stock.donors"))
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "stock/donors.html", donors=catalog.all_donors(db.session), form=form, kinds=DONOR_KINDS
+    ), status
+
+
+def _period() -> tuple[date, date]:
+    """?from= and ?to= (YYYY-MM-DD); by default this month up to today."""
+    today = context.today()
+    try:
+        start = date.fromisoformat(request.args.get("from", "")[:10])
+    except ValueError:
+        start = today.replace(day=1)
+    try:
+        end = date.fromisoformat(request.args.get("to", "")[:10])
+    except ValueError:
+        end = today
+    return start, end
+
+
+@bp.get("/donors/<id:donor_id>/report")
+@allow(*STOCK)
+def donor_report(donor_id: int) -> str:
+    """What a donor gave in a period and how much of it was handed over."""
+    donor = db.session.get(Donor, donor_id)
+    if donor is None:
+        raise NotFound(_("No such donor."))
+    start, end = _period()
+    report = reports.donor_report(db.session, donor=donor, start=start, end=end)
+    return render_template("stock/donor_report.html", report=report)
+
+
+@bp.get("/donors/<id:donor_id>/report.xlsx")
+@allow(*STOCK)
+def donor_report_xlsx(donor_id: int) -> FlaskResponse:
+    donor = db.session.get(Donor, donor_id)
+    if donor is None:
+        raise NotFound(_("No such donor."))
+    start, end = _period()
+    report = reports.donor_report(db.session, donor=donor, start=start, end=end)
+    body = reports.donor_workbook(report, exported_at=context.local_now())
+    filename = f"aiddesk-donor-{donor.id}-{start.isoformat()}-{end.isoformat()}.xlsx"
+    return FlaskResponse(
+        body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@bp.get("/vouchers")
+@allow(*STOCK)
+def voucher_report() -> str:
+    """Voucher serials issued in a period, per donor."""
+    start, end = _period()
+    donor = request.args.get("donor", "")[:200]
+    issued = reports.issued_vouchers(db.session, donor=donor or None, start=start, end=end)
+    return render_template(
+        "stock/vouchers.html",
+        issued=issued,
+        start=start,
+        end=end,
+        donor=donor,
+        donors=catalog.all_donors(db.session),
+    )

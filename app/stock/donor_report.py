@@ -1,0 +1,182 @@
+"""Donor accountability: what a donor gave in a period and how much of it was handed over,
+and the voucher serials issued per donor.
+
+Boxes are not tracked to the family, so "handed over" shares each item's handovers out over
+its donations first in, first out (by the day received): the oldest donation is taken to be
+handed over first. Vouchers are exact: each issued serial names its batch and donor.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.desk.models import Distribution
+from app.stock.models import (
+    Donation,
+    DonationLine,
+    Donor,
+    Item,
+    StockMovement,
+    Voucher,
+    VoucherBatch,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class GivenLine:
+    sku: str
+    name: str
+    unit: str
+    given: int
+    handed_over: int
+
+
+@dataclass(frozen=True)
+class IssuedVoucher:
+    donor: str
+    sku: str
+    serial: str
+    issued_at: datetime
+
+
+@dataclass(frozen=True)
+class DonorReport:
+    donor: Donor
+    start: date
+    end: date
+    lines: list[GivenLine]
+    vouchers: list[IssuedVoucher]
+
+
+def donor_report(session: Session, *, donor: Donor, start: date, end: date) -> DonorReport:
+    """What ``donor`` gave from ``start`` to ``end`` (inclusive) and how much was handed over."""
+    reversal = aliased(Donation)
+    rows = session.execute(
+        select(
+            DonationLine.item_id,
+            Donation.donor_id,
+            Donation.received_on,
+            DonationLine.quantity,
+        )
+        .join(Donation, Donation.id == DonationLine.donation_id)
+        .outerjoin(reversal, reversal.reverses_id == Donation.id)
+        .where(Donation.reverses_id.is_(None), reversal.id.is_(None))
+        .order_by(Donation.received_on, Donation.id, DonationLine.id)
+    ).all()
+    batches = session.execute(
+        select(
+            VoucherBatch.item_id,
+            VoucherBatch.donor,
+            VoucherBatch.received_on,
+            VoucherBatch.last_number - VoucherBatch.first_number + 1,
+        )
+    ).all()
+    handed = dict(
+        session.execute(
+            select(StockMovement.item_id, -func.sum(StockMovement.quantity))
+            .where(StockMovement.kind == "handover")
+            .group_by(StockMovement.item_id)
+        ).all()
+    )
+    issued = dict(
+        session.execute(
+            select(VoucherBatch.item_id, func.count(Voucher.id))
+            .join(Voucher, Voucher.batch_id == VoucherBatch.id)
+            .where(
+                Voucher.distribution_id.is_not(None),
+                func.lower(VoucherBatch.donor) == donor.name.lower(),
+                VoucherBatch.received_on >= start,
+                VoucherBatch.received_on <= end,
+            )
+            .group_by(VoucherBatch.item_id)
+        ).all()
+    )
+    given: dict[int, int] = {}
+    out: dict[int, int] = {}
+    used: dict[int, int] = {}
+    for item_id, donor_id, received_on, quantity in rows:
+        before = used.get(item_id, 0)
+        share = max(0, min(quantity, int(handed.get(item_id, 0) or 0) - before))
+        used[item_id] = before + quantity
+        if donor_id == donor.id and start <= received_on <= end:
+            given[item_id] = given.get(item_id, 0) + quantity
+            out[item_id] = out.get(item_id, 0) + share
+    for item_id, name, received_on, count in batches:
+        if name.lower() == donor.name.lower() and start <= received_on <= end:
+            given[item_id] = given.get(item_id, 0) + int(count)
+            out[item_id] = out.get(item_id, 0) + int(issued.get(item_id, 0))
+    items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(given)))}
+    lines = sorted(
+        (
+            GivenLine(items[i].sku, items[i].name, items[i].unit, given[i], out.get(i, 0))
+            for i in given
+        ),
+        key=lambda line: line.sku,
+    )
+    return DonorReport(
+        donor, start, end, lines, issued_vouchers(session, donor=donor.name, start=start, end=end)
+    )
+
+
+def issued_vouchers(
+    session: Session, *, donor: str | None, start: date, end: date
+) -> list[IssuedVoucher]:
+    """Serials issued from ``start`` to ``end`` (the site's days, inclusive), by donor."""
+    stmt = (
+        select(VoucherBatch.donor, Item.sku, Voucher.serial, Voucher.issued_at)
+        .join(Voucher, Voucher.batch_id == VoucherBatch.id)
+        .join(Item, Item.id == Voucher.item_id)
+        .join(Distribution, Distribution.id == Voucher.distribution_id)
+        .where(Distribution.served_on >= start, Distribution.served_on <= end)
+        .order_by(VoucherBatch.donor, Item.sku, Voucher.serial)
+    )
+    if donor:
+        stmt = stmt.where(func.lower(VoucherBatch.donor) == donor.strip().lower())
+    return [IssuedVoucher(*row) for row in session.execute(stmt)]
+
+
+def donor_workbook(report: DonorReport, *, exported_at: datetime) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Donor report"
+    bold = Font(bold=True)
+    ws.append(["AidDesk donor report"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["Donor", report.donor.name])
+    ws.append(["From", report.start])
+    ws.append(["To", report.end])
+    ws["B3"].number_format = ws["B4"].number_format = "yyyy-mm-dd"
+    ws.append(["Exported at", exported_at.replace(tzinfo=None)])
+    ws["B5"].number_format = "yyyy-mm-dd hh:mm"
+    ws.append([])
+    ws.append(["SKU", "Item", "Unit", "Given", "Handed over"])
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+    for line in report.lines:
+        ws.append([line.sku, line.name, line.unit, line.given, line.handed_over])
+    if report.vouchers:
+        ws.append([])
+        ws.append(["Voucher serials issued"])
+        ws[f"A{ws.max_row}"].font = bold
+        ws.append(["SKU", "Serial", "Issued"])
+        for cell in ws[ws.max_row]:
+            cell.font = bold
+        for v in report.vouchers:
+            ws.append([v.sku, v.serial, v.issued_at.replace(tzinfo=None)])
+            ws[f"C{ws.max_row}"].number_format = "yyyy-mm-dd hh:mm"
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 28
+    for column in "CDE":
+        ws.column_dimensions[column].width = 14
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,170 @@
+"""The ledger's services, without HTTP: every change is a movement, on hand never below 0."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from app.db import utcnow
+from app.errors import ValidationFailed
+from app.stock import ledger
+from app.stock.models import Item, StockLevel, StockMovement
+
+
+def ids(session: Any) -> tuple[int, int, int]:
+    main = ledger.find_site(session, "MAIN").id
+    depot = ledger.create_site(session, code="DEPOT", name="Warehouse", kind="warehouse").id
+    food = session.scalar(select(Item.id).where(Item.sku == "FOOD"))
+    return main, depot, food
+
+
+def level(session: Any, site_id: int, item_id: int) -> int:
+    return ledger.on_hand_of(session, site_id, item_id)
+
+
+def ledger_sum(session: Any, site_id: int, item_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(
+                StockMovement.site_id == site_id, StockMovement.item_id == item_id
+            )
+        )
+    )
+
+
+def test_an_adjustment_needs_a_reason_and_records_nothing_without_one(session: Any) -> None:
+    main, _, food = ids(session)
+    with pytest.raises(ValidationFailed) as refused:
+        ledger.record_adjustment(
+            session, site_id=main, item_id=food, quantity=5, reason="  ", user_id=None, at=utcnow()
+        )
+    assert "reason" in refused.value.fields
+    assert session.scalar(select(func.count()).select_from(StockMovement)) == 0
+
+
+def test_an_adjustment_down_beyond_on_hand_is_refused_and_takes_nothing(session: Any) -> None:
+    main, _, food = ids(session)
+    ledger.record_adjustment(
+        session, site_id=main, item_id=food, quantity=3, reason="found", user_id=None, at=utcnow()
+    )
+    with pytest.raises(ledger.InsufficientStock):
+        ledger.record_adjustment(
+            session,
+            site_id=main,
+            item_id=food,
+            quantity=-4,
+            reason="broken",
+            user_id=None,
+            at=utcnow(),
+        )
+    assert level(session, main, food) == 3 == ledger_sum(session, main, food)
+
+
+def test_a_transfer_leaves_the_sender_when_sent_and_arrives_when_received(session: Any) -> None:
+    main, depot, food = ids(session)
+    ledger.put(
+        session,
+        site_id=depot,
+        item_id=food,
+        quantity=50,
+        kind="donation",
+        user_id=None,
+        at=utcnow(),
+    )
+    transfer = ledger.send_transfer(
+        session,
+        item_id=food,
+        from_site_id=depot,
+        to_site_id=main,
+        quantity=20,
+        reason="weekly",
+        user_id=None,
+        at=utcnow(),
+    )
+    assert (level(session, depot, food), level(session, main, food)) == (30, 0)
+    ledger.receive_transfer(
+        session, transfer_id=transfer.id, received=18, user_id=None, at=utcnow()
+    )
+    assert (level(session, depot, food), level(session, main, food)) == (30, 18)
+    assert transfer.received == 18
+    with pytest.raises(ledger.TransferReceived):
+        ledger.receive_transfer(
+            session, transfer_id=transfer.id, received=2, user_id=None, at=utcnow()
+        )
+    assert level(session, main, food) == 18 == ledger_sum(session, main, food)
+    assert ledger_sum(session, depot, food) == 30
+
+
+def test_a_transfer_to_the_same_site_or_of_more_than_on_hand_is_refused(session: Any) -> None:
+    main, depot, food = ids(session)
+    with pytest.raises(ValidationFailed):
+        ledger.send_transfer(
+            session,
+            item_id=food,
+            from_site_id=main,
+            to_site_id=main,
+            quantity=1,
+            reason="x",
+            user_id=None,
+            at=utcnow(),
+        )
+    with pytest.raises(ledger.InsufficientStock):
+        ledger.send_transfer(
+            session,
+            item_id=food,
+            from_site_id=main,
+            to_site_id=depot,
+            quantity=1,
+            reason="x",
+            user_id=None,
+            at=utcnow(),
+        )
+
+
+def test_a_count_correction_sets_on_hand_to_the_count(session: Any) -> None:
+    main, _, food = ids(session)
+    ledger.put(
+        session, site_id=main, item_id=food, quantity=10, kind="donation", user_id=None, at=utcnow()
+    )
+    ledger.correct_count(
+        session, site_id=main, item_id=food, counted=7, expected=10, user_id=None, at=utcnow()
+    )
+    assert level(session, main, food) == 7 == ledger_sum(session, main, food)
+
+
+def test_a_count_correction_on_a_figure_that_moved_meanwhile_is_refused(session: Any) -> None:
+    main, _, food = ids(session)
+    ledger.put(
+        session, site_id=main, item_id=food, quantity=10, kind="donation", user_id=None, at=utcnow()
+    )
+    with pytest.raises(ledger.StockChanged):
+        ledger.correct_count(
+            session, site_id=main, item_id=food, counted=7, expected=9, user_id=None, at=utcnow()
+        )
+    assert level(session, main, food) == 10
+
+
+def test_the_database_refuses_a_negative_on_hand(session: Any) -> None:
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    main, _, food = ids(session)
+    ledger.put(
+        session, site_id=main, item_id=food, quantity=1, kind="donation", user_id=None, at=utcnow()
+    )
+    with pytest.raises(IntegrityError):
+        session.execute(update(StockLevel).values(on_hand=-1))
+    session.rollback()
+
+
+def test_an_unknown_movement_kind_is_refused_by_the_database(session: Any) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    main, _, food = ids(session)
+    with pytest.raises(IntegrityError):
+        ledger.put(
+            session, site_id=main, item_id=food, quantity=1, kind="gift", user_id=None, at=utcnow()
+        )
+    session.rollback()
