@@ -4,7 +4,7 @@ from app.auth.models import ApiToken, User
 from app.cards.models import Card, CardSheetJob
 from app.desk.models import Distribution, DistributionLine, Refusal, VisitPeople
 from app.entitlements.models import EntitlementRule
-from app.households.models import Document, Household, Member, NameKey
+from app.households.models import Document, DuplicateConfirmation, Household, Member, NameKey
 from app.idempotency.models import IdempotencyRecord
 from app.stock.models import Donation, DonationLine, Item, Site, StockLevel, StockMovement
 
@@ -17,6 +17,7 @@ __all__ = [
     "Document",
     "Donation",
     "DonationLine",
+    "DuplicateConfirmation",
     "EntitlementRule",
     "Household",
     "IdempotencyRecord",

@@ -150,9 +150,70 @@ def login(client: FlaskClient, make_user: Callable[..., str]) -> Callable[[str],
     return as_role
 
 
+# Names told apart by the duplicate check (households.duplicates): each call of member()
+# takes the next pair, so households registered in one test are different people unless the
+# test says otherwise. The lengths are coprime: 23 × 29 calls before a pair comes back.
+GIVEN_NAMES = [
+    "Olena",
+    "Taras",
+    "Iryna",
+    "Bohdan",
+    "Oksana",
+    "Dmytro",
+    "Halyna",
+    "Serhii",
+    "Larysa",
+    "Andrii",
+    "Nadiia",
+    "Mykola",
+    "Zoriana",
+    "Petro",
+    "Vira",
+    "Stepan",
+    "Liudmyla",
+    "Roman",
+    "Tetiana",
+    "Yaroslav",
+    "Khrystyna",
+    "Vasyl",
+    "Marta",
+]
+FAMILY_NAMES = [
+    "Koval",
+    "Bondar",
+    "Tkachenko",
+    "Melnyk",
+    "Shevchuk",
+    "Kravets",
+    "Lysenko",
+    "Moroz",
+    "Rudenko",
+    "Savchuk",
+    "Pavlenko",
+    "Marchuk",
+    "Hnatiuk",
+    "Fedorov",
+    "Levchenko",
+    "Zinchenko",
+    "Ostapchuk",
+    "Voloshyn",
+    "Dovzhenko",
+    "Sydorenko",
+    "Kuzmych",
+    "Prykhodko",
+    "Horbach",
+    "Bilyk",
+    "Ilchuk",
+    "Romaniuk",
+    "Tymoshuk",
+    "Honchar",
+    "Zhuravel",
+]
+
+
 def member(
-    given: str = "Olena",
-    family: str = "Koval",
+    given: str | None = None,
+    family: str | None = None,
     born: str = "1985-03-02",
     sex: str = "F",
     relationship: str = "head",
@@ -160,12 +221,14 @@ def member(
     doc_type: str = "passport",
     **extra: Any,
 ) -> dict[str, Any]:
-    """A member as the API takes it; a unique document number unless one is given."""
+    """A member as the API takes it; a unique document number unless one is given, and a
+    name of its own (GIVEN_NAMES, FAMILY_NAMES) unless one is given."""
     member.counter += 1  # type: ignore[attr-defined]
-    number = doc or f"FA{member.counter:06d}"  # type: ignore[attr-defined]
+    count = member.counter  # type: ignore[attr-defined]
+    number = doc or f"FA{count:06d}"
     return {
-        "given_name": given,
-        "family_name": family,
+        "given_name": GIVEN_NAMES[count % len(GIVEN_NAMES)] if given is None else given,
+        "family_name": FAMILY_NAMES[count % len(FAMILY_NAMES)] if family is None else family,
         "birth_date": born,
         "sex": sex,
         "relationship": relationship,

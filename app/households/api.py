@@ -51,6 +51,8 @@ class HouseholdIn(Body):
     members: list[MemberIn] = Field(max_length=50)
     phone: Note | None = None
     locality: Note | None = None
+    # The volunteer saw the likely matches (409 possible_duplicate) and says: a new person.
+    confirm_new: bool = False
 
     def to_new(self) -> NewHousehold:
         return NewHousehold(
@@ -131,6 +133,7 @@ def create() -> tuple[Response, int]:
         now=context.now(),
         user_id=context.actor_id(),
         card_key=context.card_key(),
+        confirm_new=body.confirm_new,
     )
     return jsonify(household_json(registered.household)), 201
 

@@ -151,6 +151,8 @@ class RegisterForm(FlaskForm):
     add_member = SubmitField(_l("Add a member"))
     remove_member = SubmitField(_l("Remove the last member"))
     save = SubmitField(_l("Register and issue the card"))
+    # Shown beside the likely matches: the volunteer has looked and says "a different person".
+    confirm_new = SubmitField(_l("A different person: register"))
 
     def to_new(self) -> NewHousehold:
         return NewHousehold(

@@ -21,7 +21,7 @@ class Household(Base):
     registered_on: Mapped[date] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    phone: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
     locality: Mapped[str | None] = mapped_column(String(100))
     # The eligibility state. Only desk.services.record_handover changes it, with a conditional
     # UPDATE whose row count decides which of two simultaneous desks serves the household.
@@ -63,7 +63,7 @@ class Member(Base):
     # The name in its own script (Cyrillic for most), when the document shows it.
     given_name_native: Mapped[str | None] = mapped_column(String(100))
     family_name_native: Mapped[str | None] = mapped_column(String(100))
-    birth_date: Mapped[date]
+    birth_date: Mapped[date] = mapped_column(index=True)  # likely duplicates
     sex: Mapped[str] = mapped_column(String(1))
     relationship: Mapped[str] = mapped_column(String(10))
     disability: Mapped[bool] = mapped_column(default=False)
@@ -121,3 +121,16 @@ class Document(Base):
     expires_on: Mapped[date | None]
 
     member: Mapped[Member] = relation(back_populates="documents")
+
+
+class DuplicateConfirmation(Base):
+    """A volunteer looked at a likely match and said "a different person": who, when, and
+    which registered person the new one was told apart from. Append-only."""
+
+    __tablename__ = "duplicate_confirmations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)

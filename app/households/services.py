@@ -12,6 +12,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.cards.services import IssuedCard, issue_card
 from app.errors import DomainError, NotFound, ValidationFailed
+from app.households.duplicates import (
+    PossibleDuplicate,
+    likely_duplicates,
+    record_confirmations,
+)
 from app.households.models import Document, Household, Member, NameKey
 from app.households.names import name_keys
 from app.households.rules import NewDocument, NewHousehold, check_household, document_key
@@ -60,6 +65,7 @@ def register_household(
     user_id: int | None,
     card_key: str,
     typed: bool = False,
+    confirm_new: bool = False,
 ) -> Registered:
     """Register a household from its documents and issue its first card.
 
@@ -67,6 +73,10 @@ def register_household(
     number without spaces or dashes) belongs to one person only, which the database holds
     with a unique key. Numbers ``typed`` by hand at the desk must fit their document's
     format. Nothing is saved unless all of it is.
+
+    A likely match (households.duplicates) stops registration with PossibleDuplicate
+    unless the volunteer has seen the candidates and ``confirm_new``: then their word is
+    recorded against each candidate, with who gave it and when.
     """
     problems = check_household(new, today, typed=typed)
     if problems:
@@ -75,12 +85,16 @@ def register_household(
     existing = _registered_with(session, documents)
     if existing is not None:
         raise _duplicate(existing)
+    phone = normal_phone(new.phone)
+    candidates = likely_duplicates(session, new, phone)
+    if candidates and not confirm_new:
+        raise PossibleDuplicate(candidates)
     household = Household(
         site_id=site_id,
         registered_on=today,
         created_at=now,
         created_by_id=user_id,
-        phone=normal_phone(new.phone),
+        phone=phone,
         locality=(new.locality or "").strip() or None,
     )
     for member in new.members:
@@ -119,6 +133,7 @@ def register_household(
             raise
         raise _duplicate(existing) from None
     index_names(session, household.members)
+    record_confirmations(session, household.members, candidates, user_id=user_id, now=now)
     card = issue_card(session, household, card_key=card_key, now=now, user_id=user_id)
     return Registered(household, card)
 

@@ -16,6 +16,7 @@ from app.documents.formats import expiry_warning
 from app.documents.mrz import NotMrz, read_mrz
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.households.duplicates import PossibleDuplicate
 from app.households.forms import LABELS, MemberForm, RegisterForm, ReissueForm
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
@@ -49,6 +50,7 @@ def register() -> str | BaseResponse:
                 user_id=context.actor_id(),
                 card_key=context.card_key(),
                 typed=True,
+                confirm_new=bool(form.confirm_new.data),
             )
         except ValidationFailed as exc:
             db.session.rollback()
@@ -60,6 +62,15 @@ def register() -> str | BaseResponse:
             flash(_("A document of this family is registered already."), "error")
             return render_template(
                 "households/register.html", form=form, duplicate_of=household_id
+            ), 409  # type: ignore[return-value]
+        except PossibleDuplicate as exc:
+            db.session.rollback()
+            return render_template(
+                "households/register.html",
+                form=form,
+                duplicate_of=None,
+                candidates=exc.candidates,
+                labels=LABELS,
             ), 409  # type: ignore[return-value]
         else:
             db.session.commit()
