@@ -214,7 +214,7 @@ FAMILY_NAMES = [
 def member(
     given: str | None = None,
     family: str | None = None,
-    born: str = "1985-03-02",
+    born: str | None = None,
     sex: str = "F",
     relationship: str = "head",
     doc: str | None = None,
@@ -229,7 +229,8 @@ def member(
     return {
         "given_name": GIVEN_NAMES[count % len(GIVEN_NAMES)] if given is None else given,
         "family_name": FAMILY_NAMES[count % len(FAMILY_NAMES)] if family is None else family,
-        "birth_date": born,
+        # A child is born after its parents (households.rules.child_problem).
+        "birth_date": born or ("2015-06-01" if relationship == "child" else "1985-03-02"),
         "sex": sex,
         "relationship": relationship,
         "documents": [{"type": doc_type, "number": number, "country": "UKR"}],

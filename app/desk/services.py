@@ -134,6 +134,7 @@ _VISITOR = (
     )
     .join(_members, _members.c.household_id == _households.c.id)
     .where(_households.c.id == bindparam("household_id"))
+    .where(_members.c.departed_on.is_(None))  # departed members are not counted
     .order_by(_members.c.id)
 )
 _CLAIM_VISIT = (

@@ -8,10 +8,11 @@ from pydantic import Field
 
 from app import context
 from app.api import parse_body, writes
-from app.api.types import Body, Code, Name, Note
-from app.auth.access import DESK, allow
+from app.api.types import Body, Code, Id, Name, Note
+from app.auth.access import COORDINATOR, DESK, allow
 from app.cards.services import card_qr, current_card, current_card_png, issue_card
 from app.extensions import db
+from app.households import changes
 from app.households.models import Household
 from app.households.rules import (
     DOCUMENT_TYPES,
@@ -46,6 +47,36 @@ class MemberIn(Body):
     chronic_disease: bool = False
     documents: list[DocumentIn] = Field(max_length=20)
 
+    def to_new(self) -> NewMember:
+        return NewMember(
+            given_name=self.given_name,
+            family_name=self.family_name,
+            birth_date=self.birth_date,
+            sex=self.sex,
+            relationship=self.relationship,
+            disability=self.disability,
+            chronic_disease=self.chronic_disease,
+            given_name_native=self.given_name_native,
+            family_name_native=self.family_name_native,
+            documents=tuple(
+                NewDocument(d.type, d.number, d.country, d.expires_on) for d in self.documents
+            ),
+        )
+
+
+class NewMemberIn(MemberIn):
+    confirm_new: bool = False
+
+
+class HeadIn(Body):
+    member_id: Id
+    former_head_becomes: Literal[RELATIONSHIPS] = "other"  # type: ignore[valid-type]
+
+
+class MoveIn(Body):
+    household_id: Id
+    relationship: Literal[RELATIONSHIPS] = "other"  # type: ignore[valid-type]
+
 
 class HouseholdIn(Body):
     members: list[MemberIn] = Field(max_length=50)
@@ -56,23 +87,7 @@ class HouseholdIn(Body):
 
     def to_new(self) -> NewHousehold:
         return NewHousehold(
-            members=tuple(
-                NewMember(
-                    given_name=m.given_name,
-                    family_name=m.family_name,
-                    birth_date=m.birth_date,
-                    sex=m.sex,
-                    relationship=m.relationship,
-                    disability=m.disability,
-                    chronic_disease=m.chronic_disease,
-                    given_name_native=m.given_name_native,
-                    family_name_native=m.family_name_native,
-                    documents=tuple(
-                        NewDocument(d.type, d.number, d.country, d.expires_on) for d in m.documents
-                    ),
-                )
-                for m in self.members
-            ),
+            members=tuple(m.to_new() for m in self.members),
             phone=self.phone,
             locality=self.locality,
         )
@@ -105,6 +120,7 @@ def household_json(household: Household) -> dict[str, object]:
                 "relationship": m.relationship,
                 "disability": m.disability,
                 "chronic_disease": m.chronic_disease,
+                "departed_on": m.departed_on.isoformat() if m.departed_on else None,
                 "documents": [
                     {
                         "type": d.type,
@@ -185,5 +201,91 @@ def people() -> Response:
                 "matched": p.matched,
             }
             for p in found
+        ]
+    )
+
+
+# --- Households change (households.changes) ---------------------------------------------------
+
+
+@bp.post("/households/<id:household_id>/members")
+@allow(*DESK)
+@writes
+def add_member(household_id: int) -> tuple[Response, int]:
+    body = parse_body(NewMemberIn)
+    changes.add_member(
+        db.session,
+        household_id,
+        body.to_new(),
+        today=context.today(),
+        now=context.now(),
+        user_id=context.actor_id(),
+        confirm_new=body.confirm_new,
+    )
+    return jsonify(household_json(get_household(db.session, household_id))), 201
+
+
+@bp.post("/households/<id:household_id>/members/<id:member_id>/departure")
+@allow(*DESK)
+@writes
+def departure(household_id: int, member_id: int) -> Response:
+    changes.mark_departed(
+        db.session,
+        household_id,
+        member_id,
+        today=context.today(),
+        now=context.now(),
+        user_id=context.actor_id(),
+    )
+    return jsonify(household_json(get_household(db.session, household_id)))
+
+
+@bp.post("/households/<id:household_id>/head")
+@allow(*DESK)
+@writes
+def head(household_id: int) -> Response:
+    body = parse_body(HeadIn)
+    changes.change_head(
+        db.session,
+        household_id,
+        body.member_id,
+        former_head_becomes=body.former_head_becomes,
+        now=context.now(),
+        user_id=context.actor_id(),
+    )
+    return jsonify(household_json(get_household(db.session, household_id)))
+
+
+@bp.post("/households/<id:household_id>/members/<id:member_id>/move")
+@allow(*COORDINATOR)
+@writes
+def move(household_id: int, member_id: int) -> Response:
+    body = parse_body(MoveIn)
+    changes.move_member(
+        db.session,
+        household_id,
+        member_id,
+        to_household_id=body.household_id,
+        relationship=body.relationship,
+        now=context.now(),
+        user_id=context.actor_id(),
+    )
+    return jsonify(household_json(get_household(db.session, body.household_id)))
+
+
+@bp.get("/households/<id:household_id>/history")
+@allow(*DESK)
+def household_history(household_id: int) -> Response:
+    get_household(db.session, household_id)  # 404 for an unknown household
+    return jsonify(
+        [
+            {
+                "kind": c.kind,
+                "changed_at": c.changed_at.isoformat(),
+                "changed_by": c.changed_by,
+                "member_id": c.member_id,
+                "other_household_id": c.other_household_id,
+            }
+            for c in changes.history(db.session, household_id)
         ]
     )

@@ -8,13 +8,14 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
+    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.documents.mrz import MrzReading
 from app.households.rules import (
@@ -122,6 +123,20 @@ class MemberForm(SubForm):
                 ),
             ]
 
+    def show_problem(self, path: str, message: str) -> bool:
+        """Put a problem of this member's (path like ``birth_date`` or ``documents.0.number``)
+        on its field; False when no field shows it."""
+        names = {
+            "documents.0.type": "document_type",
+            "documents.0.number": "document_number",
+            "documents.0.country": "document_country",
+        }
+        field = getattr(self, names.get(path, path), None)
+        if field is None or not hasattr(field, "errors"):
+            return False
+        field.errors = [*field.errors, message]
+        return True
+
     def to_new(self) -> NewMember:
         return NewMember(
             given_name=self.given_name.data or "",
@@ -163,22 +178,14 @@ class RegisterForm(FlaskForm):
 
     def show_problems(self, fields: dict[str, str]) -> list[str]:
         """Put the service's field problems on the form's fields; returns those left over."""
-        names = {
-            "documents.0.type": "document_type",
-            "documents.0.number": "document_number",
-            "documents.0.country": "document_country",
-        }
         left = []
         for path, message in fields.items():
             parts = path.split(".", 2)
             if parts[0] == "members" and len(parts) == 3 and parts[1].isdigit():
                 index, rest = int(parts[1]), parts[2]
-                if index < len(self.members.entries):
-                    member = self.members.entries[index].form
-                    field = getattr(member, names.get(rest, rest), None)
-                    if field is not None:
-                        field.errors = [*field.errors, message]
-                        continue
+                entries = self.members.entries
+                if index < len(entries) and entries[index].form.show_problem(rest, message):
+                    continue
             field = getattr(self, path, None) if "." not in path else None
             if field is not None and hasattr(field, "errors"):
                 field.errors = [*field.errors, message]
@@ -193,3 +200,34 @@ class ReissueForm(FlaskForm):
         choices=REASON_CHOICES,
     )
     submit = SubmitField(_l("Issue a new card"))
+
+
+RELATIONSHIPS_NOT_HEAD = [c for c in RELATIONSHIP_CHOICES if c.value != "head"]
+
+
+class AddMemberForm(FlaskForm):
+    """A member joining a registered household: a newborn, a relative arriving later."""
+
+    member = FormField(MemberForm)
+    save = SubmitField(_l("Add to the household"))
+    confirm_new = SubmitField(_l("A different person: add"))
+
+
+class DepartedForm(FlaskForm):
+    submit = SubmitField(_l("Departed"))
+
+
+class HeadForm(FlaskForm):
+    member_id = SelectField(_l("New head"), coerce=int, validate_choice=True)
+    former_head_becomes = SelectField(
+        _l("The former head becomes"), choices=RELATIONSHIPS_NOT_HEAD, default="spouse"
+    )
+    submit = SubmitField(_l("Change the head"))
+
+
+class MoveForm(FlaskForm):
+    household_id = IntegerField(
+        _l("To household number"), validators=[DataRequired(), NumberRange(1, 2**31 - 1)]
+    )
+    relationship = SelectField(_l("Relationship there"), choices=RELATIONSHIPS_NOT_HEAD)
+    submit = SubmitField(_l("Move"))

@@ -69,6 +69,8 @@ class Member(Base):
     disability: Mapped[bool] = mapped_column(default=False)
     chronic_disease: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Left the household (households.changes): no longer counted for entitlements.
+    departed_on: Mapped[date | None]
 
     household: Mapped[Household] = relation(back_populates="members")
     documents: Mapped[list[Document]] = relation(
@@ -78,6 +80,10 @@ class Member(Base):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def present(self) -> bool:
+        return self.departed_on is None
 
     @property
     def native_name(self) -> str | None:
@@ -134,3 +140,27 @@ class DuplicateConfirmation(Base):
     candidate_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+CHANGE_KINDS = ("member_added", "moved_in", "moved_out", "departed", "head_changed")
+
+
+class HouseholdChange(Base):
+    """One change to who a household is (households.changes): append-only, its history.
+    A move is two rows, one in each household, naming the other."""
+
+    __tablename__ = "household_changes"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('member_added', 'moved_in', 'moved_out', 'departed', 'head_changed')",
+            name="kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    other_household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)

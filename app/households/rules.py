@@ -17,6 +17,9 @@ MAX_DOCUMENT_NUMBER = 40
 MAX_MEMBERS = 20
 MAX_DOCUMENTS = 5
 OLDEST_AGE = 125
+# A child born before the elder of the head and spouse was this old is a slip in a date.
+MIN_PARENT_AGE = 12
+PARENTS = ("head", "spouse")
 
 COUNTRY = re.compile(r"^[A-Z]{3}$")
 # Letters of any script (a Ukrainian birth certificate series is Cyrillic: I-БК), digits, / and -.
@@ -108,6 +111,11 @@ def check_household(new: NewHousehold, today: date, *, typed: bool = False) -> d
     seen: dict[tuple[str, str, str], str] = {}
     for i, member in enumerate(new.members[:MAX_MEMBERS]):
         _check_member(problems, f"members.{i}", member, today, seen, typed)
+    parents = [m.birth_date for m in new.members if m.relationship in PARENTS]
+    for i, member in enumerate(new.members[:MAX_MEMBERS]):
+        skip = member.relationship != "child" or f"members.{i}.birth_date" in problems.fields
+        if not skip and (problem := child_problem(member.birth_date, parents)):
+            problems.add(f"members.{i}.birth_date", problem)
     if new.phone is not None and new.phone.strip() and not PHONE.match(new.phone.strip()):
         problems.add("phone", "digits, spaces, dashes and an optional leading +")
     if new.locality is not None:
@@ -116,6 +124,27 @@ def check_household(new: NewHousehold, today: date, *, typed: bool = False) -> d
         elif has_control_characters(new.locality):
             problems.add("locality", "contains characters that are not allowed")
     return problems.fields
+
+
+def child_problem(child_born: date, parents_born: list[date]) -> str | None:
+    """A child older than its parents, or born before the elder was MIN_PARENT_AGE."""
+    if not parents_born:
+        return None
+    if age_on(min(parents_born), child_born) < MIN_PARENT_AGE:
+        return (
+            f"older than the parent, or born before the parent was {MIN_PARENT_AGE}: "
+            "check both dates"
+        )
+    return None
+
+
+def check_new_member(member: NewMember, today: date, *, typed: bool = False) -> dict[str, str]:
+    """Every problem with a member to add to a registered household, by field path."""
+    problems = Problems()
+    _check_member(problems, "member", member, today, {}, typed)
+    if member.relationship == "head":
+        problems.add("member.relationship", "a household has one head: change the head instead")
+    return {path.removeprefix("member."): message for path, message in problems.fields.items()}
 
 
 def _check_member(

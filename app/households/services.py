@@ -19,7 +19,13 @@ from app.households.duplicates import (
 )
 from app.households.models import Document, Household, Member, NameKey
 from app.households.names import name_keys
-from app.households.rules import NewDocument, NewHousehold, check_household, document_key
+from app.households.rules import (
+    NewDocument,
+    NewHousehold,
+    NewMember,
+    check_household,
+    document_key,
+)
 
 
 class DuplicateDocument(DomainError):
@@ -38,7 +44,7 @@ def _identity(document: NewDocument) -> tuple[str, str, str]:
     return (document.type, country, document_key(document.number, document.type, country))
 
 
-def _registered_with(session: Session, documents: list[NewDocument]) -> int | None:
+def registered_with(session: Session, documents: list[NewDocument]) -> int | None:
     """The household that already holds one of these documents, if any."""
     identities = [_identity(d) for d in documents]
     return session.scalar(
@@ -49,7 +55,7 @@ def _registered_with(session: Session, documents: list[NewDocument]) -> int | No
     )
 
 
-def _duplicate(household_id: int) -> DuplicateDocument:
+def duplicate_document(household_id: int) -> DuplicateDocument:
     return DuplicateDocument(
         "A document of this family is registered already.", household_id=household_id
     )
@@ -82,9 +88,9 @@ def register_household(
     if problems:
         raise ValidationFailed(problems)
     documents = [d for m in new.members for d in m.documents]
-    existing = _registered_with(session, documents)
+    existing = registered_with(session, documents)
     if existing is not None:
-        raise _duplicate(existing)
+        raise duplicate_document(existing)
     phone = normal_phone(new.phone)
     candidates = likely_duplicates(session, new, phone)
     if candidates and not confirm_new:
@@ -98,44 +104,47 @@ def register_household(
         locality=(new.locality or "").strip() or None,
     )
     for member in new.members:
-        household.members.append(
-            Member(
-                given_name=member.given_name.strip(),
-                family_name=member.family_name.strip(),
-                given_name_native=(member.given_name_native or "").strip() or None,
-                family_name_native=(member.family_name_native or "").strip() or None,
-                birth_date=member.birth_date,
-                sex=member.sex,
-                relationship=member.relationship,
-                disability=member.disability,
-                chronic_disease=member.chronic_disease,
-                created_at=now,
-                documents=[
-                    Document(
-                        type=d.type,
-                        number=d.number.strip().upper(),
-                        number_key=_identity(d)[2],
-                        country=d.country.strip().upper(),
-                        expires_on=d.expires_on,
-                    )
-                    for d in member.documents
-                ],
-            )
-        )
+        household.members.append(new_member_row(member, now))
     try:
         with session.begin_nested():
             session.add(household)
             session.flush()
     except IntegrityError:
         # Another desk registered one of these documents a moment ago.
-        existing = _registered_with(session, documents)
+        existing = registered_with(session, documents)
         if existing is None:
             raise
-        raise _duplicate(existing) from None
+        raise duplicate_document(existing) from None
     index_names(session, household.members)
     record_confirmations(session, household.members, candidates, user_id=user_id, now=now)
     card = issue_card(session, household, card_key=card_key, now=now, user_id=user_id)
     return Registered(household, card)
+
+
+def new_member_row(member: NewMember, now: datetime) -> Member:
+    """The row of a new member and its documents, as typed (trimmed, numbers upper case)."""
+    return Member(
+        given_name=member.given_name.strip(),
+        family_name=member.family_name.strip(),
+        given_name_native=(member.given_name_native or "").strip() or None,
+        family_name_native=(member.family_name_native or "").strip() or None,
+        birth_date=member.birth_date,
+        sex=member.sex,
+        relationship=member.relationship,
+        disability=member.disability,
+        chronic_disease=member.chronic_disease,
+        created_at=now,
+        documents=[
+            Document(
+                type=d.type,
+                number=d.number.strip().upper(),
+                number_key=_identity(d)[2],
+                country=d.country.strip().upper(),
+                expires_on=d.expires_on,
+            )
+            for d in member.documents
+        ],
+    )
 
 
 def index_names(session: Session, members: list[Member]) -> None:

@@ -16,12 +16,23 @@ from app.documents.formats import expiry_warning
 from app.documents.mrz import NotMrz, read_mrz
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.households.change_views import bp as changes_bp
+from app.households.changes import history
 from app.households.duplicates import PossibleDuplicate
-from app.households.forms import LABELS, MemberForm, RegisterForm, ReissueForm
+from app.households.forms import (
+    LABELS,
+    DepartedForm,
+    HeadForm,
+    MemberForm,
+    MoveForm,
+    RegisterForm,
+    ReissueForm,
+)
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
 
 bp = Blueprint("households", __name__, url_prefix="/households")
+bp.register_blueprint(changes_bp)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -130,6 +141,10 @@ def show(household_id: int) -> str:
         .order_by(Distribution.served_on.desc())
         .limit(50)
     ).all()
+    head_form = HeadForm()
+    head_form.member_id.choices = [
+        (m.id, m.full_name) for m in household.members if m.present and m.relationship != "head"
+    ]
     return render_template(
         "households/show.html",
         household=household,
@@ -138,6 +153,10 @@ def show(household_id: int) -> str:
         reissue=ReissueForm(),
         labels=LABELS,
         today=context.today(),
+        history=history(db.session, household.id),
+        departed_form=DepartedForm(),
+        head_form=head_form,
+        move_forms={m.id: MoveForm(prefix=f"move-{m.id}") for m in household.members},
     )
 
 
