@@ -222,7 +222,11 @@ def member(
     **extra: Any,
 ) -> dict[str, Any]:
     """A member as the API takes it; a unique document number unless one is given, and a
-    name of its own (GIVEN_NAMES, FAMILY_NAMES) unless one is given."""
+    name of its own (GIVEN_NAMES, FAMILY_NAMES) unless one is given. A health flag comes with
+    the person's consent unless the test says otherwise."""
+    health = ("disability", "chronic_disease", "pregnant_or_breastfeeding")
+    if any(extra.get(flag) is True for flag in health):
+        extra = {"health_consent": True} | extra
     member.counter += 1  # type: ignore[attr-defined]
     count = member.counter  # type: ignore[attr-defined]
     number = doc or f"FA{count:06d}"

@@ -11,19 +11,23 @@ from app.api import parse_body, writes
 from app.api.types import Body, Code, Id, Name, Note
 from app.auth.access import COORDINATOR, DESK, allow
 from app.cards.services import card_qr, current_card, current_card_png, issue_card
+from app.errors import NotFound
 from app.extensions import db
-from app.households import changes
-from app.households.models import Household
+from app.households import changes, vulnerability
+from app.households.models import CONSENT_KINDS, Household
 from app.households.rules import (
     DOCUMENT_TYPES,
     RELATIONSHIPS,
+    SENIOR_AGE,
     SEXES,
     NewDocument,
     NewHousehold,
     NewMember,
+    age_on,
 )
 from app.households.search import search_people
 from app.households.services import get_household, register_household
+from app.households.vulnerability import standing_consents
 
 bp = Blueprint("households", __name__)
 
@@ -45,6 +49,10 @@ class MemberIn(Body):
     relationship: Literal[RELATIONSHIPS]  # type: ignore[valid-type]
     disability: bool = False
     chronic_disease: bool = False
+    pregnant_or_breastfeeding: bool = False
+    single_parent: bool = False
+    # The person agreed that health flags be recorded: needed for any of them.
+    health_consent: bool = False
     documents: list[DocumentIn] = Field(max_length=20)
 
     def to_new(self) -> NewMember:
@@ -56,6 +64,9 @@ class MemberIn(Body):
             relationship=self.relationship,
             disability=self.disability,
             chronic_disease=self.chronic_disease,
+            pregnant_or_breastfeeding=self.pregnant_or_breastfeeding,
+            single_parent=self.single_parent,
+            health_consent=self.health_consent,
             given_name_native=self.given_name_native,
             family_name_native=self.family_name_native,
             documents=tuple(
@@ -76,6 +87,17 @@ class HeadIn(Body):
 class MoveIn(Body):
     household_id: Id
     relationship: Literal[RELATIONSHIPS] = "other"  # type: ignore[valid-type]
+
+
+class ConsentIn(Body):
+    kind: Literal[CONSENT_KINDS]  # type: ignore[valid-type]
+
+
+class FlagsIn(Body):
+    disability: bool = False
+    chronic_disease: bool = False
+    pregnant_or_breastfeeding: bool = False
+    single_parent: bool = False
 
 
 class HouseholdIn(Body):
@@ -99,6 +121,8 @@ class CardIn(Body):
 
 def household_json(household: Household) -> dict[str, object]:
     card = current_card(db.session, household.id)
+    consents = standing_consents(db.session, [m.id for m in household.members])
+    today = context.today()
     return {
         "id": household.id,
         "registered_on": household.registered_on.isoformat(),
@@ -120,6 +144,10 @@ def household_json(household: Household) -> dict[str, object]:
                 "relationship": m.relationship,
                 "disability": m.disability,
                 "chronic_disease": m.chronic_disease,
+                "pregnant_or_breastfeeding": m.pregnant_or_breastfeeding,
+                "single_parent": m.single_parent,
+                "aged_65_or_over": age_on(m.birth_date, today) >= SENIOR_AGE,
+                "consents": {kind: kind in consents[m.id] for kind in CONSENT_KINDS},
                 "departed_on": m.departed_on.isoformat() if m.departed_on else None,
                 "documents": [
                     {
@@ -289,3 +317,45 @@ def household_history(household_id: int) -> Response:
             for c in changes.history(db.session, household_id)
         ]
     )
+
+
+# --- Vulnerability and consent (households.vulnerability) --------------------------------------
+
+
+@bp.post("/households/<id:household_id>/members/<id:member_id>/consents")
+@allow(*DESK)
+@writes
+def give_consent(household_id: int, member_id: int) -> tuple[Response, int]:
+    body = parse_body(ConsentIn)
+    vulnerability.member_of(db.session, household_id, member_id)
+    consent = vulnerability.give_consent(
+        db.session, member_id, body.kind, user_id=context.actor_id(), now=context.now()
+    )
+    return jsonify(kind=consent.kind, given_at=consent.given_at.isoformat()), 201
+
+
+@bp.post("/households/<id:household_id>/members/<id:member_id>/consents/<kind>/withdrawal")
+@allow(*DESK)
+@writes
+def withdraw_consent(household_id: int, member_id: int, kind: str) -> Response:
+    if kind not in CONSENT_KINDS:
+        raise NotFound(f"No consent kind {kind!r}.")
+    vulnerability.member_of(db.session, household_id, member_id)
+    vulnerability.withdraw_consent(
+        db.session, member_id, kind, user_id=context.actor_id(), now=context.now()
+    )
+    return jsonify(household_json(get_household(db.session, household_id)))
+
+
+@bp.post("/households/<id:household_id>/members/<id:member_id>/flags")
+@allow(*DESK)
+@writes
+def set_flags(household_id: int, member_id: int) -> Response:
+    body = parse_body(FlagsIn)
+    vulnerability.set_flags(
+        db.session,
+        household_id,
+        member_id,
+        vulnerability.Flags(**body.model_dump()),
+    )
+    return jsonify(household_json(get_household(db.session, household_id)))

@@ -1,11 +1,12 @@
-"""Pages that change a registered household: add a member, departed, new head, move.
+"""Pages that change a registered household: add a member, departed, new head, move;
+a member's consents and vulnerability flags.
 
 A blueprint of its own, nested in households (endpoints ``households.changes.*``).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -13,9 +14,19 @@ from app import context
 from app.auth.access import COORDINATOR, DESK, allow
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
-from app.households import changes
+from app.households import changes, vulnerability
 from app.households.duplicates import PossibleDuplicate
-from app.households.forms import LABELS, AddMemberForm, DepartedForm, HeadForm, MoveForm
+from app.households.forms import (
+    LABELS,
+    AddMemberForm,
+    ConsentForm,
+    DepartedForm,
+    FlagsForm,
+    HeadForm,
+    MoveForm,
+    WithdrawForm,
+)
+from app.households.models import CONSENT_KINDS
 from app.households.services import DuplicateDocument, get_household
 
 bp = Blueprint("changes", __name__)
@@ -150,3 +161,71 @@ def move(household_id: int, member_id: int) -> BaseResponse:
     db.session.commit()
     flash(_("The member was moved to this household."), "ok")
     return _back(form.household_id.data)  # type: ignore[arg-type]
+
+
+def _to_vulnerability(household_id: int) -> BaseResponse:
+    return redirect(url_for("households.show", household_id=household_id) + "#vulnerability")
+
+
+@bp.post("/<id:household_id>/members/<id:member_id>/consents/<kind>")
+@allow(*DESK)
+def give_consent(household_id: int, member_id: int, kind: str) -> BaseResponse:
+    if kind not in CONSENT_KINDS:
+        abort(404)
+    if ConsentForm().validate_on_submit():
+        vulnerability.member_of(db.session, household_id, member_id)
+        try:
+            vulnerability.give_consent(
+                db.session, member_id, kind, user_id=context.actor_id(), now=context.now()
+            )
+        except vulnerability.ConsentRefused as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Consent recorded."), "ok")
+    return _to_vulnerability(household_id)
+
+
+@bp.post("/<id:household_id>/members/<id:member_id>/consents/<kind>/withdraw")
+@allow(*DESK)
+def withdraw_consent(household_id: int, member_id: int, kind: str) -> BaseResponse:
+    if kind not in CONSENT_KINDS:
+        abort(404)
+    if WithdrawForm().validate_on_submit():
+        vulnerability.member_of(db.session, household_id, member_id)
+        try:
+            vulnerability.withdraw_consent(
+                db.session, member_id, kind, user_id=context.actor_id(), now=context.now()
+            )
+        except vulnerability.ConsentRefused as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Consent withdrawn; what it allowed is cleared."), "ok")
+    return _to_vulnerability(household_id)
+
+
+@bp.post("/<id:household_id>/members/<id:member_id>/flags")
+@allow(*DESK)
+def flags(household_id: int, member_id: int) -> BaseResponse:
+    form = FlagsForm(prefix=f"flags-{member_id}")
+    if form.validate_on_submit():
+        try:
+            vulnerability.set_flags(
+                db.session,
+                household_id,
+                member_id,
+                vulnerability.Flags(
+                    disability=form.disability.data,
+                    chronic_disease=form.chronic_disease.data,
+                    pregnant_or_breastfeeding=form.pregnant_or_breastfeeding.data,
+                    single_parent=form.single_parent.data,
+                ),
+            )
+        except ValidationFailed:
+            db.session.rollback()
+            flash(_("Health flags need the person's consent: record it first."), "error")
+        else:
+            db.session.commit()
+            flash(_("Flags saved."), "ok")
+    return _to_vulnerability(household_id)

@@ -77,6 +77,9 @@ class MemberForm(SubForm):
     relationship = SelectField(_l("Relationship"), choices=RELATIONSHIP_CHOICES, default="child")
     disability = BooleanField(_l("Disability"))
     chronic_disease = BooleanField(_l("Chronic disease"))
+    pregnant_or_breastfeeding = BooleanField(_l("Pregnant or breastfeeding"))
+    single_parent = BooleanField(_l("Single parent"))
+    health_consent = BooleanField(_l("Agrees that health flags be recorded"))
     document_type = SelectField(_l("Document"), choices=DOCUMENT_CHOICES)
     document_number = StringField(
         _l("Document number"), validators=[DataRequired(), Length(max=MAX_DOCUMENT_NUMBER)]
@@ -146,6 +149,9 @@ class MemberForm(SubForm):
             relationship=self.relationship.data or "",
             disability=bool(self.disability.data),
             chronic_disease=bool(self.chronic_disease.data),
+            pregnant_or_breastfeeding=bool(self.pregnant_or_breastfeeding.data),
+            single_parent=bool(self.single_parent.data),
+            health_consent=bool(self.health_consent.data),
             given_name_native=self.given_name_native.data or None,
             family_name_native=self.family_name_native.data or None,
             documents=(
@@ -231,3 +237,19 @@ class MoveForm(FlaskForm):
     )
     relationship = SelectField(_l("Relationship there"), choices=RELATIONSHIPS_NOT_HEAD)
     submit = SubmitField(_l("Move"))
+
+
+class ConsentForm(FlaskForm):
+    submit = SubmitField(_l("Record consent"))
+
+
+class WithdrawForm(FlaskForm):
+    submit = SubmitField(_l("Withdraw consent"))
+
+
+class FlagsForm(FlaskForm):
+    disability = BooleanField(_l("Disability"))
+    chronic_disease = BooleanField(_l("Chronic disease"))
+    pregnant_or_breastfeeding = BooleanField(_l("Pregnant or breastfeeding"))
+    single_parent = BooleanField(_l("Single parent"))
+    submit = SubmitField(_l("Save the flags"))

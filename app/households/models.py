@@ -66,8 +66,12 @@ class Member(Base):
     birth_date: Mapped[date] = mapped_column(index=True)  # likely duplicates
     sex: Mapped[str] = mapped_column(String(1))
     relationship: Mapped[str] = mapped_column(String(10))
+    # Yes/no flags, never diagnoses. The health flags (disability, chronic disease, pregnant or
+    # breastfeeding) are kept only while the person's consent to them stands (Consent).
     disability: Mapped[bool] = mapped_column(default=False)
     chronic_disease: Mapped[bool] = mapped_column(default=False)
+    pregnant_or_breastfeeding: Mapped[bool] = mapped_column(default=False)
+    single_parent: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Left the household (households.changes): no longer counted for entitlements.
     departed_on: Mapped[date | None]
@@ -164,3 +168,32 @@ class HouseholdChange(Base):
     other_household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+CONSENT_KINDS = ("health_flags", "photo")
+
+
+class Consent(Base):
+    """A person's consent to something recorded about them: given (when, by which user),
+    and withdrawn the same way. One standing consent per person and kind."""
+
+    __tablename__ = "consents"
+    __table_args__ = (
+        CheckConstraint("kind IN ('health_flags', 'photo')", name="kind"),
+        Index(
+            "uq_consents_standing",
+            "member_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("withdrawn_at IS NULL"),
+            postgresql_where=text("withdrawn_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    given_at: Mapped[datetime] = mapped_column(default=utcnow)
+    given_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -17,6 +17,7 @@ MAX_DOCUMENT_NUMBER = 40
 MAX_MEMBERS = 20
 MAX_DOCUMENTS = 5
 OLDEST_AGE = 125
+SENIOR_AGE = 65  # shown as 65+, computed from the birth date, never typed
 # A child born before the elder of the head and spouse was this old is a slip in a date.
 MIN_PARENT_AGE = 12
 PARENTS = ("head", "spouse")
@@ -47,6 +48,14 @@ class NewMember:
     chronic_disease: bool = False
     given_name_native: str | None = None
     family_name_native: str | None = None
+    pregnant_or_breastfeeding: bool = False
+    single_parent: bool = False
+    # The person agreed that health flags be recorded (households.vulnerability).
+    health_consent: bool = False
+
+    @property
+    def health_flags(self) -> bool:
+        return self.disability or self.chronic_disease or self.pregnant_or_breastfeeding
 
 
 @dataclass(frozen=True)
@@ -165,6 +174,8 @@ def _check_member(
         problems.add(f"{path}.birth_date", "is in the future")
     elif age_on(member.birth_date, today) > OLDEST_AGE:
         problems.add(f"{path}.birth_date", f"more than {OLDEST_AGE} years ago")
+    if member.health_flags and not member.health_consent:
+        problems.add(f"{path}.health_consent", "health flags need the person's consent")
     if member.sex not in SEXES:
         problems.add(f"{path}.sex", "F, M or X")
     if member.relationship not in RELATIONSHIPS:

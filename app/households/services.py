@@ -26,6 +26,7 @@ from app.households.rules import (
     check_household,
     document_key,
 )
+from app.households.vulnerability import give_consent
 
 
 class DuplicateDocument(DomainError):
@@ -117,6 +118,9 @@ def register_household(
         raise duplicate_document(existing) from None
     index_names(session, household.members)
     record_confirmations(session, household.members, candidates, user_id=user_id, now=now)
+    for row, member in zip(household.members, new.members, strict=True):
+        if member.health_consent:
+            give_consent(session, row.id, "health_flags", user_id=user_id, now=now)
     card = issue_card(session, household, card_key=card_key, now=now, user_id=user_id)
     return Registered(household, card)
 
@@ -133,6 +137,8 @@ def new_member_row(member: NewMember, now: datetime) -> Member:
         relationship=member.relationship,
         disability=member.disability,
         chronic_disease=member.chronic_disease,
+        pregnant_or_breastfeeding=member.pregnant_or_breastfeeding,
+        single_parent=member.single_parent,
         created_at=now,
         documents=[
             Document(

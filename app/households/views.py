@@ -21,15 +21,20 @@ from app.households.changes import history
 from app.households.duplicates import PossibleDuplicate
 from app.households.forms import (
     LABELS,
+    ConsentForm,
     DepartedForm,
+    FlagsForm,
     HeadForm,
     MemberForm,
     MoveForm,
     RegisterForm,
     ReissueForm,
+    WithdrawForm,
 )
+from app.households.rules import SENIOR_AGE, age_on
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
+from app.households.vulnerability import standing_consents
 
 bp = Blueprint("households", __name__, url_prefix="/households")
 bp.register_blueprint(changes_bp)
@@ -157,6 +162,15 @@ def show(household_id: int) -> str:
         departed_form=DepartedForm(),
         head_form=head_form,
         move_forms={m.id: MoveForm(prefix=f"move-{m.id}") for m in household.members},
+        consents=standing_consents(db.session, [m.id for m in household.members]),
+        consent_form=ConsentForm(),
+        withdraw_form=WithdrawForm(),
+        flags_forms={
+            m.id: FlagsForm(prefix=f"flags-{m.id}", obj=m, formdata=None) for m in household.members
+        },
+        seniors={
+            m.id for m in household.members if age_on(m.birth_date, context.today()) >= SENIOR_AGE
+        },
     )
 
 
