@@ -15,7 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.documents.mrz import MrzReading
 from app.households.rules import (
@@ -69,7 +69,8 @@ class MemberForm(SubForm):
     family_name_native = StringField(
         _l("Family name (Cyrillic)"), validators=[Length(max=MAX_NAME)]
     )
-    birth_date = DateField(_l("Birth date"), validators=[DataRequired()])
+    # InputRequired, not DataRequired: an impossible date (30 February) keeps its own message.
+    birth_date = DateField(_l("Birth date"), validators=[InputRequired()])
     # No default: a sex picked by default would skew the counts by sex silently.
     sex = SelectField(
         _l("Sex"), choices=[SelectChoice("", "—"), *SEX_CHOICES], validators=[DataRequired()]
@@ -105,6 +106,9 @@ class MemberForm(SubForm):
         self.document_number.data = reading.document_number
         self.document_country.data = reading.country or ""
         self.document_expires_on.data = reading.expires_on
+        # A date field shows what the browser sent (its empty raw_data) over its data.
+        self.birth_date.raw_data = []
+        self.document_expires_on.raw_data = []
         fields = {
             "document_number": self.document_number,
             "birth_date": self.birth_date,
@@ -133,6 +137,7 @@ class MemberForm(SubForm):
             "documents.0.type": "document_type",
             "documents.0.number": "document_number",
             "documents.0.country": "document_country",
+            "documents.0.expires_on": "document_expires_on",
         }
         field = getattr(self, names.get(path, path), None)
         if field is None or not hasattr(field, "errors"):

@@ -186,6 +186,8 @@ def _check_member(
         problems.add(f"{path}.documents", f"at most {MAX_DOCUMENTS} documents")
     for j, document in enumerate(member.documents[:MAX_DOCUMENTS]):
         _check_document(problems, f"{path}.documents.{j}", document, seen, typed)
+        if document.expires_on is not None and document.expires_on <= member.birth_date:
+            problems.add(f"{path}.documents.{j}.expires_on", "before the holder was born")
 
 
 def _check_document(
