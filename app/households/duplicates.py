@@ -89,7 +89,7 @@ def similar_names(
     return (_close(g, og) and _close(f, of)) or (_close(g, of) and _close(f, og))
 
 
-_COLUMNS = (
+PERSON_COLUMNS = (
     Member.id,
     Member.household_id,
     Member.given_name,
@@ -101,7 +101,8 @@ _COLUMNS = (
 )
 
 
-def _like(new: NewMember, row: Any) -> bool:
+def like(new: NewMember, row: Any) -> bool:
+    """Whether a new member's name is like a registered person's (a PERSON_COLUMNS row)."""
     return similar_names(
         (new.given_name, new.given_name_native),
         (new.family_name, new.family_name_native),
@@ -124,7 +125,7 @@ def likely_duplicates(session: Session, new: NewHousehold, phone: str | None) ->
     if not conditions:
         return []
     rows = session.execute(
-        select(*_COLUMNS, Household.phone)
+        select(*PERSON_COLUMNS, Household.phone)
         .join(Household, Household.id == Member.household_id)
         .where(or_(*conditions))
         .order_by(Member.id)
@@ -132,7 +133,7 @@ def likely_duplicates(session: Session, new: NewHousehold, phone: str | None) ->
     ).all()
     for row in rows:
         for index, member in enumerate(members):
-            if row.id in found or not _like(member, row):
+            if row.id in found or not like(member, row):
                 continue
             if row.birth_date == member.birth_date:
                 matched = "name_and_birth_date"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -258,3 +259,33 @@ class FlagsForm(FlaskForm):
     pregnant_or_breastfeeding = BooleanField(_l("Pregnant or breastfeeding"))
     single_parent = BooleanField(_l("Single parent"))
     submit = SubmitField(_l("Save the flags"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Register (.xlsx or .csv)"),
+        validators=[FileRequired(), FileAllowed(["xlsx", "csv"], _l("a .xlsx or .csv file"))],
+    )
+    submit = SubmitField(_l("Upload"))
+
+
+class ImportStepForm(FlaskForm):
+    """The token of the mapping and import buttons; the mapping's selects are read by name."""
+
+
+IMPORT_FIELDS = {
+    "household": _l("Household (rows with the same value are one household)"),
+    "relationship": _l("Relationship"),
+    "given_name": _l("Given name"),
+    "family_name": _l("Family name"),
+    "given_name_native": _l("Given name (Cyrillic)"),
+    "family_name_native": _l("Family name (Cyrillic)"),
+    "birth_date": _l("Birth date"),
+    "sex": _l("Sex"),
+    "document_type": _l("Document"),
+    "document_number": _l("Document number"),
+    "document_country": _l("Issued by (ISO code)"),
+    "document_expires_on": _l("Valid until"),
+    "phone": _l("Phone"),
+    "locality": _l("Locality"),
+}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 
 # Member has a column named "relationship", so the ORM function goes by another name here.
 from sqlalchemy.orm import Mapped, mapped_column
@@ -197,3 +197,35 @@ class Consent(Base):
     given_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ImportJob(Base):
+    """An import of a register from a spreadsheet (households.imports): the uploaded rows,
+    the column mapping, the problems found and the progress, here and not in memory so any
+    of the app's processes can answer the page that polls it. The rows are personal data:
+    they are dropped once imported, and the job is deleted after a day."""
+
+    __tablename__ = "import_jobs"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('uploaded', 'checking', 'checked', 'importing', 'done', 'failed')",
+            name="status",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), default="uploaded")
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str | None] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(200))
+    # JSON: the file's header names; its rows (lists of text); the mapping field -> column;
+    # the problems found, [[row number, field, message], ...].
+    columns: Mapped[str] = mapped_column(Text)
+    rows: Mapped[str | None] = mapped_column(Text, deferred=True)
+    mapping: Mapped[str | None] = mapped_column(Text)
+    problems: Mapped[str | None] = mapped_column(Text, deferred=True)
+    households: Mapped[int] = mapped_column(default=0)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

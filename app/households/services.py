@@ -40,14 +40,14 @@ class Registered:
     card: IssuedCard
 
 
-def _identity(document: NewDocument) -> tuple[str, str, str]:
+def identity(document: NewDocument) -> tuple[str, str, str]:
     country = document.country.strip().upper()
     return (document.type, country, document_key(document.number, document.type, country))
 
 
 def registered_with(session: Session, documents: list[NewDocument]) -> int | None:
     """The household that already holds one of these documents, if any."""
-    identities = [_identity(d) for d in documents]
+    identities = [identity(d) for d in documents]
     return session.scalar(
         select(Member.household_id)
         .join(Document, Document.member_id == Member.id)
@@ -144,7 +144,7 @@ def new_member_row(member: NewMember, now: datetime) -> Member:
             Document(
                 type=d.type,
                 number=d.number.strip().upper(),
-                number_key=_identity(d)[2],
+                number_key=identity(d)[2],
                 country=d.country.strip().upper(),
                 expires_on=d.expires_on,
             )

@@ -31,6 +31,7 @@ from app.households.forms import (
     ReissueForm,
     WithdrawForm,
 )
+from app.households.import_views import bp as imports_bp
 from app.households.rules import SENIOR_AGE, age_on
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
@@ -38,6 +39,7 @@ from app.households.vulnerability import standing_consents
 
 bp = Blueprint("households", __name__, url_prefix="/households")
 bp.register_blueprint(changes_bp)
+bp.register_blueprint(imports_bp)
 
 
 @bp.route("/new", methods=["GET", "POST"])
