@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import Field
 
 from app import context
@@ -13,7 +13,7 @@ from app.auth.access import COORDINATOR, DESK, allow
 from app.cards.services import card_qr, current_card, current_card_png, issue_card
 from app.errors import NotFound
 from app.extensions import db
-from app.households import changes, vulnerability
+from app.households import changes, photos, vulnerability
 from app.households.models import CONSENT_KINDS, Household
 from app.households.rules import (
     DOCUMENT_TYPES,
@@ -148,6 +148,7 @@ def household_json(household: Household) -> dict[str, object]:
                 "single_parent": m.single_parent,
                 "aged_65_or_over": age_on(m.birth_date, today) >= SENIOR_AGE,
                 "consents": {kind: kind in consents[m.id] for kind in CONSENT_KINDS},
+                "has_photo": m.photo is not None,
                 "departed_on": m.departed_on.isoformat() if m.departed_on else None,
                 "documents": [
                     {
@@ -344,6 +345,8 @@ def withdraw_consent(household_id: int, member_id: int, kind: str) -> Response:
     vulnerability.withdraw_consent(
         db.session, member_id, kind, user_id=context.actor_id(), now=context.now()
     )
+    if kind == "photo":
+        photos.remove_photo(db.session, member_id, photo_dir=current_app.config["AID_PHOTO_DIR"])
     return jsonify(household_json(get_household(db.session, household_id)))
 
 

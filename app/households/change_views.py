@@ -6,7 +6,16 @@ A blueprint of its own, nested in households (endpoints ``households.changes.*``
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -14,7 +23,7 @@ from app import context
 from app.auth.access import COORDINATOR, DESK, allow
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
-from app.households import changes, vulnerability
+from app.households import changes, photos, vulnerability
 from app.households.duplicates import PossibleDuplicate
 from app.households.forms import (
     LABELS,
@@ -24,6 +33,7 @@ from app.households.forms import (
     FlagsForm,
     HeadForm,
     MoveForm,
+    PhotoForm,
     WithdrawForm,
 )
 from app.households.models import CONSENT_KINDS
@@ -163,8 +173,8 @@ def move(household_id: int, member_id: int) -> BaseResponse:
     return _back(form.household_id.data)  # type: ignore[arg-type]
 
 
-def _to_vulnerability(household_id: int) -> BaseResponse:
-    return redirect(url_for("households.show", household_id=household_id) + "#vulnerability")
+def _to_vulnerability(household_id: int, anchor: str = "vulnerability") -> BaseResponse:
+    return redirect(url_for("households.show", household_id=household_id) + f"#{anchor}")
 
 
 @bp.post("/<id:household_id>/members/<id:member_id>/consents/<kind>")
@@ -200,6 +210,8 @@ def withdraw_consent(household_id: int, member_id: int, kind: str) -> BaseRespon
         except vulnerability.ConsentRefused as exc:
             _refused(exc)
         else:
+            if kind == "photo":
+                photos.remove_photo(db.session, member_id, photo_dir=_photo_dir())
             db.session.commit()
             flash(_("Consent withdrawn; what it allowed is cleared."), "ok")
     return _to_vulnerability(household_id)
@@ -229,3 +241,39 @@ def flags(household_id: int, member_id: int) -> BaseResponse:
             db.session.commit()
             flash(_("Flags saved."), "ok")
     return _to_vulnerability(household_id)
+
+
+def _photo_dir() -> str:
+    return str(current_app.config["AID_PHOTO_DIR"])
+
+
+def _photos_on() -> None:
+    if not current_app.config.get("AID_PHOTOS"):
+        abort(404)
+
+
+@bp.post("/<id:household_id>/photo")
+@allow(*DESK)
+def photo(household_id: int) -> BaseResponse:
+    _photos_on()
+    form = PhotoForm()
+    if not form.validate_on_submit():
+        for message in form.photo.errors:
+            flash(str(message), "error")
+        return _to_vulnerability(household_id, "photo")
+    try:
+        photos.save_photo(db.session, household_id, form.photo.data.read(), photo_dir=_photo_dir())
+    except ValidationFailed as exc:
+        _refused(exc)
+    else:
+        db.session.commit()
+        flash(_("Photo saved."), "ok")
+    return _to_vulnerability(household_id, "photo")
+
+
+@bp.get("/<id:household_id>/photo.jpg")
+@allow(*DESK)
+def photo_file(household_id: int) -> Response:
+    _photos_on()
+    path = photos.photo_path(db.session, household_id, photo_dir=_photo_dir())
+    return Response(path.read_bytes(), mimetype="image/jpeg", headers={"Cache-Control": "no-store"})

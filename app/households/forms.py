@@ -289,3 +289,11 @@ IMPORT_FIELDS = {
     "phone": _l("Phone"),
     "locality": _l("Locality"),
 }
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(
+        _l("Photo of the head (a file, or from the camera)"),
+        validators=[FileRequired(), FileAllowed(["jpg", "jpeg", "png", "webp"])],
+    )
+    submit = SubmitField(_l("Save the photo"))

@@ -75,6 +75,8 @@ class Member(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Left the household (households.changes): no longer counted for entitlements.
     departed_on: Mapped[date | None]
+    # The file name of the person's photo in AID_PHOTO_DIR (households.photos), if any.
+    photo: Mapped[str | None] = mapped_column(String(64))
 
     household: Mapped[Household] = relation(back_populates="members")
     documents: Mapped[list[Document]] = relation(

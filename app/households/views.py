@@ -1,6 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -27,6 +36,7 @@ from app.households.forms import (
     HeadForm,
     MemberForm,
     MoveForm,
+    PhotoForm,
     RegisterForm,
     ReissueForm,
     WithdrawForm,
@@ -170,6 +180,7 @@ def show(household_id: int) -> str:
         flags_forms={
             m.id: FlagsForm(prefix=f"flags-{m.id}", obj=m, formdata=None) for m in household.members
         },
+        photo_form=PhotoForm() if current_app.config.get("AID_PHOTOS") else None,
         seniors={
             m.id for m in household.members if age_on(m.birth_date, context.today()) >= SENIOR_AGE
         },

@@ -266,7 +266,7 @@ def test_only_coordinators_see_and_use_the_move_form(login, register) -> None:  
     }
     refused = client.post(f"/households/{source['id']}/members/{child_id}/move", data=form)
     assert refused.status_code == 403
-    client.get("/logout")
+    client.post("/logout")
     coordinator = login("coordinator")
     assert "Move to another household" in coordinator.get(f"/households/{source['id']}").text
     moved = coordinator.post(f"/households/{source['id']}/members/{child_id}/move", data=form)

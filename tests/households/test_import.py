@@ -209,7 +209,7 @@ def test_a_mapping_without_the_required_columns_is_refused(login) -> None:  # ty
 def test_only_coordinators_import_and_only_their_own_jobs(login, client, make_user) -> None:  # type: ignore[no-untyped-def]
     coordinator = login("coordinator")
     job_id = upload(coordinator, as_csv(people(2)))
-    client.get("/logout")
+    client.post("/logout")
     assert login("volunteer").get("/households/import").status_code == 403
-    client.get("/logout")
+    client.post("/logout")
     assert login("coordinator").get(f"/households/import/{job_id}").status_code == 404
