@@ -13,6 +13,7 @@ the file, checking every row, and saving all of it in one transaction. The issue
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -55,6 +56,7 @@ def main() -> None:
     from app.demo import seed_demo
     from app.extensions import db
     from app.households import imports
+    from app.households.import_files import guess_mapping
 
     data = register_csv(args.rows)
     with tempfile.TemporaryDirectory() as tmp:
@@ -80,7 +82,7 @@ def main() -> None:
                 db.session, "register.csv", data, user_id=user.id, now=context.now()
             )
             imports.set_mapping(
-                db.session, job, imports.guess_mapping(imports.json.loads(job.columns)),
+                db.session, job, guess_mapping(json.loads(job.columns)),
                 now=context.now(),
             )  # fmt: skip
             db.session.commit()

@@ -3,6 +3,8 @@ watch the check, read the preview, import. Coordinators only. static/import.js p
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     Response,
@@ -23,6 +25,7 @@ from app.errors import ValidationFailed
 from app.extensions import csrf, db
 from app.households import imports
 from app.households.forms import IMPORT_FIELDS, ImportForm, ImportStepForm
+from app.households.import_files import FIELDS, MAX_FILE_BYTES, REQUIRED
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 
@@ -37,7 +40,7 @@ def _user_id() -> int:
 @csrf.exempt  # the form checks its token itself, after the larger size limit is set
 @allow(*COORDINATOR)
 def upload() -> tuple[str, int] | BaseResponse:
-    request.max_content_length = imports.MAX_FILE_BYTES + 64 * 1024
+    request.max_content_length = MAX_FILE_BYTES + 64 * 1024
     form = ImportForm()
     if form.validate_on_submit():
         file = form.file.data
@@ -45,7 +48,7 @@ def upload() -> tuple[str, int] | BaseResponse:
             job = imports.upload(
                 db.session,
                 file.filename or "",
-                file.read(imports.MAX_FILE_BYTES + 1),
+                file.read(MAX_FILE_BYTES + 1),
                 user_id=_user_id(),
                 now=context.now(),
             )
@@ -67,10 +70,10 @@ def job(job_id: int) -> str:
         "households/import_job.html",
         job=found,
         progress=imports.job_progress(db.session, job_id, user_id=_user_id(), now=context.now()),
-        columns=imports.json.loads(found.columns),
-        mapping=imports.json.loads(found.mapping or "{}"),
+        columns=json.loads(found.columns),
+        mapping=json.loads(found.mapping or "{}"),
         fields=IMPORT_FIELDS,
-        required=imports.REQUIRED,
+        required=REQUIRED,
         problems=imports.job_problems(db.session, found),
         preview=imports.preview_rows(db.session, found) if found.status == "checked" else [],
         form=ImportStepForm(),
@@ -79,7 +82,7 @@ def job(job_id: int) -> str:
 
 def _mapping() -> dict[str, int | None]:
     chosen: dict[str, int | None] = {}
-    for name in imports.FIELDS:
+    for name in FIELDS:
         value = request.form.get(f"map-{name}", "")
         chosen[name] = int(value) if value.isdigit() and len(value) < 6 else None
     return chosen
