@@ -4,7 +4,16 @@ from app.auth.models import ApiToken, User
 from app.cards.models import Card, CardSheetJob
 from app.desk.models import Distribution, DistributionLine, Refusal, VisitPeople
 from app.entitlements.models import EntitlementRule
-from app.households.models import Document, DuplicateConfirmation, Household, Member, NameKey
+from app.households.models import (
+    Consent,
+    Document,
+    DuplicateConfirmation,
+    Household,
+    HouseholdChange,
+    ImportJob,
+    Member,
+    NameKey,
+)
 from app.idempotency.models import IdempotencyRecord
 from app.stock.models import Donation, DonationLine, Item, Site, StockLevel, StockMovement
 
@@ -12,6 +21,7 @@ __all__ = [
     "ApiToken",
     "Card",
     "CardSheetJob",
+    "Consent",
     "Distribution",
     "DistributionLine",
     "Document",
@@ -20,7 +30,9 @@ __all__ = [
     "DuplicateConfirmation",
     "EntitlementRule",
     "Household",
+    "HouseholdChange",
     "IdempotencyRecord",
+    "ImportJob",
     "Item",
     "Member",
     "NameKey",
