@@ -74,6 +74,10 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("AID_HTTPS", "") == "1",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Photos of the head of household (households.photos): off unless AID_PHOTOS=1; kept
+        # outside static/, in the instance folder unless AID_PHOTO_DIR says where.
+        "AID_PHOTOS": os.environ.get("AID_PHOTOS", "") == "1",
+        "AID_PHOTO_DIR": os.environ.get("AID_PHOTO_DIR") or str(instance_path / "photos"),
     }
 
 

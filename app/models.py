@@ -4,7 +4,16 @@ from app.auth.models import ApiToken, User
 from app.cards.models import Card, CardSheetJob
 from app.desk.models import Distribution, DistributionLine, Refusal, VisitMember, VisitPeople
 from app.entitlements.models import EntitlementRule
-from app.households.models import Document, Household, Member, NameKey
+from app.households.models import (
+    Consent,
+    Document,
+    DuplicateConfirmation,
+    Household,
+    HouseholdChange,
+    ImportJob,
+    Member,
+    NameKey,
+)
 from app.idempotency.models import IdempotencyRecord
 from app.stock.models import (
     Barcode,
@@ -27,15 +36,19 @@ __all__ = [
     "Barcode",
     "Card",
     "CardSheetJob",
+    "Consent",
     "Distribution",
     "DistributionLine",
     "Document",
     "Donation",
     "DonationLine",
     "Donor",
+    "DuplicateConfirmation",
     "EntitlementRule",
     "Household",
+    "HouseholdChange",
     "IdempotencyRecord",
+    "ImportJob",
     "Item",
     "Member",
     "NameKey",

@@ -150,23 +150,91 @@ def login(client: FlaskClient, make_user: Callable[..., str]) -> Callable[[str],
     return as_role
 
 
+# Names told apart by the duplicate check (households.duplicates): each call of member()
+# takes the next pair, so households registered in one test are different people unless the
+# test says otherwise. The lengths are coprime: 23 × 29 calls before a pair comes back.
+GIVEN_NAMES = [
+    "Olena",
+    "Taras",
+    "Iryna",
+    "Bohdan",
+    "Oksana",
+    "Dmytro",
+    "Halyna",
+    "Serhii",
+    "Larysa",
+    "Andrii",
+    "Nadiia",
+    "Mykola",
+    "Zoriana",
+    "Petro",
+    "Vira",
+    "Stepan",
+    "Liudmyla",
+    "Roman",
+    "Tetiana",
+    "Yaroslav",
+    "Khrystyna",
+    "Vasyl",
+    "Marta",
+]
+FAMILY_NAMES = [
+    "Koval",
+    "Bondar",
+    "Tkachenko",
+    "Melnyk",
+    "Shevchuk",
+    "Kravets",
+    "Lysenko",
+    "Moroz",
+    "Rudenko",
+    "Savchuk",
+    "Pavlenko",
+    "Marchuk",
+    "Hnatiuk",
+    "Fedorov",
+    "Levchenko",
+    "Zinchenko",
+    "Ostapchuk",
+    "Voloshyn",
+    "Dovzhenko",
+    "Sydorenko",
+    "Kuzmych",
+    "Prykhodko",
+    "Horbach",
+    "Bilyk",
+    "Ilchuk",
+    "Romaniuk",
+    "Tymoshuk",
+    "Honchar",
+    "Zhuravel",
+]
+
+
 def member(
-    given: str = "Olena",
-    family: str = "Koval",
-    born: str = "1985-03-02",
+    given: str | None = None,
+    family: str | None = None,
+    born: str | None = None,
     sex: str = "F",
     relationship: str = "head",
     doc: str | None = None,
     doc_type: str = "passport",
     **extra: Any,
 ) -> dict[str, Any]:
-    """A member as the API takes it; a unique document number unless one is given."""
+    """A member as the API takes it; a unique document number unless one is given, and a
+    name of its own (GIVEN_NAMES, FAMILY_NAMES) unless one is given. A health flag comes with
+    the person's consent unless the test says otherwise."""
+    health = ("disability", "chronic_disease", "pregnant_or_breastfeeding")
+    if any(extra.get(flag) is True for flag in health):
+        extra = {"health_consent": True} | extra
     member.counter += 1  # type: ignore[attr-defined]
-    number = doc or f"FA{member.counter:06d}"  # type: ignore[attr-defined]
+    count = member.counter  # type: ignore[attr-defined]
+    number = doc or f"FA{count:06d}"
     return {
-        "given_name": given,
-        "family_name": family,
-        "birth_date": born,
+        "given_name": GIVEN_NAMES[count % len(GIVEN_NAMES)] if given is None else given,
+        "family_name": FAMILY_NAMES[count % len(FAMILY_NAMES)] if family is None else family,
+        # A child is born after its parents (households.rules.child_problem).
+        "birth_date": born or ("2015-06-01" if relationship == "child" else "1985-03-02"),
         "sex": sex,
         "relationship": relationship,
         "documents": [{"type": doc_type, "number": number, "country": "UKR"}],

@@ -211,3 +211,5 @@ def test_the_first_release_upgrades_with_its_data_and_keeps_working(database_url
         assert handover.visitor.household_id == refused.visitor.household_id
         assert sorted(on_hand_by_item(session, site_id, [1, 2]).values()) == [49, 49]
         assert daily_counts(session, SERVED) == counts  # the past did not move
+        session.remove()
+        db.engine.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.households.rules import has_control_characters
 
@@ -23,6 +23,8 @@ Code = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Printable
 ]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable]
+# A database id in a body: positive and 32-bit, so a huge number is a 404, not a 500.
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 ScanText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 

@@ -45,6 +45,7 @@ class MemberAtDesk:
     birth_date: date
     disability: bool
     chronic_disease: bool
+    pregnant_or_breastfeeding: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,10 @@ class Visitor:
         return len(self.members)
 
     def entitled(self, session: Session, today: date) -> list[Entitlement]:
-        people = [Person(m.birth_date, m.disability, m.chronic_disease) for m in self.members]
+        people = [
+            Person(m.birth_date, m.disability, m.chronic_disease, m.pregnant_or_breastfeeding)
+            for m in self.members
+        ]
         return entitlements(active_rules(session), people, today)
 
 
@@ -135,9 +139,11 @@ _VISITOR = (
         _members.c.birth_date,
         _members.c.disability,
         _members.c.chronic_disease,
+        _members.c.pregnant_or_breastfeeding,
     )
     .join(_members, _members.c.household_id == _households.c.id)
     .where(_households.c.id == bindparam("household_id"))
+    .where(_members.c.departed_on.is_(None))  # departed members are not counted
     .order_by(_members.c.id)
 )
 _CLAIM_VISIT = (
@@ -178,7 +184,12 @@ def visitor(session: Session, household_id: int) -> Visitor:
         household_id=household_id,
         head_name=f"{head.given_name} {head.family_name}",
         last_served_on=rows[0].last_served_on,
-        members=[MemberAtDesk(r.sex, r.birth_date, r.disability, r.chronic_disease) for r in rows],
+        members=[
+            MemberAtDesk(
+                r.sex, r.birth_date, r.disability, r.chronic_disease, r.pregnant_or_breastfeeding
+            )
+            for r in rows
+        ],
     )
 
 

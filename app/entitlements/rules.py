@@ -26,6 +26,11 @@ class Person:
     birth_date: date
     disability: bool = False
     chronic_disease: bool = False
+    pregnant_or_breastfeeding: bool = False
+
+    @property
+    def flagged(self) -> bool:
+        return self.disability or self.chronic_disease or self.pregnant_or_breastfeeding
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ def member_matches(rule: Rule, person: Person, day: date) -> bool:
     return (
         (rule.under_age is not None and age < rule.under_age)
         or (rule.min_age is not None and age >= rule.min_age)
-        or (rule.include_flagged and (person.disability or person.chronic_disease))
+        or (rule.include_flagged and person.flagged)
     )
 
 

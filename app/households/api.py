@@ -3,26 +3,31 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import Field
 
 from app import context
 from app.api import parse_body, writes
-from app.api.types import Body, Code, Name, Note
-from app.auth.access import DESK, allow
+from app.api.types import Body, Code, Id, Name, Note
+from app.auth.access import COORDINATOR, DESK, allow
 from app.cards.services import card_qr, current_card, current_card_png, issue_card
+from app.errors import NotFound
 from app.extensions import db
-from app.households.models import Household
+from app.households import changes, photos, vulnerability
+from app.households.models import CONSENT_KINDS, Household
 from app.households.rules import (
     DOCUMENT_TYPES,
     RELATIONSHIPS,
+    SENIOR_AGE,
     SEXES,
     NewDocument,
     NewHousehold,
     NewMember,
+    age_on,
 )
 from app.households.search import search_people
 from app.households.services import get_household, register_household
+from app.households.vulnerability import standing_consents
 
 bp = Blueprint("households", __name__)
 
@@ -44,33 +49,67 @@ class MemberIn(Body):
     relationship: Literal[RELATIONSHIPS]  # type: ignore[valid-type]
     disability: bool = False
     chronic_disease: bool = False
+    pregnant_or_breastfeeding: bool = False
+    single_parent: bool = False
+    # The person agreed that health flags be recorded: needed for any of them.
+    health_consent: bool = False
     documents: list[DocumentIn] = Field(max_length=20)
+
+    def to_new(self) -> NewMember:
+        return NewMember(
+            given_name=self.given_name,
+            family_name=self.family_name,
+            birth_date=self.birth_date,
+            sex=self.sex,
+            relationship=self.relationship,
+            disability=self.disability,
+            chronic_disease=self.chronic_disease,
+            pregnant_or_breastfeeding=self.pregnant_or_breastfeeding,
+            single_parent=self.single_parent,
+            health_consent=self.health_consent,
+            given_name_native=self.given_name_native,
+            family_name_native=self.family_name_native,
+            documents=tuple(
+                NewDocument(d.type, d.number, d.country, d.expires_on) for d in self.documents
+            ),
+        )
+
+
+class NewMemberIn(MemberIn):
+    confirm_new: bool = False
+
+
+class HeadIn(Body):
+    member_id: Id
+    former_head_becomes: Literal[RELATIONSHIPS] = "other"  # type: ignore[valid-type]
+
+
+class MoveIn(Body):
+    household_id: Id
+    relationship: Literal[RELATIONSHIPS] = "other"  # type: ignore[valid-type]
+
+
+class ConsentIn(Body):
+    kind: Literal[CONSENT_KINDS]  # type: ignore[valid-type]
+
+
+class FlagsIn(Body):
+    disability: bool = False
+    chronic_disease: bool = False
+    pregnant_or_breastfeeding: bool = False
+    single_parent: bool = False
 
 
 class HouseholdIn(Body):
     members: list[MemberIn] = Field(max_length=50)
     phone: Note | None = None
     locality: Note | None = None
+    # The volunteer saw the likely matches (409 possible_duplicate) and says: a new person.
+    confirm_new: bool = False
 
     def to_new(self) -> NewHousehold:
         return NewHousehold(
-            members=tuple(
-                NewMember(
-                    given_name=m.given_name,
-                    family_name=m.family_name,
-                    birth_date=m.birth_date,
-                    sex=m.sex,
-                    relationship=m.relationship,
-                    disability=m.disability,
-                    chronic_disease=m.chronic_disease,
-                    given_name_native=m.given_name_native,
-                    family_name_native=m.family_name_native,
-                    documents=tuple(
-                        NewDocument(d.type, d.number, d.country, d.expires_on) for d in m.documents
-                    ),
-                )
-                for m in self.members
-            ),
+            members=tuple(m.to_new() for m in self.members),
             phone=self.phone,
             locality=self.locality,
         )
@@ -82,6 +121,8 @@ class CardIn(Body):
 
 def household_json(household: Household) -> dict[str, object]:
     card = current_card(db.session, household.id)
+    consents = standing_consents(db.session, [m.id for m in household.members])
+    today = context.today()
     return {
         "id": household.id,
         "registered_on": household.registered_on.isoformat(),
@@ -103,6 +144,12 @@ def household_json(household: Household) -> dict[str, object]:
                 "relationship": m.relationship,
                 "disability": m.disability,
                 "chronic_disease": m.chronic_disease,
+                "pregnant_or_breastfeeding": m.pregnant_or_breastfeeding,
+                "single_parent": m.single_parent,
+                "aged_65_or_over": age_on(m.birth_date, today) >= SENIOR_AGE,
+                "consents": {kind: kind in consents[m.id] for kind in CONSENT_KINDS},
+                "has_photo": m.photo is not None,
+                "departed_on": m.departed_on.isoformat() if m.departed_on else None,
                 "documents": [
                     {
                         "type": d.type,
@@ -131,6 +178,7 @@ def create() -> tuple[Response, int]:
         now=context.now(),
         user_id=context.actor_id(),
         card_key=context.card_key(),
+        confirm_new=body.confirm_new,
     )
     return jsonify(household_json(registered.household)), 201
 
@@ -184,3 +232,133 @@ def people() -> Response:
             for p in found
         ]
     )
+
+
+# --- Households change (households.changes) ---------------------------------------------------
+
+
+@bp.post("/households/<id:household_id>/members")
+@allow(*DESK)
+@writes
+def add_member(household_id: int) -> tuple[Response, int]:
+    body = parse_body(NewMemberIn)
+    changes.add_member(
+        db.session,
+        household_id,
+        body.to_new(),
+        today=context.today(),
+        now=context.now(),
+        user_id=context.actor_id(),
+        confirm_new=body.confirm_new,
+    )
+    return jsonify(household_json(get_household(db.session, household_id))), 201
+
+
+@bp.post("/households/<id:household_id>/members/<id:member_id>/departure")
+@allow(*DESK)
+@writes
+def departure(household_id: int, member_id: int) -> Response:
+    changes.mark_departed(
+        db.session,
+        household_id,
+        member_id,
+        today=context.today(),
+        now=context.now(),
+        user_id=context.actor_id(),
+    )
+    return jsonify(household_json(get_household(db.session, household_id)))
+
+
+@bp.post("/households/<id:household_id>/head")
+@allow(*DESK)
+@writes
+def head(household_id: int) -> Response:
+    body = parse_body(HeadIn)
+    changes.change_head(
+        db.session,
+        household_id,
+        body.member_id,
+        former_head_becomes=body.former_head_becomes,
+        now=context.now(),
+        user_id=context.actor_id(),
+    )
+    return jsonify(household_json(get_household(db.session, household_id)))
+
+
+@bp.post("/households/<id:household_id>/members/<id:member_id>/move")
+@allow(*COORDINATOR)
+@writes
+def move(household_id: int, member_id: int) -> Response:
+    body = parse_body(MoveIn)
+    changes.move_member(
+        db.session,
+        household_id,
+        member_id,
+        to_household_id=body.household_id,
+        relationship=body.relationship,
+        now=context.now(),
+        user_id=context.actor_id(),
+    )
+    return jsonify(household_json(get_household(db.session, body.household_id)))
+
+
+@bp.get("/households/<id:household_id>/history")
+@allow(*DESK)
+def household_history(household_id: int) -> Response:
+    get_household(db.session, household_id)  # 404 for an unknown household
+    return jsonify(
+        [
+            {
+                "kind": c.kind,
+                "changed_at": c.changed_at.isoformat(),
+                "changed_by": c.changed_by,
+                "member_id": c.member_id,
+                "other_household_id": c.other_household_id,
+            }
+            for c in changes.history(db.session, household_id)
+        ]
+    )
+
+
+# --- Vulnerability and consent (households.vulnerability) --------------------------------------
+
+
+@bp.post("/households/<id:household_id>/members/<id:member_id>/consents")
+@allow(*DESK)
+@writes
+def give_consent(household_id: int, member_id: int) -> tuple[Response, int]:
+    body = parse_body(ConsentIn)
+    vulnerability.member_of(db.session, household_id, member_id)
+    consent = vulnerability.give_consent(
+        db.session, member_id, body.kind, user_id=context.actor_id(), now=context.now()
+    )
+    return jsonify(kind=consent.kind, given_at=consent.given_at.isoformat()), 201
+
+
+@bp.post("/households/<id:household_id>/members/<id:member_id>/consents/<kind>/withdrawal")
+@allow(*DESK)
+@writes
+def withdraw_consent(household_id: int, member_id: int, kind: str) -> Response:
+    if kind not in CONSENT_KINDS:
+        raise NotFound(f"No consent kind {kind!r}.")
+    vulnerability.member_of(db.session, household_id, member_id)
+    vulnerability.withdraw_consent(
+        db.session, member_id, kind, user_id=context.actor_id(), now=context.now()
+    )
+    if kind == "photo":
+        photos.remove_photo(db.session, member_id, photo_dir=current_app.config["AID_PHOTO_DIR"])
+    return jsonify(household_json(get_household(db.session, household_id)))
+
+
+@bp.post("/households/<id:household_id>/members/<id:member_id>/flags")
+@allow(*DESK)
+@writes
+def set_flags(household_id: int, member_id: int) -> Response:
+    body = parse_body(FlagsIn)
+    vulnerability.set_flags(
+        db.session,
+        household_id,
+        member_id,
+        vulnerability.Flags(**body.model_dump()),
+    )
+    return jsonify(household_json(get_household(db.session, household_id)))

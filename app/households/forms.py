@@ -3,18 +3,20 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
     FormField,
+    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.documents.mrz import MrzReading
 from app.households.rules import (
@@ -68,7 +70,8 @@ class MemberForm(SubForm):
     family_name_native = StringField(
         _l("Family name (Cyrillic)"), validators=[Length(max=MAX_NAME)]
     )
-    birth_date = DateField(_l("Birth date"), validators=[DataRequired()])
+    # InputRequired, not DataRequired: an impossible date (30 February) keeps its own message.
+    birth_date = DateField(_l("Birth date"), validators=[InputRequired()])
     # No default: a sex picked by default would skew the counts by sex silently.
     sex = SelectField(
         _l("Sex"), choices=[SelectChoice("", "—"), *SEX_CHOICES], validators=[DataRequired()]
@@ -76,6 +79,9 @@ class MemberForm(SubForm):
     relationship = SelectField(_l("Relationship"), choices=RELATIONSHIP_CHOICES, default="child")
     disability = BooleanField(_l("Disability"))
     chronic_disease = BooleanField(_l("Chronic disease"))
+    pregnant_or_breastfeeding = BooleanField(_l("Pregnant or breastfeeding"))
+    single_parent = BooleanField(_l("Single parent"))
+    health_consent = BooleanField(_l("Agrees that health flags be recorded"))
     document_type = SelectField(_l("Document"), choices=DOCUMENT_CHOICES)
     document_number = StringField(
         _l("Document number"), validators=[DataRequired(), Length(max=MAX_DOCUMENT_NUMBER)]
@@ -101,6 +107,9 @@ class MemberForm(SubForm):
         self.document_number.data = reading.document_number
         self.document_country.data = reading.country or ""
         self.document_expires_on.data = reading.expires_on
+        # A date field shows what the browser sent (its empty raw_data) over its data.
+        self.birth_date.raw_data = []
+        self.document_expires_on.raw_data = []
         fields = {
             "document_number": self.document_number,
             "birth_date": self.birth_date,
@@ -122,6 +131,21 @@ class MemberForm(SubForm):
                 ),
             ]
 
+    def show_problem(self, path: str, message: str) -> bool:
+        """Put a problem of this member's (path like ``birth_date`` or ``documents.0.number``)
+        on its field; False when no field shows it."""
+        names = {
+            "documents.0.type": "document_type",
+            "documents.0.number": "document_number",
+            "documents.0.country": "document_country",
+            "documents.0.expires_on": "document_expires_on",
+        }
+        field = getattr(self, names.get(path, path), None)
+        if field is None or not hasattr(field, "errors"):
+            return False
+        field.errors = [*field.errors, message]
+        return True
+
     def to_new(self) -> NewMember:
         return NewMember(
             given_name=self.given_name.data or "",
@@ -131,6 +155,9 @@ class MemberForm(SubForm):
             relationship=self.relationship.data or "",
             disability=bool(self.disability.data),
             chronic_disease=bool(self.chronic_disease.data),
+            pregnant_or_breastfeeding=bool(self.pregnant_or_breastfeeding.data),
+            single_parent=bool(self.single_parent.data),
+            health_consent=bool(self.health_consent.data),
             given_name_native=self.given_name_native.data or None,
             family_name_native=self.family_name_native.data or None,
             documents=(
@@ -151,6 +178,8 @@ class RegisterForm(FlaskForm):
     add_member = SubmitField(_l("Add a member"))
     remove_member = SubmitField(_l("Remove the last member"))
     save = SubmitField(_l("Register and issue the card"))
+    # Shown beside the likely matches: the volunteer has looked and says "a different person".
+    confirm_new = SubmitField(_l("A different person: register"))
 
     def to_new(self) -> NewHousehold:
         return NewHousehold(
@@ -161,22 +190,14 @@ class RegisterForm(FlaskForm):
 
     def show_problems(self, fields: dict[str, str]) -> list[str]:
         """Put the service's field problems on the form's fields; returns those left over."""
-        names = {
-            "documents.0.type": "document_type",
-            "documents.0.number": "document_number",
-            "documents.0.country": "document_country",
-        }
         left = []
         for path, message in fields.items():
             parts = path.split(".", 2)
             if parts[0] == "members" and len(parts) == 3 and parts[1].isdigit():
                 index, rest = int(parts[1]), parts[2]
-                if index < len(self.members.entries):
-                    member = self.members.entries[index].form
-                    field = getattr(member, names.get(rest, rest), None)
-                    if field is not None:
-                        field.errors = [*field.errors, message]
-                        continue
+                entries = self.members.entries
+                if index < len(entries) and entries[index].form.show_problem(rest, message):
+                    continue
             field = getattr(self, path, None) if "." not in path else None
             if field is not None and hasattr(field, "errors"):
                 field.errors = [*field.errors, message]
@@ -191,3 +212,88 @@ class ReissueForm(FlaskForm):
         choices=REASON_CHOICES,
     )
     submit = SubmitField(_l("Issue a new card"))
+
+
+RELATIONSHIPS_NOT_HEAD = [c for c in RELATIONSHIP_CHOICES if c.value != "head"]
+
+
+class AddMemberForm(FlaskForm):
+    """A member joining a registered household: a newborn, a relative arriving later."""
+
+    member = FormField(MemberForm)
+    save = SubmitField(_l("Add to the household"))
+    confirm_new = SubmitField(_l("A different person: add"))
+
+
+class DepartedForm(FlaskForm):
+    submit = SubmitField(_l("Departed"))
+
+
+class HeadForm(FlaskForm):
+    member_id = SelectField(_l("New head"), coerce=int, validate_choice=True)
+    former_head_becomes = SelectField(
+        _l("The former head becomes"), choices=RELATIONSHIPS_NOT_HEAD, default="spouse"
+    )
+    submit = SubmitField(_l("Change the head"))
+
+
+class MoveForm(FlaskForm):
+    household_id = IntegerField(
+        _l("To household number"), validators=[DataRequired(), NumberRange(1, 2**31 - 1)]
+    )
+    relationship = SelectField(_l("Relationship there"), choices=RELATIONSHIPS_NOT_HEAD)
+    submit = SubmitField(_l("Move"))
+
+
+class ConsentForm(FlaskForm):
+    submit = SubmitField(_l("Record consent"))
+
+
+class WithdrawForm(FlaskForm):
+    submit = SubmitField(_l("Withdraw consent"))
+
+
+class FlagsForm(FlaskForm):
+    disability = BooleanField(_l("Disability"))
+    chronic_disease = BooleanField(_l("Chronic disease"))
+    pregnant_or_breastfeeding = BooleanField(_l("Pregnant or breastfeeding"))
+    single_parent = BooleanField(_l("Single parent"))
+    submit = SubmitField(_l("Save the flags"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Register (.xlsx or .csv)"),
+        validators=[FileRequired(), FileAllowed(["xlsx", "csv"], _l("a .xlsx or .csv file"))],
+    )
+    submit = SubmitField(_l("Upload"))
+
+
+class ImportStepForm(FlaskForm):
+    """The token of the mapping and import buttons; the mapping's selects are read by name."""
+
+
+IMPORT_FIELDS = {
+    "household": _l("Household (rows with the same value are one household)"),
+    "relationship": _l("Relationship"),
+    "given_name": _l("Given name"),
+    "family_name": _l("Family name"),
+    "given_name_native": _l("Given name (Cyrillic)"),
+    "family_name_native": _l("Family name (Cyrillic)"),
+    "birth_date": _l("Birth date"),
+    "sex": _l("Sex"),
+    "document_type": _l("Document"),
+    "document_number": _l("Document number"),
+    "document_country": _l("Issued by (ISO code)"),
+    "document_expires_on": _l("Valid until"),
+    "phone": _l("Phone"),
+    "locality": _l("Locality"),
+}
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(
+        _l("Photo of the head (a file, or from the camera)"),
+        validators=[FileRequired(), FileAllowed(["jpg", "jpeg", "png", "webp"])],
+    )
+    submit = SubmitField(_l("Save the photo"))

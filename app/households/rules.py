@@ -17,6 +17,10 @@ MAX_DOCUMENT_NUMBER = 40
 MAX_MEMBERS = 20
 MAX_DOCUMENTS = 5
 OLDEST_AGE = 125
+SENIOR_AGE = 65  # shown as 65+, computed from the birth date, never typed
+# A child born before the elder of the head and spouse was this old is a slip in a date.
+MIN_PARENT_AGE = 12
+PARENTS = ("head", "spouse")
 
 COUNTRY = re.compile(r"^[A-Z]{3}$")
 # Letters of any script (a Ukrainian birth certificate series is Cyrillic: I-БК), digits, / and -.
@@ -44,6 +48,14 @@ class NewMember:
     chronic_disease: bool = False
     given_name_native: str | None = None
     family_name_native: str | None = None
+    pregnant_or_breastfeeding: bool = False
+    single_parent: bool = False
+    # The person agreed that health flags be recorded (households.vulnerability).
+    health_consent: bool = False
+
+    @property
+    def health_flags(self) -> bool:
+        return self.disability or self.chronic_disease or self.pregnant_or_breastfeeding
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,11 @@ def check_household(new: NewHousehold, today: date, *, typed: bool = False) -> d
     seen: dict[tuple[str, str, str], str] = {}
     for i, member in enumerate(new.members[:MAX_MEMBERS]):
         _check_member(problems, f"members.{i}", member, today, seen, typed)
+    parents = [m.birth_date for m in new.members if m.relationship in PARENTS]
+    for i, member in enumerate(new.members[:MAX_MEMBERS]):
+        skip = member.relationship != "child" or f"members.{i}.birth_date" in problems.fields
+        if not skip and (problem := child_problem(member.birth_date, parents)):
+            problems.add(f"members.{i}.birth_date", problem)
     if new.phone is not None and new.phone.strip() and not PHONE.match(new.phone.strip()):
         problems.add("phone", "digits, spaces, dashes and an optional leading +")
     if new.locality is not None:
@@ -116,6 +133,27 @@ def check_household(new: NewHousehold, today: date, *, typed: bool = False) -> d
         elif has_control_characters(new.locality):
             problems.add("locality", "contains characters that are not allowed")
     return problems.fields
+
+
+def child_problem(child_born: date, parents_born: list[date]) -> str | None:
+    """A child older than its parents, or born before the elder was MIN_PARENT_AGE."""
+    if not parents_born:
+        return None
+    if age_on(min(parents_born), child_born) < MIN_PARENT_AGE:
+        return (
+            f"older than the parent, or born before the parent was {MIN_PARENT_AGE}: "
+            "check both dates"
+        )
+    return None
+
+
+def check_new_member(member: NewMember, today: date, *, typed: bool = False) -> dict[str, str]:
+    """Every problem with a member to add to a registered household, by field path."""
+    problems = Problems()
+    _check_member(problems, "member", member, today, {}, typed)
+    if member.relationship == "head":
+        problems.add("member.relationship", "a household has one head: change the head instead")
+    return {path.removeprefix("member."): message for path, message in problems.fields.items()}
 
 
 def _check_member(
@@ -136,6 +174,8 @@ def _check_member(
         problems.add(f"{path}.birth_date", "is in the future")
     elif age_on(member.birth_date, today) > OLDEST_AGE:
         problems.add(f"{path}.birth_date", f"more than {OLDEST_AGE} years ago")
+    if member.health_flags and not member.health_consent:
+        problems.add(f"{path}.health_consent", "health flags need the person's consent")
     if member.sex not in SEXES:
         problems.add(f"{path}.sex", "F, M or X")
     if member.relationship not in RELATIONSHIPS:
@@ -146,6 +186,8 @@ def _check_member(
         problems.add(f"{path}.documents", f"at most {MAX_DOCUMENTS} documents")
     for j, document in enumerate(member.documents[:MAX_DOCUMENTS]):
         _check_document(problems, f"{path}.documents.{j}", document, seen, typed)
+        if document.expires_on is not None and document.expires_on <= member.birth_date:
+            problems.add(f"{path}.documents.{j}.expires_on", "before the holder was born")
 
 
 def _check_document(

@@ -12,9 +12,21 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.cards.services import IssuedCard, issue_card
 from app.errors import DomainError, NotFound, ValidationFailed
+from app.households.duplicates import (
+    PossibleDuplicate,
+    likely_duplicates,
+    record_confirmations,
+)
 from app.households.models import Document, Household, Member, NameKey
 from app.households.names import name_keys
-from app.households.rules import NewDocument, NewHousehold, check_household, document_key
+from app.households.rules import (
+    NewDocument,
+    NewHousehold,
+    NewMember,
+    check_household,
+    document_key,
+)
+from app.households.vulnerability import give_consent
 
 
 class DuplicateDocument(DomainError):
@@ -28,14 +40,14 @@ class Registered:
     card: IssuedCard
 
 
-def _identity(document: NewDocument) -> tuple[str, str, str]:
+def identity(document: NewDocument) -> tuple[str, str, str]:
     country = document.country.strip().upper()
     return (document.type, country, document_key(document.number, document.type, country))
 
 
-def _registered_with(session: Session, documents: list[NewDocument]) -> int | None:
+def registered_with(session: Session, documents: list[NewDocument]) -> int | None:
     """The household that already holds one of these documents, if any."""
-    identities = [_identity(d) for d in documents]
+    identities = [identity(d) for d in documents]
     return session.scalar(
         select(Member.household_id)
         .join(Document, Document.member_id == Member.id)
@@ -44,7 +56,7 @@ def _registered_with(session: Session, documents: list[NewDocument]) -> int | No
     )
 
 
-def _duplicate(household_id: int) -> DuplicateDocument:
+def duplicate_document(household_id: int) -> DuplicateDocument:
     return DuplicateDocument(
         "A document of this family is registered already.", household_id=household_id
     )
@@ -60,6 +72,7 @@ def register_household(
     user_id: int | None,
     card_key: str,
     typed: bool = False,
+    confirm_new: bool = False,
 ) -> Registered:
     """Register a household from its documents and issue its first card.
 
@@ -67,60 +80,77 @@ def register_household(
     number without spaces or dashes) belongs to one person only, which the database holds
     with a unique key. Numbers ``typed`` by hand at the desk must fit their document's
     format. Nothing is saved unless all of it is.
+
+    A likely match (households.duplicates) stops registration with PossibleDuplicate
+    unless the volunteer has seen the candidates and ``confirm_new``: then their word is
+    recorded against each candidate, with who gave it and when.
     """
     problems = check_household(new, today, typed=typed)
     if problems:
         raise ValidationFailed(problems)
     documents = [d for m in new.members for d in m.documents]
-    existing = _registered_with(session, documents)
+    existing = registered_with(session, documents)
     if existing is not None:
-        raise _duplicate(existing)
+        raise duplicate_document(existing)
+    phone = normal_phone(new.phone)
+    candidates = likely_duplicates(session, new, phone)
+    if candidates and not confirm_new:
+        raise PossibleDuplicate(candidates)
     household = Household(
         site_id=site_id,
         registered_on=today,
         created_at=now,
         created_by_id=user_id,
-        phone=normal_phone(new.phone),
+        phone=phone,
         locality=(new.locality or "").strip() or None,
     )
     for member in new.members:
-        household.members.append(
-            Member(
-                given_name=member.given_name.strip(),
-                family_name=member.family_name.strip(),
-                given_name_native=(member.given_name_native or "").strip() or None,
-                family_name_native=(member.family_name_native or "").strip() or None,
-                birth_date=member.birth_date,
-                sex=member.sex,
-                relationship=member.relationship,
-                disability=member.disability,
-                chronic_disease=member.chronic_disease,
-                created_at=now,
-                documents=[
-                    Document(
-                        type=d.type,
-                        number=d.number.strip().upper(),
-                        number_key=_identity(d)[2],
-                        country=d.country.strip().upper(),
-                        expires_on=d.expires_on,
-                    )
-                    for d in member.documents
-                ],
-            )
-        )
+        household.members.append(new_member_row(member, now))
     try:
         with session.begin_nested():
             session.add(household)
             session.flush()
     except IntegrityError:
         # Another desk registered one of these documents a moment ago.
-        existing = _registered_with(session, documents)
+        existing = registered_with(session, documents)
         if existing is None:
             raise
-        raise _duplicate(existing) from None
+        raise duplicate_document(existing) from None
     index_names(session, household.members)
+    record_confirmations(session, household.members, candidates, user_id=user_id, now=now)
+    for row, member in zip(household.members, new.members, strict=True):
+        if member.health_consent:
+            give_consent(session, row.id, "health_flags", user_id=user_id, now=now)
     card = issue_card(session, household, card_key=card_key, now=now, user_id=user_id)
     return Registered(household, card)
+
+
+def new_member_row(member: NewMember, now: datetime) -> Member:
+    """The row of a new member and its documents, as typed (trimmed, numbers upper case)."""
+    return Member(
+        given_name=member.given_name.strip(),
+        family_name=member.family_name.strip(),
+        given_name_native=(member.given_name_native or "").strip() or None,
+        family_name_native=(member.family_name_native or "").strip() or None,
+        birth_date=member.birth_date,
+        sex=member.sex,
+        relationship=member.relationship,
+        disability=member.disability,
+        chronic_disease=member.chronic_disease,
+        pregnant_or_breastfeeding=member.pregnant_or_breastfeeding,
+        single_parent=member.single_parent,
+        created_at=now,
+        documents=[
+            Document(
+                type=d.type,
+                number=d.number.strip().upper(),
+                number_key=identity(d)[2],
+                country=d.country.strip().upper(),
+                expires_on=d.expires_on,
+            )
+            for d in member.documents
+        ],
+    )
 
 
 def index_names(session: Session, members: list[Member]) -> None:

@@ -1,6 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -16,12 +25,32 @@ from app.documents.formats import expiry_warning
 from app.documents.mrz import NotMrz, read_mrz
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.households.forms import LABELS, MemberForm, RegisterForm, ReissueForm
+from app.households.change_views import bp as changes_bp
+from app.households.changes import history
+from app.households.duplicates import PossibleDuplicate
+from app.households.forms import (
+    LABELS,
+    ConsentForm,
+    DepartedForm,
+    FlagsForm,
+    HeadForm,
+    MemberForm,
+    MoveForm,
+    PhotoForm,
+    RegisterForm,
+    ReissueForm,
+    WithdrawForm,
+)
+from app.households.import_views import bp as imports_bp
+from app.households.rules import SENIOR_AGE, age_on
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
+from app.households.vulnerability import standing_consents
 from app.stock.vouchers import household_serials
 
 bp = Blueprint("households", __name__, url_prefix="/households")
+bp.register_blueprint(changes_bp)
+bp.register_blueprint(imports_bp)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -50,6 +79,7 @@ def register() -> str | BaseResponse:
                 user_id=context.actor_id(),
                 card_key=context.card_key(),
                 typed=True,
+                confirm_new=bool(form.confirm_new.data),
             )
         except ValidationFailed as exc:
             db.session.rollback()
@@ -61,6 +91,15 @@ def register() -> str | BaseResponse:
             flash(_("A document of this family is registered already."), "error")
             return render_template(
                 "households/register.html", form=form, duplicate_of=household_id
+            ), 409  # type: ignore[return-value]
+        except PossibleDuplicate as exc:
+            db.session.rollback()
+            return render_template(
+                "households/register.html",
+                form=form,
+                duplicate_of=None,
+                candidates=exc.candidates,
+                labels=LABELS,
             ), 409  # type: ignore[return-value]
         else:
             db.session.commit()
@@ -120,6 +159,10 @@ def show(household_id: int) -> str:
         .order_by(Distribution.served_on.desc())
         .limit(50)
     ).all()
+    head_form = HeadForm()
+    head_form.member_id.choices = [
+        (m.id, m.full_name) for m in household.members if m.present and m.relationship != "head"
+    ]
     return render_template(
         "households/show.html",
         household=household,
@@ -129,6 +172,20 @@ def show(household_id: int) -> str:
         reissue=ReissueForm(),
         labels=LABELS,
         today=context.today(),
+        history=history(db.session, household.id),
+        departed_form=DepartedForm(),
+        head_form=head_form,
+        move_forms={m.id: MoveForm(prefix=f"move-{m.id}") for m in household.members},
+        consents=standing_consents(db.session, [m.id for m in household.members]),
+        consent_form=ConsentForm(),
+        withdraw_form=WithdrawForm(),
+        flags_forms={
+            m.id: FlagsForm(prefix=f"flags-{m.id}", obj=m, formdata=None) for m in household.members
+        },
+        photo_form=PhotoForm() if current_app.config.get("AID_PHOTOS") else None,
+        seniors={
+            m.id for m in household.members if age_on(m.birth_date, context.today()) >= SENIOR_AGE
+        },
     )
 
 

@@ -60,7 +60,8 @@ def register_household(page: Page, screenshot: Shot) -> str:
     page.get_by_role("button", name="Register and issue the card").click()
     expect(page).to_have_url(re.compile(r"/households/\d+$"))
     expect(page.locator(".flash.ok")).to_contain_text("registered: print its card")
-    expect(page.locator("table tbody tr")).to_have_count(2)
+    members = page.locator("section.card").first  # the Members table, not changes or flags
+    expect(members.locator("table tbody tr")).to_have_count(2)
     expect(page.get_by_text(re.compile(r"^Registered "))).to_contain_text(
         f"Registered {site_today():%d.%m.%Y}"
     )

@@ -78,6 +78,6 @@ def households(register: Callable[..., dict[str, Any]]) -> Callable[[int], list[
     """Register ``n`` households through the API; their JSON, each with its card's QR."""
 
     def make(n: int) -> list[dict[str, Any]]:
-        return [register(member(given=f"Olena{i}")) for i in range(n)]
+        return [register(member()) for _ in range(n)]
 
     return make

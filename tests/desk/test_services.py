@@ -1,4 +1,5 @@
 from datetime import UTC, date, datetime
+from itertools import count
 
 import pytest
 from sqlalchemy import func, select
@@ -11,16 +12,20 @@ from app.households.rules import NewDocument, NewHousehold, NewMember
 from app.households.services import register_household
 from app.stock.models import StockLevel, StockMovement
 from app.stock.services import DonationLineInput, record_donation, site_by_code
+from tests.conftest import FAMILY_NAMES
 
 CARD_KEY = "test-card-key"
 NOW = datetime(2026, 3, 1, 10, tzinfo=UTC)
+FAMILIES = count()
 
 
 def new_family(session, *births: date, number: str = "FA1") -> tuple[Household, str]:
+    # A family name of its own, so the duplicate check sees different people.
+    family_name = FAMILY_NAMES[next(FAMILIES) % len(FAMILY_NAMES)]
     members = tuple(
         NewMember(
             given_name="Name",
-            family_name="Family",
+            family_name=family_name,
             birth_date=born,
             sex="F" if i % 2 else "M",
             relationship="head" if i == 0 else "child",

@@ -98,3 +98,18 @@ def test_a_birth_certificate_typed_in_latin_is_the_same_as_in_cyrillic(api) -> N
     again = member(doc="i-bk 123456", doc_type="birth_certificate")  # their Latin look-alikes
     answer = desk.post("/api/v1/households", json={"members": [again]})
     assert answer.status_code == 409 and answer.get_json()["error"] == "duplicate_document"
+
+
+def test_the_zone_fills_the_dates_a_browser_sent_empty(login) -> None:  # type: ignore[no-untyped-def]
+    # A browser sends every field of the form, the empty date inputs too.
+    page = login("volunteer").post(
+        "/households/new",
+        data={
+            "members-0-mrz": td3(),
+            "members-0-read_mrz": "1",
+            "members-0-relationship": "head",
+            "members-0-birth_date": "",
+            "members-0-document_expires_on": "",
+        },
+    )
+    assert 'value="1987-04-12"' in page.text and 'value="2030-01-01"' in page.text

@@ -37,7 +37,8 @@ def test_age_counts_completed_years() -> None:
 
 
 def test_a_valid_household_has_no_problems() -> None:
-    assert check_household(NewHousehold((person(), person("child", "X1"))), TODAY) == {}
+    child = person("child", "X1", birth_date=date(2012, 5, 1))
+    assert check_household(NewHousehold((person(), child)), TODAY) == {}
 
 
 def test_exactly_one_head() -> None:
@@ -65,3 +66,19 @@ def test_the_same_document_twice_in_one_family_is_refused() -> None:
 def test_control_characters_in_names_are_refused() -> None:
     problems = check_household(NewHousehold((person(given_name="Ol\x00ena"),)), TODAY)
     assert "members.0.given_name" in problems
+
+
+def test_a_child_older_than_its_parent_or_born_before_the_parent_was_twelve_is_a_problem() -> None:
+    for born in (date(1984, 1, 1), date(1985, 3, 2), date(1997, 3, 1)):
+        problems = check_household(
+            NewHousehold((person(), person("child", "X1", birth_date=born))), TODAY
+        )
+        assert list(problems) == ["members.1.birth_date"], born
+    twelve = person("child", "X1", birth_date=date(1997, 3, 2))
+    assert check_household(NewHousehold((person(), twelve)), TODAY) == {}
+
+
+def test_the_elder_of_head_and_spouse_is_the_parent_compared() -> None:
+    spouse = person("spouse", "S1", birth_date=date(2000, 1, 1))
+    child = person("child", "X1", birth_date=date(2005, 1, 1))
+    assert check_household(NewHousehold((person(), spouse, child)), TODAY) == {}

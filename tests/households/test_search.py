@@ -8,7 +8,7 @@ def test_found_by_document_number_in_any_spelling(api, register) -> None:  # typ
 
 
 def test_found_by_card_number_then_every_member_is_listed(api, register) -> None:  # type: ignore[no-untyped-def]
-    household = register(member(), member("Ivan", relationship="child", born="2015-01-01"))
+    household = register(member("Olena"), member("Ivan", relationship="child", born="2015-01-01"))
     found = api("volunteer").get(f"/api/v1/people?q={household['card']['number']}").get_json()
     assert {p["given_name"] for p in found} == {"Olena", "Ivan"}
 

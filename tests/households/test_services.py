@@ -17,7 +17,7 @@ def family(*numbers: str, head: bool = True) -> NewHousehold:
             NewMember(
                 given_name="Ivan",
                 family_name="Shevchenko",
-                birth_date=date(1980, 5, 5),
+                birth_date=date(1980, 5, 5) if i == 0 else date(2010 + i, 5, 5),
                 sex="M",
                 relationship="head" if head and i == 0 else "child",
                 documents=(NewDocument("passport", n, "UKR"),),

@@ -7,6 +7,7 @@ import itertools
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from typing import Any
 
 from tests.conftest import member
@@ -16,15 +17,18 @@ _documents = itertools.count(1)
 
 
 def family() -> dict[str, Any]:
-    """A head of household, and every other family a child: more lines, more movements."""
+    """A head of household, and every other family a child: more lines, more movements.
+    Each born on a day of their own, so the duplicate check sees different people."""
     number = next(_documents)
-    members = [member(given="Ivanna", family="Drill", doc=f"OPS{number:07d}")]
+    head_born = (date(1950, 1, 1) + timedelta(days=number)).isoformat()
+    child_born = (date(2010, 1, 1) + timedelta(days=number % 5000)).isoformat()
+    members = [member(given="Ivanna", family="Drill", born=head_born, doc=f"OPS{number:07d}")]
     if number % 2:
         members.append(
             member(
                 given="Petro",
                 family="Drill",
-                born="2021-06-01",
+                born=child_born,
                 sex="M",
                 relationship="child",
                 doc=f"BC{number:07d}",

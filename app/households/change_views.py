@@ -1,0 +1,279 @@
+"""Pages that change a registered household: add a member, departed, new head, move;
+a member's consents and vulnerability flags.
+
+A blueprint of its own, nested in households (endpoints ``households.changes.*``).
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+from app import context
+from app.auth.access import COORDINATOR, DESK, allow
+from app.errors import DomainError, NotFound, ValidationFailed
+from app.extensions import db
+from app.households import changes, photos, vulnerability
+from app.households.duplicates import PossibleDuplicate
+from app.households.forms import (
+    LABELS,
+    AddMemberForm,
+    ConsentForm,
+    DepartedForm,
+    FlagsForm,
+    HeadForm,
+    MoveForm,
+    PhotoForm,
+    WithdrawForm,
+)
+from app.households.models import CONSENT_KINDS
+from app.households.services import DuplicateDocument, get_household
+
+bp = Blueprint("changes", __name__)
+
+
+def _back(household_id: int) -> BaseResponse:
+    return redirect(url_for("households.show", household_id=household_id) + "#changes")
+
+
+@bp.route("/<id:household_id>/members/new", methods=["GET", "POST"])
+@allow(*DESK)
+def add_member(household_id: int) -> str | BaseResponse:
+    household = get_household(db.session, household_id)
+    form = AddMemberForm()
+    status, candidates, duplicate_of = 200, None, None
+    if form.validate_on_submit():
+        member = form.member.form
+        try:
+            changes.add_member(
+                db.session,
+                household_id,
+                member.to_new(),
+                today=context.today(),
+                now=context.now(),
+                user_id=context.actor_id(),
+                typed=True,
+                confirm_new=bool(form.confirm_new.data),
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            for path, message in exc.fields.items():
+                if not member.show_problem(path, message):
+                    flash(f"{path}: {message}", "error")
+            status = 422
+        except DuplicateDocument as exc:
+            db.session.rollback()
+            flash(_("A document of this person is registered already."), "error")
+            status, duplicate_of = 409, exc.details["household_id"]
+        except PossibleDuplicate as exc:
+            db.session.rollback()
+            status, candidates = 409, exc.candidates
+        else:
+            db.session.commit()
+            flash(_("The member was added to the household."), "ok")
+            return _back(household_id)
+    return render_template(
+        "households/add_member.html",
+        household=household,
+        form=form,
+        candidates=candidates,
+        duplicate_of=duplicate_of,
+        labels=LABELS,
+    ), status  # type: ignore[return-value]
+
+
+def _refused(exc: DomainError) -> None:
+    db.session.rollback()
+    if isinstance(exc, ValidationFailed):
+        for message in exc.fields.values():
+            flash(message, "error")
+    else:
+        flash(exc.message, "error")
+
+
+@bp.post("/<id:household_id>/members/<id:member_id>/departed")
+@allow(*DESK)
+def departed(household_id: int, member_id: int) -> BaseResponse:
+    if DepartedForm().validate_on_submit():
+        try:
+            changes.mark_departed(
+                db.session,
+                household_id,
+                member_id,
+                today=context.today(),
+                now=context.now(),
+                user_id=context.actor_id(),
+            )
+        except changes.ChangeRefused as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Marked as departed: no longer counted at the desk."), "ok")
+    return _back(household_id)
+
+
+@bp.post("/<id:household_id>/head")
+@allow(*DESK)
+def head(household_id: int) -> BaseResponse:
+    household = get_household(db.session, household_id)
+    form = HeadForm()
+    form.member_id.choices = [(m.id, m.full_name) for m in household.members]
+    if form.validate_on_submit():
+        try:
+            changes.change_head(
+                db.session,
+                household_id,
+                form.member_id.data,  # type: ignore[arg-type]
+                former_head_becomes=form.former_head_becomes.data or "",
+                now=context.now(),
+                user_id=context.actor_id(),
+            )
+        except (changes.ChangeRefused, ValidationFailed) as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("The head of the household was changed."), "ok")
+    else:
+        flash(_("Choose the new head."), "error")
+    return _back(household_id)
+
+
+@bp.post("/<id:household_id>/members/<id:member_id>/move")
+@allow(*COORDINATOR)
+def move(household_id: int, member_id: int) -> BaseResponse:
+    form = MoveForm(prefix=f"move-{member_id}")
+    if not form.validate_on_submit():
+        flash(_("Give the number of the household to move to."), "error")
+        return _back(household_id)
+    try:
+        changes.move_member(
+            db.session,
+            household_id,
+            member_id,
+            to_household_id=form.household_id.data,  # type: ignore[arg-type]
+            relationship=form.relationship.data or "",
+            now=context.now(),
+            user_id=context.actor_id(),
+        )
+    except (changes.ChangeRefused, ValidationFailed, NotFound) as exc:
+        _refused(exc)
+        return _back(household_id)
+    db.session.commit()
+    flash(_("The member was moved to this household."), "ok")
+    return _back(form.household_id.data)  # type: ignore[arg-type]
+
+
+def _to_vulnerability(household_id: int, anchor: str = "vulnerability") -> BaseResponse:
+    return redirect(url_for("households.show", household_id=household_id) + f"#{anchor}")
+
+
+@bp.post("/<id:household_id>/members/<id:member_id>/consents/<kind>")
+@allow(*DESK)
+def give_consent(household_id: int, member_id: int, kind: str) -> BaseResponse:
+    if kind not in CONSENT_KINDS:
+        abort(404)
+    if ConsentForm().validate_on_submit():
+        vulnerability.member_of(db.session, household_id, member_id)
+        try:
+            vulnerability.give_consent(
+                db.session, member_id, kind, user_id=context.actor_id(), now=context.now()
+            )
+        except vulnerability.ConsentRefused as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Consent recorded."), "ok")
+    return _to_vulnerability(household_id)
+
+
+@bp.post("/<id:household_id>/members/<id:member_id>/consents/<kind>/withdraw")
+@allow(*DESK)
+def withdraw_consent(household_id: int, member_id: int, kind: str) -> BaseResponse:
+    if kind not in CONSENT_KINDS:
+        abort(404)
+    if WithdrawForm().validate_on_submit():
+        vulnerability.member_of(db.session, household_id, member_id)
+        try:
+            vulnerability.withdraw_consent(
+                db.session, member_id, kind, user_id=context.actor_id(), now=context.now()
+            )
+        except vulnerability.ConsentRefused as exc:
+            _refused(exc)
+        else:
+            if kind == "photo":
+                photos.remove_photo(db.session, member_id, photo_dir=_photo_dir())
+            db.session.commit()
+            flash(_("Consent withdrawn; what it allowed is cleared."), "ok")
+    return _to_vulnerability(household_id)
+
+
+@bp.post("/<id:household_id>/members/<id:member_id>/flags")
+@allow(*DESK)
+def flags(household_id: int, member_id: int) -> BaseResponse:
+    form = FlagsForm(prefix=f"flags-{member_id}")
+    if form.validate_on_submit():
+        try:
+            vulnerability.set_flags(
+                db.session,
+                household_id,
+                member_id,
+                vulnerability.Flags(
+                    disability=form.disability.data,
+                    chronic_disease=form.chronic_disease.data,
+                    pregnant_or_breastfeeding=form.pregnant_or_breastfeeding.data,
+                    single_parent=form.single_parent.data,
+                ),
+            )
+        except ValidationFailed:
+            db.session.rollback()
+            flash(_("Health flags need the person's consent: record it first."), "error")
+        else:
+            db.session.commit()
+            flash(_("Flags saved."), "ok")
+    return _to_vulnerability(household_id)
+
+
+def _photo_dir() -> str:
+    return str(current_app.config["AID_PHOTO_DIR"])
+
+
+def _photos_on() -> None:
+    if not current_app.config.get("AID_PHOTOS"):
+        abort(404)
+
+
+@bp.post("/<id:household_id>/photo")
+@allow(*DESK)
+def photo(household_id: int) -> BaseResponse:
+    _photos_on()
+    form = PhotoForm()
+    if not form.validate_on_submit():
+        for message in form.photo.errors:
+            flash(str(message), "error")
+        return _to_vulnerability(household_id, "photo")
+    try:
+        photos.save_photo(db.session, household_id, form.photo.data.read(), photo_dir=_photo_dir())
+    except ValidationFailed as exc:
+        _refused(exc)
+    else:
+        db.session.commit()
+        flash(_("Photo saved."), "ok")
+    return _to_vulnerability(household_id, "photo")
+
+
+@bp.get("/<id:household_id>/photo.jpg")
+@allow(*DESK)
+def photo_file(household_id: int) -> Response:
+    _photos_on()
+    path = photos.photo_path(db.session, household_id, photo_dir=_photo_dir())
+    return Response(path.read_bytes(), mimetype="image/jpeg", headers={"Cache-Control": "no-store"})

@@ -1,0 +1,96 @@
+"""The optional photo of the head of household, for the card (AID_PHOTOS=1).
+
+Taken with the desk's webcam or given as a file, with the person's recorded photo consent
+(households.vulnerability). What is kept is a new picture drawn from the upload: re-encoded
+as JPEG by Pillow, at most MAX_SIDE pixels a side, with no EXIF or other metadata (where and
+when it was taken, the camera), in AID_PHOTO_DIR outside static/, served only to signed-in
+desk users. Withdrawing the consent deletes it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy.orm import Session
+
+from app.errors import NotFound, ValidationFailed
+from app.households.models import Household, Member
+from app.households.vulnerability import standing_consents
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is drawn
+MAX_SIDE = 600
+FORMATS = ("JPEG", "PNG", "WEBP")
+
+
+def reencode(data: bytes) -> bytes:
+    """A clean JPEG of the picture: upright, at most MAX_SIDE a side, without metadata."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationFailed({"photo": f"at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB"})
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in FORMATS:
+                raise ValidationFailed({"photo": "a JPEG, PNG or WebP picture"})
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationFailed({"photo": "the picture is too large"})
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
+        raise ValidationFailed({"photo": "not a picture that can be read"}) from None
+    upright.thumbnail((MAX_SIDE, MAX_SIDE))
+    clean = Image.new("RGB", upright.size)
+    clean.paste(upright)  # pixels only: nothing of the upload's metadata comes along
+    out = io.BytesIO()
+    clean.save(out, "JPEG", quality=85, optimize=True)
+    return out.getvalue()
+
+
+def _head(session: Session, household_id: int) -> Member:
+    household = session.get(Household, household_id)
+    if household is None:
+        raise NotFound(f"No household {household_id}.")
+    return household.head
+
+
+def save_photo(session: Session, household_id: int, data: bytes, *, photo_dir: str) -> Member:
+    """Keep a photo of the household's head, replacing any; needs their photo consent."""
+    head = _head(session, household_id)
+    if "photo" not in standing_consents(session, [head.id])[head.id]:
+        raise ValidationFailed({"photo": "a photo needs the person's consent: record it first"})
+    jpeg = reencode(data)
+    folder = Path(photo_dir)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = f"{secrets.token_hex(16)}.jpg"  # not the person's id: a listing tells nothing
+    temporary = folder / f".{name}.tmp"
+    temporary.write_bytes(jpeg)
+    os.replace(temporary, folder / name)
+    old, head.photo = head.photo, name
+    session.flush()
+    if old:
+        delete_photo_file(photo_dir, old)
+    return head
+
+
+def delete_photo_file(photo_dir: str, name: str) -> None:
+    """Remove a photo's file (erasure, withdrawn consent, a newer photo)."""
+    if name and "/" not in name and not name.startswith("."):
+        (Path(photo_dir) / name).unlink(missing_ok=True)
+
+
+def remove_photo(session: Session, member_id: int, *, photo_dir: str) -> None:
+    member = session.get(Member, member_id)
+    if member is not None and member.photo:
+        name, member.photo = member.photo, None
+        session.flush()
+        delete_photo_file(photo_dir, name)
+
+
+def photo_path(session: Session, household_id: int, *, photo_dir: str) -> Path:
+    head = _head(session, household_id)
+    path = Path(photo_dir) / head.photo if head.photo else None
+    if path is None or not path.is_file():
+        raise NotFound("No photo.")
+    return path

@@ -1,0 +1,88 @@
+"""The optional photo of the head: consent first, re-encoded without EXIF, served only to
+signed-in users, deleted when the consent is withdrawn."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from app.errors import ValidationFailed
+from app.households.photos import MAX_SIDE, reencode
+
+
+def picture(size: tuple[int, int] = (1200, 900), fmt: str = "JPEG") -> bytes:
+    image = Image.new("RGB", size, (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x0132] = "2026:11:22 10:00:00"  # DateTime
+    out = io.BytesIO()
+    image.save(out, fmt, exif=exif.tobytes()) if fmt == "JPEG" else image.save(out, fmt)
+    return out.getvalue()
+
+
+def test_the_photo_is_reencoded_smaller_and_without_exif() -> None:
+    original = picture()
+    assert b"SecretCam" in original
+    clean = reencode(original)
+    assert b"SecretCam" not in clean
+    with Image.open(io.BytesIO(clean)) as image:
+        assert image.format == "JPEG" and max(image.size) == MAX_SIDE
+        assert not image.getexif()
+
+
+@pytest.mark.parametrize(
+    "data", [b"not a picture", b"GIF89a" + b"\x00" * 20, b"\xff\xd8\xff" + b"\x00" * 50]
+)
+def test_what_is_not_a_picture_is_refused(data: bytes) -> None:
+    with pytest.raises(ValidationFailed):
+        reencode(data)
+
+
+@pytest.fixture
+def photos_on(app, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "photos"
+    app.config.update(AID_PHOTOS=True, AID_PHOTO_DIR=str(folder))
+    return folder
+
+
+def test_a_photo_needs_consent_then_is_kept_served_and_deleted_on_withdrawal(  # type: ignore[no-untyped-def]
+    app, login, register, photos_on: Path
+) -> None:
+    household = register()
+    head_id = household["members"][0]["id"]
+    desk = login("volunteer")
+    path = f"/households/{household['id']}"
+    upload = {"photo": (io.BytesIO(picture()), "head.jpg")}
+    desk.post(f"{path}/photo", data=upload, content_type="multipart/form-data")
+    assert "needs the person" in desk.get(path).text
+    assert desk.get(f"{path}/photo.jpg").status_code == 404
+
+    desk.post(f"{path}/members/{head_id}/consents/photo")
+    upload = {"photo": (io.BytesIO(picture()), "head.jpg")}
+    answer = desk.post(f"{path}/photo", data=upload, content_type="multipart/form-data")
+    assert answer.status_code == 302
+    files = list(photos_on.iterdir())
+    assert len(files) == 1 and re.fullmatch(r"[0-9a-f]{32}\.jpg", files[0].name)  # no id in it
+    served = desk.get(f"{path}/photo.jpg")
+    assert served.mimetype == "image/jpeg" and served.headers["Cache-Control"] == "no-store"
+    assert b"SecretCam" not in served.data
+    assert "photo.jpg" in desk.get(path).text
+
+    anonymous = app.test_client().get(f"{path}/photo.jpg")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+    desk = login("volunteer")
+    desk.post(f"{path}/members/{head_id}/consents/photo/withdraw")
+    assert list(photos_on.iterdir()) == []
+    assert desk.get(f"{path}/photo.jpg").status_code == 404
+
+
+def test_photos_are_off_unless_configured(login, register) -> None:  # type: ignore[no-untyped-def]
+    household = register()
+    desk = login("volunteer")
+    assert desk.get(f"/households/{household['id']}/photo.jpg").status_code == 404
+    assert 'id="photo"' not in desk.get(f"/households/{household['id']}").text
