@@ -39,6 +39,7 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401 - every table is known before the engine is used
+    from app.audit.trail import watch
     from app.auth import init_login
     from app.db import configure_engine, sqlite_connect_args
     from app.extensions import csrf, db, migrate
@@ -52,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        watch(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     init_login(app)
@@ -60,6 +62,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api import register_api
+    from app.auth.accounts import bp as accounts
     from app.auth.views import bp as auth
     from app.cards.views import bp as cards
     from app.desk.views import bp as desk
@@ -72,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     for blueprint in (auth, households, cards, desk, stock, reports, ops):
         app.register_blueprint(blueprint)
+    app.register_blueprint(accounts)
     register_api(app)
 
 

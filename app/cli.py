@@ -14,6 +14,8 @@ from app.auth.services import (
     find_user,
     generate_password,
     issue_api_token,
+    set_active,
+    set_password,
 )
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
@@ -70,6 +72,44 @@ def users_token(username: str) -> None:
     token = issue_api_token(db.session, user)
     db.session.commit()
     click.echo(token)
+
+
+def _user(username: str):  # type: ignore[no-untyped-def]
+    user = find_user(db.session, username)
+    if user is None:
+        raise click.ClickException(f"No user {username}.")
+    return user
+
+
+@users.command("deactivate")
+@click.argument("username")
+def users_deactivate(username: str) -> None:
+    """Deactivate an account: its sessions and API tokens end at once."""
+    set_active(db.session, _user(username), False)
+    db.session.commit()
+    click.echo(f"Deactivated {username}; its sessions and tokens no longer work.")
+
+
+@users.command("activate")
+@click.argument("username")
+def users_activate(username: str) -> None:
+    """Reactivate an account (it needs a new API token; its old ones stay revoked)."""
+    set_active(db.session, _user(username), True)
+    db.session.commit()
+    click.echo(f"Reactivated {username}.")
+
+
+@users.command("password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_password(username: str, password: str) -> None:
+    """Set a new password: every session of the account ends at once."""
+    try:
+        set_password(db.session, _user(username), password)
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"New password set for {username}; its sessions have ended.")
 
 
 @users.command("bootstrap")

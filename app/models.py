@@ -1,6 +1,7 @@
 """Imports every domain's models, so the metadata (and Alembic) sees every table."""
 
-from app.auth.models import ApiToken, User
+from app.audit.models import AuditEvent
+from app.auth.models import ApiToken, LoginAttempt, User
 from app.cards.models import Card, CardSheetJob
 from app.desk.models import Distribution, DistributionLine, Refusal, VisitPeople
 from app.entitlements.models import EntitlementRule
@@ -10,6 +11,7 @@ from app.stock.models import Donation, DonationLine, Item, Site, StockLevel, Sto
 
 __all__ = [
     "ApiToken",
+    "AuditEvent",
     "Card",
     "CardSheetJob",
     "Distribution",
@@ -21,6 +23,7 @@ __all__ = [
     "Household",
     "IdempotencyRecord",
     "Item",
+    "LoginAttempt",
     "Member",
     "NameKey",
     "Refusal",

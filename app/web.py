@@ -19,6 +19,7 @@ NAV = (
     ("cards.index", _l("Cards"), ("volunteer", "coordinator")),
     ("stock.index", _l("Stock"), ("stock_manager", "coordinator")),
     ("reports.today", _l("Today's counts"), ("coordinator",)),
+    ("accounts.index", _l("Accounts"), ("coordinator",)),
 )
 ROLE_NAMES = {
     "volunteer": _l("volunteer"),

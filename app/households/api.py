@@ -9,7 +9,8 @@ from pydantic import Field
 from app import context
 from app.api import parse_body, writes
 from app.api.types import Body, Code, Name, Note
-from app.auth.access import DESK, allow
+from app.audit.views import record_seen
+from app.auth.access import DESK, allow, current_actor
 from app.cards.services import card_qr, current_card, current_card_png, issue_card
 from app.extensions import db
 from app.households.models import Household
@@ -23,6 +24,12 @@ from app.households.rules import (
 )
 from app.households.search import search_people
 from app.households.services import get_household, register_household
+from app.households.visibility import (
+    SENSITIVE_FIELDS,
+    entitled_per_visit,
+    masked_number,
+    sees_everything,
+)
 
 bp = Blueprint("households", __name__)
 
@@ -80,7 +87,10 @@ class CardIn(Body):
     reason: Note | None = None
 
 
-def household_json(household: Household) -> dict[str, object]:
+def household_json(household: Household, *, everything: bool = True) -> dict[str, object]:
+    """The household as the API gives it; without ``everything`` (a volunteer's read), the
+    document numbers show their last 4 characters and the health flags are null, and
+    ``entitlements`` says what the household receives at a visit."""
     card = current_card(db.session, household.id)
     return {
         "id": household.id,
@@ -101,12 +111,12 @@ def household_json(household: Household) -> dict[str, object]:
                 "birth_date": m.birth_date.isoformat(),
                 "sex": m.sex,
                 "relationship": m.relationship,
-                "disability": m.disability,
-                "chronic_disease": m.chronic_disease,
+                "disability": m.disability if everything else None,
+                "chronic_disease": m.chronic_disease if everything else None,
                 "documents": [
                     {
                         "type": d.type,
-                        "number": d.number,
+                        "number": d.number if everything else masked_number(d.number),
                         "country": d.country,
                         "expires_on": d.expires_on.isoformat() if d.expires_on else None,
                     }
@@ -114,6 +124,10 @@ def household_json(household: Household) -> dict[str, object]:
                 ],
             }
             for m in household.members
+        ],
+        "entitlements": [
+            {"sku": e.sku, "quantity": e.quantity}
+            for e in entitled_per_visit(db.session, household, context.today())
         ],
     }
 
@@ -138,7 +152,13 @@ def create() -> tuple[Response, int]:
 @bp.get("/households/<id:household_id>")
 @allow(*DESK)
 def show(household_id: int) -> Response:
-    return jsonify(household_json(get_household(db.session, household_id)))
+    household = get_household(db.session, household_id)
+    actor = current_actor()
+    everything = sees_everything(actor.role if actor else None)
+    body = household_json(household, everything=everything)
+    if everything:
+        record_seen("view", "households", household.id, SENSITIVE_FIELDS)
+    return jsonify(body)
 
 
 @bp.post("/households/<id:household_id>/cards")

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import context
-from app.auth.access import DESK, allow
+from app.audit.views import record_seen
+from app.auth.access import DESK, allow, current_actor
 from app.cards.models import Card
 from app.cards.pdf import card_pdf
 from app.cards.services import current_card_png, issue_card
@@ -19,6 +20,12 @@ from app.extensions import db
 from app.households.forms import LABELS, MemberForm, RegisterForm, ReissueForm
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
+from app.households.visibility import (
+    SENSITIVE_FIELDS,
+    entitled_per_visit,
+    masked_number,
+    sees_everything,
+)
 
 bp = Blueprint("households", __name__, url_prefix="/households")
 
@@ -119,6 +126,11 @@ def show(household_id: int) -> str:
         .order_by(Distribution.served_on.desc())
         .limit(50)
     ).all()
+    actor = current_actor()
+    everything = sees_everything(actor.role if actor else None)
+    entitled = entitled_per_visit(db.session, household, context.today())
+    if everything:
+        record_seen("view", "households", household.id, SENSITIVE_FIELDS)
     return render_template(
         "households/show.html",
         household=household,
@@ -127,6 +139,9 @@ def show(household_id: int) -> str:
         reissue=ReissueForm(),
         labels=LABELS,
         today=context.today(),
+        everything=everything,
+        shown_number=(lambda number: number) if everything else masked_number,
+        entitled=entitled,
     )
 
 

@@ -1,0 +1,75 @@
+"""Who may use which route: one row per endpoint and method, one column per kind of caller.
+
+    Y  gets in (whatever the answer then is: a page, a 404, a 422 for an empty form)
+    N  is kept out (a page sends to the login, the API answers 401; a signed-in role gets 403)
+
+Columns: anonymous, volunteer, stock_manager, coordinator, and a deactivated user (a volunteer
+deactivated after logging in, or holding an API token from before). tests/test_access.py walks
+every URL rule of the app, fails on one without a row here, and checks every cell against the
+real answer. A new route: add its row.
+"""
+
+ROLES = ("anonymous", "volunteer", "stock_manager", "coordinator", "deactivated")
+
+# fmt: off
+ACCESS: dict[tuple[str, str], str] = {
+    # method  endpoint                            anon vol stock coord deact
+    ("GET",  "auth.home"):                        "Y    Y   Y     Y     Y",
+    ("GET",  "auth.login"):                       "Y    Y   Y     Y     Y",
+    ("POST", "auth.login"):                       "Y    Y   Y     Y     Y",
+    ("GET",  "ops.healthz"):                      "Y    Y   Y     Y     Y",
+    ("POST", "auth.logout"):                      "N    Y   Y     Y     N",
+    ("POST", "auth.language"):                    "N    Y   Y     Y     N",
+    ("GET",  "auth.password"):                    "N    Y   Y     Y     N",
+    ("POST", "auth.password"):                    "N    Y   Y     Y     N",
+    ("GET",  "accounts.index"):                   "N    N   N     Y     N",
+    ("POST", "accounts.index"):                   "N    N   N     Y     N",
+    ("POST", "accounts.toggle"):                  "N    N   N     Y     N",
+    ("POST", "accounts.reset_password"):          "N    N   N     Y     N",
+    # the desk, registration, households and cards
+    ("GET",  "desk.index"):                       "N    Y   N     Y     N",
+    ("POST", "desk.check"):                       "N    Y   N     Y     N",
+    ("POST", "desk.handover"):                    "N    Y   N     Y     N",
+    ("POST", "desk.decode"):                      "N    Y   N     Y     N",
+    ("GET",  "households.register"):              "N    Y   N     Y     N",
+    ("POST", "households.register"):              "N    Y   N     Y     N",
+    ("GET",  "households.search"):                "N    Y   N     Y     N",
+    ("GET",  "households.show"):                  "N    Y   N     Y     N",
+    ("GET",  "households.card_png"):              "N    Y   N     Y     N",
+    ("GET",  "households.card_pdf_page"):         "N    Y   N     Y     N",
+    ("POST", "households.reissue"):               "N    Y   N     Y     N",
+    ("GET",  "cards.index"):                      "N    Y   N     Y     N",
+    ("POST", "cards.make"):                       "N    Y   N     Y     N",
+    ("GET",  "cards.sheet"):                      "N    Y   N     Y     N",
+    ("GET",  "cards.progress"):                   "N    Y   N     Y     N",
+    ("GET",  "cards.pdf"):                        "N    Y   N     Y     N",
+    # stock and reports
+    ("GET",  "stock.index"):                      "N    N   Y     Y     N",
+    ("POST", "stock.index"):                      "N    N   Y     Y     N",
+    ("GET",  "reports.today"):                    "N    N   N     Y     N",
+    ("GET",  "reports.daily_xlsx"):               "N    N   N     Y     N",
+    # the JSON API
+    ("GET",  "api.households.show"):              "N    Y   N     Y     N",
+    ("POST", "api.households.create"):            "N    Y   N     Y     N",
+    ("POST", "api.households.reissue"):           "N    Y   N     Y     N",
+    ("GET",  "api.households.card_png"):          "N    Y   N     Y     N",
+    ("GET",  "api.households.people"):            "N    Y   N     Y     N",
+    ("GET",  "api.cards.card"):                   "N    Y   N     Y     N",
+    ("POST", "api.cards.sheet"):                  "N    Y   N     Y     N",
+    ("GET",  "api.desk.eligibility"):             "N    Y   N     Y     N",
+    ("POST", "api.desk.distribute"):              "N    Y   N     Y     N",
+    ("POST", "api.documents.read_zone"):          "N    Y   N     Y     N",
+    ("POST", "api.stock.add_item"):               "N    N   Y     Y     N",
+    ("POST", "api.stock.add_donation"):           "N    N   Y     Y     N",
+    ("GET",  "api.stock.stock"):                  "N    N   Y     Y     N",
+    ("GET",  "api.reports.daily"):                "N    N   N     Y     N",
+    ("GET",  "api.reports.daily_xlsx"):           "N    N   N     Y     N",
+}
+# fmt: on
+
+
+def allowed(method: str, endpoint: str) -> dict[str, bool]:
+    """The row as {role: gets in}."""
+    marks = ACCESS[(method, endpoint)].split()
+    assert len(marks) == len(ROLES) and set(marks) <= {"Y", "N"}, (method, endpoint)
+    return dict(zip(ROLES, (m == "Y" for m in marks), strict=True))
