@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api import register_api
+    from app.audit.pages import bp as audit
     from app.auth.accounts import bp as accounts
     from app.auth.views import bp as auth
     from app.cards.views import bp as cards
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth, households, cards, desk, stock, reports, ops):
         app.register_blueprint(blueprint)
     app.register_blueprint(accounts)
+    app.register_blueprint(audit)
     register_api(app)
 
 

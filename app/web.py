@@ -20,6 +20,7 @@ NAV = (
     ("stock.index", _l("Stock"), ("stock_manager", "coordinator")),
     ("reports.today", _l("Today's counts"), ("coordinator",)),
     ("accounts.index", _l("Accounts"), ("coordinator",)),
+    ("audit.index", _l("Audit"), ("coordinator",)),
 )
 ROLE_NAMES = {
     "volunteer": _l("volunteer"),

@@ -26,6 +26,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "accounts.index"):                   "N    N   N     Y     N",
     ("POST", "accounts.toggle"):                  "N    N   N     Y     N",
     ("POST", "accounts.reset_password"):          "N    N   N     Y     N",
+    ("GET",  "audit.index"):                      "N    N   N     Y     N",
+    ("GET",  "audit.export"):                     "N    N   N     Y     N",
     # the desk, registration, households and cards
     ("GET",  "desk.index"):                       "N    Y   N     Y     N",
     ("POST", "desk.check"):                       "N    Y   N     Y     N",
