@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from app.desk.views import bp as desk
     from app.households.views import bp as households
     from app.ops.views import bp as ops
+    from app.privacy.views import bp as privacy
     from app.reports.views import bp as reports
     from app.stock.views import bp as stock
     from app.web import IdConverter
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(accounts)
     app.register_blueprint(audit)
+    app.register_blueprint(privacy)
     register_api(app)
 
 

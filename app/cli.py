@@ -21,6 +21,7 @@ from app.errors import DomainError, ValidationFailed
 from app.extensions import db
 from app.households.services import index_missing_names
 from app.ops.cli import register_ops_commands
+from app.privacy.cli import privacy
 from app.setup import seed_defaults
 
 users = AppGroup("users", help="Accounts and API tokens.")
@@ -157,4 +158,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
+    app.cli.add_command(privacy)
     register_ops_commands(app)

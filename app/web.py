@@ -21,6 +21,7 @@ NAV = (
     ("reports.today", _l("Today's counts"), ("coordinator",)),
     ("accounts.index", _l("Accounts"), ("coordinator",)),
     ("audit.index", _l("Audit"), ("coordinator",)),
+    ("privacy.processing", _l("Privacy"), ("coordinator",)),
 )
 ROLE_NAMES = {
     "volunteer": _l("volunteer"),

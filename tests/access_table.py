@@ -28,6 +28,11 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "accounts.reset_password"):          "N    N   N     Y     N",
     ("GET",  "audit.index"):                      "N    N   N     Y     N",
     ("GET",  "audit.export"):                     "N    N   N     Y     N",
+    ("GET",  "privacy.processing"):               "N    Y   Y     Y     N",
+    ("GET",  "privacy.record"):                   "N    N   N     Y     N",
+    ("GET",  "privacy.export"):                   "N    N   N     Y     N",
+    ("POST", "privacy.erase"):                    "N    N   N     Y     N",
+    ("POST", "privacy.erase_person"):             "N    N   N     Y     N",
     # the desk, registration, households and cards
     ("GET",  "desk.index"):                       "N    Y   N     Y     N",
     ("POST", "desk.check"):                       "N    Y   N     Y     N",
@@ -66,6 +71,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET",  "api.stock.stock"):                  "N    N   Y     Y     N",
     ("GET",  "api.reports.daily"):                "N    N   N     Y     N",
     ("GET",  "api.reports.daily_xlsx"):           "N    N   N     Y     N",
+    ("GET",  "api.privacy.export"):               "N    N   N     Y     N",
+    ("DELETE", "api.privacy.erase"):              "N    N   N     Y     N",
 }
 # fmt: on
 
