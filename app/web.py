@@ -6,7 +6,7 @@ import secrets
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, Map
 
@@ -52,6 +52,17 @@ def _headers(response: Response) -> Response:
     return response
 
 
+def _refuse_nul() -> None:
+    """A NUL character has no place in any field, and PostgreSQL cannot store or compare one:
+    refuse it in the query string and in form fields before any view runs. (JSON bodies are
+    checked field by field by the API's models.)"""
+    values = [*request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += request.form.values()
+    if any("\x00" in value for value in values) or "\x00" in request.path:
+        abort(400, "The input contains a NUL character.")
+
+
 def _template_helpers() -> dict[str, object]:
     actor = current_actor()
     nav = [(endpoint, label) for endpoint, label, roles in NAV if actor and actor.role in roles]
@@ -80,6 +91,7 @@ def format_clock(value: datetime) -> str:
 
 
 def register_web(app: Flask) -> None:
+    app.before_request(_refuse_nul)
     app.after_request(_headers)
     app.context_processor(_template_helpers)
     app.add_template_filter(format_day, "day")

@@ -11,7 +11,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.i18n import SubForm
 from app.stock.services import MAX_QUANTITY, DonationLineInput
@@ -19,9 +19,20 @@ from app.stock.services import MAX_QUANTITY, DonationLineInput
 DONATION_ROWS = 6
 
 
+class Between(NumberRange):
+    """NumberRange, minus its float conversion, which overflows on a 400-digit number (a 500)."""
+
+    def __call__(self, form: object, field: object) -> None:
+        data = getattr(field, "data", None)
+        if isinstance(data, int) and abs(data) > 2**53:
+            message = field.gettext("Number must be between %(min)s and %(max)s.")  # type: ignore[attr-defined]
+            raise ValidationError(message % {"min": self.min, "max": self.max})
+        super().__call__(form, field)  # type: ignore[arg-type]
+
+
 class DonationLineForm(SubForm):
     sku = SelectField(_l("Item"), choices=[], validate_choice=False)
-    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(1, MAX_QUANTITY)])
+    quantity = IntegerField(_l("Quantity"), validators=[Optional(), Between(1, MAX_QUANTITY)])
     expires_on = DateField(_l("Expires"), validators=[Optional()])
 
 
