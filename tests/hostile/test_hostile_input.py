@@ -313,6 +313,8 @@ def test_every_other_form_answers_hostile_fields_without_a_500(
         "/accounts": ["username", "role"],
         "/language": ["language", "next"],
         "/account/password": ["current", "new", "again"],
+        "/login": ["username", "password"],
+        "/households/new": ["members-0-given_name", "members-0-birth_date", "add_member"],
     }
 
     @HOSTILE
