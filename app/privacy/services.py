@@ -93,6 +93,7 @@ def household_record(session: Session, household_id: int) -> dict[str, Any]:
             "locality": household.locality,
             "last_served_on": _day(household.last_served_on),
             **_extra_columns(household, {"erased_at"}),
+            **_related(session, "households", household.id, {"members", "cards"}),
         },
         "members": [
             {
@@ -107,6 +108,8 @@ def household_record(session: Session, household_id: int) -> dict[str, Any]:
                 "disability": m.disability,
                 "chronic_disease": m.chronic_disease,
                 "registered_at": _day(m.created_at),
+                **_extra_columns(m, MEMBER_COLUMNS),
+                **_related(session, "members", m.id, {"documents", "name_keys"}),
                 "documents": [
                     {
                         "type": d.type,
@@ -146,6 +149,36 @@ def household_record(session: Session, household_id: int) -> dict[str, Any]:
 
 
 _PLAIN = (str, int, float, bool, type(None))
+MEMBER_COLUMNS = {
+    "given_name",
+    "family_name",
+    "given_name_native",
+    "family_name_native",
+    "birth_date",
+    "sex",
+    "relationship",
+    "disability",
+    "chronic_disease",
+    "household_id",
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value if isinstance(value, _PLAIN) else str(value)
+
+
+def _related(session: Session, table_name: str, row_id: int, known: set[str]) -> dict[str, Any]:
+    """Rows of tables added later that point at this member or household (consents, flags):
+    the export holds them too, without editing this module."""
+    found: dict[str, Any] = {}
+    for table, column in _referring(table_name):
+        if table.name in known:
+            continue
+        rows = session.execute(select(table).where(column == row_id)).mappings().all()
+        found[table.name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
+    return found
 
 
 def _extra_columns(row: Any, skip: set[str]) -> dict[str, Any]:

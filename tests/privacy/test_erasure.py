@@ -232,3 +232,45 @@ def test_a_visit_keeps_a_household_within_the_retention_period(
     assert "0 households" in dry.output
     with app.app_context():
         assert db.session.execute(text("SELECT count(*) FROM households")).scalar() == 1
+
+
+def test_a_table_added_later_is_exported_and_erased_with_its_photo_files(
+    app: Flask, api: Any, register: Any, tmp_path: Any
+) -> None:
+    """What another module adds (a consent, a photo) is found through its foreign key."""
+    from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, insert
+
+    consents = Table(
+        "test_consents",
+        Base.metadata,
+        Column("id", Integer, primary_key=True),
+        Column("member_id", Integer, ForeignKey("members.id")),
+        Column("photo_path", String(200)),
+        Column("given_on", Date),
+    )
+    photo = tmp_path / "olena.jpg"
+    photo.write_bytes(b"\xff\xd8 a face")
+    try:
+        with app.app_context():
+            consents.create(db.engine)
+        family = register(member(given="Olena"))
+        olena = family["members"][0]["id"]
+        with app.app_context():
+            db.session.execute(
+                insert(consents),
+                {"member_id": olena, "photo_path": str(photo), "given_on": date(2026, 3, 1)},
+            )
+            db.session.commit()
+        coordinator = api("coordinator")
+        held = coordinator.get(f"/api/v1/households/{family['id']}/export").get_json()
+        assert held["members"][0]["test_consents"] == [
+            {"id": 1, "member_id": olena, "photo_path": str(photo), "given_on": "2026-03-01"}
+        ]
+        erased = coordinator.delete(f"/api/v1/households/{family['id']}").get_json()
+        assert erased["files"] == 1 and not photo.exists()
+        with app.app_context():
+            assert db.session.execute(select(consents)).all() == []
+    finally:
+        with app.app_context():
+            consents.drop(db.engine, checkfirst=True)
+        Base.metadata.remove(consents)
