@@ -113,7 +113,7 @@ def _written(
     columns = {c.name for c in table.columns}
     rows = []
     for values in params or [{}]:
-        entity_id = _key(table, values) or _where_key(statement)
+        entity_id = _key(table, values) or _where_key(statement, values)
         names = (
             sorted(
                 {k for k in values if k in columns}
@@ -126,12 +126,17 @@ def _written(
     return rows
 
 
-def _where_key(statement: Update | Delete) -> object:
-    """The literal id in ``WHERE table.id = value``, when the statement has one."""
+def _where_key(statement: Update | Delete, values: dict[str, Any]) -> object:
+    """The id in ``WHERE table.id = :value``, when the statement has one."""
     for criterion in getattr(statement, "_where_criteria", ()):
         left = getattr(criterion, "left", None)
         right = getattr(criterion, "right", None)
-        if getattr(left, "primary_key", False) and getattr(right, "value", None) is not None:
+        if not getattr(left, "primary_key", False):
+            continue
+        key = getattr(right, "key", None)
+        if key in values:
+            return values[key]
+        if getattr(right, "value", None) is not None:
             return right.value
     return None
 

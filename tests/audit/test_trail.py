@@ -53,7 +53,8 @@ def test_a_handover_made_with_plain_statements_is_recorded_too(
 ) -> None:
     set_today(date(2026, 3, 1))
     stock_up()
-    qr = register()["card"]["qr"]
+    household = register()
+    qr = household["card"]["qr"]
     assert api("volunteer").post("/api/v1/distributions", json={"qr": qr}).status_code == 201
     entities = {(e.action, e.entity) for e in _events(app)}
     assert ("update", "households") in entities  # the conditional UPDATE of last_served_on
@@ -62,6 +63,7 @@ def test_a_handover_made_with_plain_statements_is_recorded_too(
     assert ("update", "stock_levels") in entities or ("create", "stock_movements") in entities
     updated = [e for e in _events(app, action="update", entity="households")]
     assert updated and "last_served_on" in (updated[-1].fields or "")
+    assert updated[-1].entity_id == str(household["id"])
 
 
 def test_writes_of_tables_added_later_are_recorded_without_edits(app: Flask) -> None:
