@@ -39,6 +39,7 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401 - every table is known before the engine is used
+    from app.audit.trail import watch
     from app.auth import init_login
     from app.db import configure_engine, sqlite_connect_args
     from app.extensions import csrf, db, migrate
@@ -52,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        watch(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     init_login(app)
@@ -60,12 +62,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api import register_api
+    from app.audit.pages import bp as audit
+    from app.auth.accounts import bp as accounts
     from app.auth.views import bp as auth
     from app.cards.views import bp as cards
     from app.desk.views import bp as desk
     from app.entitlements.views import bp as entitlements
     from app.households.views import bp as households
     from app.ops.views import bp as ops
+    from app.privacy.views import bp as privacy
     from app.reports.views import bp as reports
     from app.stock.views import bp as stock
     from app.web import IdConverter
@@ -74,6 +79,9 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth, households, cards, desk, stock, reports, ops):
         app.register_blueprint(blueprint)
     app.register_blueprint(entitlements)
+    app.register_blueprint(accounts)
+    app.register_blueprint(audit)
+    app.register_blueprint(privacy)
     register_api(app)
 
 

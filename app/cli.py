@@ -14,11 +14,14 @@ from app.auth.services import (
     find_user,
     generate_password,
     issue_api_token,
+    set_active,
+    set_password,
 )
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
 from app.households.services import index_missing_names
 from app.ops.cli import register_ops_commands
+from app.privacy.cli import privacy
 from app.reports.cli import register_report_commands
 from app.setup import seed_defaults
 
@@ -73,6 +76,44 @@ def users_token(username: str) -> None:
     click.echo(token)
 
 
+def _user(username: str):  # type: ignore[no-untyped-def]
+    user = find_user(db.session, username)
+    if user is None:
+        raise click.ClickException(f"No user {username}.")
+    return user
+
+
+@users.command("deactivate")
+@click.argument("username")
+def users_deactivate(username: str) -> None:
+    """Deactivate an account: its sessions and API tokens end at once."""
+    set_active(db.session, _user(username), False)
+    db.session.commit()
+    click.echo(f"Deactivated {username}; its sessions and tokens no longer work.")
+
+
+@users.command("activate")
+@click.argument("username")
+def users_activate(username: str) -> None:
+    """Reactivate an account (it needs a new API token; its old ones stay revoked)."""
+    set_active(db.session, _user(username), True)
+    db.session.commit()
+    click.echo(f"Reactivated {username}.")
+
+
+@users.command("password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_password(username: str, password: str) -> None:
+    """Set a new password: every session of the account ends at once."""
+    try:
+        set_password(db.session, _user(username), password)
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"New password set for {username}; its sessions have ended.")
+
+
 @users.command("bootstrap")
 @click.option("--username", default="coordinator", show_default=True)
 def users_bootstrap(username: str) -> None:
@@ -118,5 +159,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
+    app.cli.add_command(privacy)
     register_ops_commands(app)
     register_report_commands(app)

@@ -36,6 +36,16 @@ def _languages(value: str) -> list[str]:
     return languages
 
 
+def _positive(name: str, default: str) -> int:
+    try:
+        value = int(os.environ.get(name, default))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number") from exc
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1")
+    return value
+
+
 def load_config(instance_path: Path) -> dict[str, object]:
     """Build the configuration from the environment, falling back to instance/ files."""
     default_db = f"sqlite:///{instance_path / 'aiddesk.db'}"
@@ -56,6 +66,9 @@ def load_config(instance_path: Path) -> dict[str, object]:
         raise ConfigError("AID_EXPIRY_WARNING_DAYS must be a whole number of days") from exc
     if not 0 <= expiry_warning <= 365:
         raise ConfigError("AID_EXPIRY_WARNING_DAYS must be between 0 and 365")
+    session_idle = _positive("AID_SESSION_IDLE_MINUTES", "30")
+    session_max = _positive("AID_SESSION_MAX_HOURS", "12")
+    retention = _positive("AID_RETENTION_MONTHS", "24")
     beneficiary_languages = _languages(os.environ.get("AID_BENEFICIARY_LANGUAGES", "uk,ro"))
     return {
         "SECRET_KEY": _secret("SECRET_KEY", instance_path),
@@ -78,11 +91,20 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # outside static/, in the instance folder unless AID_PHOTO_DIR says where.
         "AID_PHOTOS": os.environ.get("AID_PHOTOS", "") == "1",
         "AID_PHOTO_DIR": os.environ.get("AID_PHOTO_DIR") or str(instance_path / "photos"),
+        # A login session ends after this long without a request, and this long after login.
+        "AID_SESSION_IDLE_MINUTES": session_idle,
+        "AID_SESSION_MAX_HOURS": session_max,
+        # Households not seen for this many months are anonymized by `privacy retention`.
+        "AID_RETENTION_MONTHS": retention,
+        # Flask's debugger runs code sent by the browser: only on a developer's machine.
+        "AID_ENV": os.environ.get("AID_ENV", "production"),
     }
 
 
 def check_secrets(config: dict[str, object]) -> None:
     """Refuse to run outside tests without the two secrets."""
+    if config.get("DEBUG") and config.get("AID_ENV") != "development":
+        raise ConfigError("debug mode runs only with AID_ENV=development, never on a site")
     if config.get("TESTING"):
         return
     for name in ("SECRET_KEY", "CARD_KEY"):

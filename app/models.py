@@ -1,6 +1,7 @@
 """Imports every domain's models, so the metadata (and Alembic) sees every table."""
 
-from app.auth.models import ApiToken, User
+from app.audit.models import AuditEvent
+from app.auth.models import ApiToken, LoginAttempt, User
 from app.cards.models import Card, CardSheetJob
 from app.desk.models import Distribution, DistributionLine, Refusal, VisitMember, VisitPeople
 from app.entitlements.models import EntitlementRule
@@ -33,6 +34,7 @@ from app.stock.models import (
 
 __all__ = [
     "ApiToken",
+    "AuditEvent",
     "Barcode",
     "Card",
     "CardSheetJob",
@@ -50,6 +52,7 @@ __all__ = [
     "IdempotencyRecord",
     "ImportJob",
     "Item",
+    "LoginAttempt",
     "Member",
     "NameKey",
     "Refusal",

@@ -6,7 +6,7 @@ import secrets
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, Map
 
@@ -21,6 +21,9 @@ NAV = (
     ("reports.today", _l("Today's counts"), ("coordinator",)),
     ("reports.dashboard", _l("Dashboard"), ("coordinator",)),
     ("reports.period_page", _l("Reports"), ("coordinator",)),
+    ("accounts.index", _l("Accounts"), ("coordinator",)),
+    ("audit.index", _l("Audit"), ("coordinator",)),
+    ("privacy.processing", _l("Privacy"), ("coordinator",)),
 )
 ROLE_NAMES = {
     "volunteer": _l("volunteer"),
@@ -51,6 +54,17 @@ def _headers(response: Response) -> Response:
     return response
 
 
+def _refuse_nul() -> None:
+    """A NUL character has no place in any field, and PostgreSQL cannot store or compare one:
+    refuse it in the query string and in form fields before any view runs. (JSON bodies are
+    checked field by field by the API's models.)"""
+    values = [*request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += request.form.values()
+    if any("\x00" in value for value in values):
+        abort(400, "The input contains a NUL character.")
+
+
 def _template_helpers() -> dict[str, object]:
     actor = current_actor()
     nav = [(endpoint, label) for endpoint, label, roles in NAV if actor and actor.role in roles]
@@ -79,6 +93,7 @@ def format_clock(value: datetime) -> str:
 
 
 def register_web(app: Flask) -> None:
+    app.before_request(_refuse_nul)
     app.after_request(_headers)
     app.context_processor(_template_helpers)
     app.add_template_filter(format_day, "day")

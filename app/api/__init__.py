@@ -121,12 +121,14 @@ def register_api(app: Flask) -> None:
     from app.desk.api import bp as desk_api
     from app.documents.api import bp as documents_api
     from app.households.api import bp as households_api
+    from app.privacy.api import bp as privacy_api
     from app.reports.api import bp as reports_api
     from app.stock.api import bp as stock_api
 
     api = Blueprint("api", __name__, url_prefix="/api/v1")
     api.before_request(_authenticate)
-    for child in (households_api, cards_api, desk_api, stock_api, reports_api, documents_api):
+    children = (households_api, cards_api, desk_api, stock_api, reports_api, documents_api)
+    for child in (*children, privacy_api):
         api.register_blueprint(child)
         csrf.exempt(child)  # bearer tokens, not cookies: no cross-site request to forge
     csrf.exempt(api)

@@ -7,14 +7,15 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import ROLES, ApiToken, User
-from app.errors import DomainError, ValidationFailed
+from app.auth.passwords import password_problem
+from app.db import utcnow
+from app.errors import DomainError, NotFound, ValidationFailed
 
-MIN_PASSWORD_LENGTH = 10
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 # Checked against a real hash when the user is unknown, so both cases take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -36,8 +37,9 @@ def create_user(session: Session, username: str, role: str, password: str) -> Us
         fields["username"] = "2-64 letters, digits or . _ @ -"
     if role not in ROLES:
         fields["role"] = f"one of {', '.join(ROLES)}"
-    if len(password) < MIN_PASSWORD_LENGTH:
-        fields["password"] = f"at least {MIN_PASSWORD_LENGTH} characters"
+    problem = password_problem(password, username)
+    if problem:
+        fields["password"] = problem
     if fields:
         raise ValidationFailed(fields)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -50,6 +52,46 @@ def create_user(session: Session, username: str, role: str, password: str) -> Us
 
 def generate_password() -> str:
     return secrets.token_urlsafe(12)
+
+
+def _end_sessions(session: Session, user: User) -> None:
+    """Every login session of the user fails from its next request (see User.get_id), and
+    every API token stops working."""
+    user.session_version += 1
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """A new password (10+ characters, not a common one); the user's sessions end at once."""
+    problem = password_problem(password, user.username)
+    if problem:
+        raise ValidationFailed({"password": problem})
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+    session.flush()
+
+
+def set_active(session: Session, user: User, active: bool) -> None:
+    """Deactivate (sessions and tokens end at once) or reactivate an account."""
+    if user.active and not active:
+        _end_sessions(session, user)
+    user.active = active
+    session.flush()
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user {user_id}.")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.active.desc(), User.username)))
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

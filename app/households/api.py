@@ -9,7 +9,8 @@ from pydantic import Field
 from app import context
 from app.api import parse_body, writes
 from app.api.types import Body, Code, Id, Name, Note
-from app.auth.access import COORDINATOR, DESK, allow
+from app.audit.views import record_seen
+from app.auth.access import COORDINATOR, DESK, allow, current_actor
 from app.cards.services import card_qr, current_card, current_card_png, issue_card
 from app.errors import NotFound
 from app.extensions import db
@@ -27,6 +28,12 @@ from app.households.rules import (
 )
 from app.households.search import search_people
 from app.households.services import get_household, register_household
+from app.households.visibility import (
+    SENSITIVE_FIELDS,
+    entitled_per_visit,
+    masked_number,
+    sees_everything,
+)
 from app.households.vulnerability import standing_consents
 
 bp = Blueprint("households", __name__)
@@ -119,7 +126,10 @@ class CardIn(Body):
     reason: Note | None = None
 
 
-def household_json(household: Household) -> dict[str, object]:
+def household_json(household: Household, *, everything: bool = True) -> dict[str, object]:
+    """The household as the API gives it; without ``everything`` (a volunteer's read), the
+    document numbers show their last 4 characters and the health flags are null, and
+    ``entitlements`` says what the household receives at a visit."""
     card = current_card(db.session, household.id)
     consents = standing_consents(db.session, [m.id for m in household.members])
     today = context.today()
@@ -142,10 +152,10 @@ def household_json(household: Household) -> dict[str, object]:
                 "birth_date": m.birth_date.isoformat(),
                 "sex": m.sex,
                 "relationship": m.relationship,
-                "disability": m.disability,
-                "chronic_disease": m.chronic_disease,
-                "pregnant_or_breastfeeding": m.pregnant_or_breastfeeding,
-                "single_parent": m.single_parent,
+                "disability": m.disability if everything else None,
+                "chronic_disease": m.chronic_disease if everything else None,
+                "pregnant_or_breastfeeding": m.pregnant_or_breastfeeding if everything else None,
+                "single_parent": m.single_parent if everything else None,
                 "aged_65_or_over": age_on(m.birth_date, today) >= SENIOR_AGE,
                 "consents": {kind: kind in consents[m.id] for kind in CONSENT_KINDS},
                 "has_photo": m.photo is not None,
@@ -153,7 +163,7 @@ def household_json(household: Household) -> dict[str, object]:
                 "documents": [
                     {
                         "type": d.type,
-                        "number": d.number,
+                        "number": d.number if everything else masked_number(d.number),
                         "country": d.country,
                         "expires_on": d.expires_on.isoformat() if d.expires_on else None,
                     }
@@ -161,6 +171,10 @@ def household_json(household: Household) -> dict[str, object]:
                 ],
             }
             for m in household.members
+        ],
+        "entitlements": [
+            {"sku": e.sku, "quantity": e.quantity}
+            for e in entitled_per_visit(db.session, household, context.today())
         ],
     }
 
@@ -186,7 +200,13 @@ def create() -> tuple[Response, int]:
 @bp.get("/households/<id:household_id>")
 @allow(*DESK)
 def show(household_id: int) -> Response:
-    return jsonify(household_json(get_household(db.session, household_id)))
+    household = get_household(db.session, household_id)
+    actor = current_actor()
+    everything = sees_everything(actor.role if actor else None)
+    body = household_json(household, everything=everything)
+    if everything:
+        record_seen("view", "households", household.id, SENSITIVE_FIELDS)
+    return jsonify(body)
 
 
 @bp.post("/households/<id:household_id>/cards")

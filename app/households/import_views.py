@@ -41,6 +41,8 @@ def _user_id() -> int:
 @allow(*COORDINATOR)
 def upload() -> tuple[str, int] | BaseResponse:
     request.max_content_length = MAX_FILE_BYTES + 64 * 1024
+    if request.method == "POST" and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()  # as for every other form: a missing or wrong token is a 400
     form = ImportForm()
     if form.validate_on_submit():
         file = form.file.data

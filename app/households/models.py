@@ -26,6 +26,9 @@ class Household(Base):
     # The eligibility state. Only desk.services.record_handover changes it, with a conditional
     # UPDATE whose row count decides which of two simultaneous desks serves the household.
     last_served_on: Mapped[date | None]
+    # Set when the household was erased (privacy.services): the row stays, empty, so that
+    # the visits and counts of past days keep their household.
+    erased_at: Mapped[datetime | None]
 
     members: Mapped[list[Member]] = relation(
         back_populates="household", order_by="Member.id", cascade="all, delete-orphan"

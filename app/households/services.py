@@ -201,4 +201,6 @@ def get_household(session: Session, household_id: int) -> Household:
     )
     if household is None:
         raise NotFound(f"No household {household_id}.")
+    if household.erased_at is not None:  # an empty shell that keeps its visits' counts
+        raise NotFound(f"Household {household_id} was erased.")
     return household

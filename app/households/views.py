@@ -15,7 +15,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import context
-from app.auth.access import DESK, allow
+from app.audit.views import record_seen
+from app.auth.access import DESK, allow, current_actor
 from app.cards.models import Card
 from app.cards.pdf import card_pdf
 from app.cards.services import current_card_png, issue_card
@@ -45,6 +46,12 @@ from app.households.import_views import bp as imports_bp
 from app.households.rules import SENIOR_AGE, age_on
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
+from app.households.visibility import (
+    SENSITIVE_FIELDS,
+    entitled_per_visit,
+    masked_number,
+    sees_everything,
+)
 from app.households.vulnerability import standing_consents
 from app.stock.vouchers import household_serials
 
@@ -163,6 +170,11 @@ def show(household_id: int) -> str:
     head_form.member_id.choices = [
         (m.id, m.full_name) for m in household.members if m.present and m.relationship != "head"
     ]
+    actor = current_actor()
+    everything = sees_everything(actor.role if actor else None)
+    entitled = entitled_per_visit(db.session, household, context.today())
+    if everything:
+        record_seen("view", "households", household.id, SENSITIVE_FIELDS)
     return render_template(
         "households/show.html",
         household=household,
@@ -186,6 +198,9 @@ def show(household_id: int) -> str:
         seniors={
             m.id for m in household.members if age_on(m.birth_date, context.today()) >= SENIOR_AGE
         },
+        everything=everything,
+        shown_number=(lambda number: number) if everything else masked_number,
+        entitled=entitled,
     )
 
 

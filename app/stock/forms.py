@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.i18n import SubForm
 from app.stock.models import CATEGORIES
@@ -38,11 +38,22 @@ CATEGORY_LABELS = {
 }
 
 
+class Between(NumberRange):
+    """NumberRange, minus its float conversion, which overflows on a 400-digit number (a 500)."""
+
+    def __call__(self, form: object, field: object) -> None:
+        data = getattr(field, "data", None)
+        if isinstance(data, int) and abs(data) > 2**53:
+            message = field.gettext("Number must be between %(min)s and %(max)s.")  # type: ignore[attr-defined]
+            raise ValidationError(message % {"min": self.min, "max": self.max})
+        super().__call__(form, field)  # type: ignore[arg-type]
+
+
 class DonationLineForm(SubForm):
     # A text field with the catalog as its suggestions (one datalist for every line): typed
     # or scanned SKUs, and a page that stays light with hundreds of items.
     sku = StringField(_l("Item"), validators=[Optional(), Length(max=40)])
-    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(1, MAX_QUANTITY)])
+    quantity = IntegerField(_l("Quantity"), validators=[Optional(), Between(1, MAX_QUANTITY)])
     lot = StringField(_l("Lot"), validators=[Optional(), Length(max=40)])
     expires_on = DateField(_l("Expires"), validators=[Optional()])
 

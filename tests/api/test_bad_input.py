@@ -401,7 +401,6 @@ WRONG_METHODS = [
     ("DELETE", "/api/v1/households"),
     ("GET", "/api/v1/households"),
     ("PUT", "/api/v1/households/ID"),
-    ("DELETE", "/api/v1/households/ID"),
     ("PATCH", "/api/v1/households/ID"),
     ("GET", "/api/v1/households/ID/cards"),
     ("POST", "/api/v1/households/ID/card.png"),

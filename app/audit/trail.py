@@ -1,0 +1,170 @@
+"""Every write to a domain table leaves an audit event, whoever's code made it.
+
+One listener on the engine sees every INSERT, UPDATE and DELETE, whether the ORM flushed it or
+a service ran it as a statement (the desk's conditional UPDATE, the stock's movements), and
+adds the event on the same connection, so it is in the same transaction: committed with the
+write, or rolled back with it. A table added later (by any branch) is audited without edits;
+only the tables in NOT_AUDITED are left out (the trail itself, derived search keys, the
+throttle's counts, idempotency replays, card-sheet progress).
+
+Who and from where: in a request, the signed-in user and the request's remote address; in a
+terminal command, the address "cli" (see ``acting``). Only column names are kept, never values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from flask import g, has_request_context, request
+from sqlalchemy import Delete, Engine, Insert, Table, Update, event, insert
+from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.exc import InvalidRequestError
+
+from app.audit.models import AuditEvent
+from app.db import utcnow
+
+NOT_AUDITED = frozenset(
+    {"audit_events", "login_attempts", "idempotency_keys", "name_keys", "card_sheet_jobs"}
+)
+_AUDIT = AuditEvent.__table__
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    address: str | None
+
+
+_outside_requests: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting(user_id: int | None, address: str) -> Iterator[None]:
+    """Attribute the writes made inside to this user and desk (CLI commands, jobs)."""
+    token = _outside_requests.set(Actor(user_id, address[:64]))
+    try:
+        yield
+    finally:
+        _outside_requests.reset(token)
+
+
+def current_actor() -> Actor:
+    if has_request_context():
+        # The user this request already looked up (by token, or by session); reading
+        # current_user here could start a query in the middle of a flush.
+        user = g.get("api_user") or g.get("_login_user")
+        user_id = getattr(user, "id", None)
+        return Actor(
+            user_id if isinstance(user_id, int) else None, (request.remote_addr or "")[:64]
+        )
+    return _outside_requests.get() or Actor(None, "cli")
+
+
+def event_row(
+    action: str,
+    entity: str,
+    entity_id: object,
+    fields: Sequence[str] = (),
+    actor: Actor | None = None,
+) -> dict[str, Any]:
+    who = actor or current_actor()
+    return {
+        "at": utcnow(),
+        "user_id": who.user_id,
+        "address": who.address,
+        "action": action,
+        "entity": entity[:40],
+        "entity_id": None if entity_id is None else str(entity_id)[:40],
+        "fields": ",".join(sorted(fields))[:400] or None,
+    }
+
+
+def _key(table: Table, values: dict[str, Any]) -> object:
+    keys = [c.name for c in table.primary_key.columns]
+    found = [values.get(k, values.get(f"{table.name}_{k}")) for k in keys]
+    if any(v is None for v in found):
+        return None
+    return "/".join(str(v) for v in found)
+
+
+def _written(
+    statement: Insert | Update | Delete,
+    params: list[dict[str, Any]],
+    result: CursorResult[Any],
+) -> list[dict[str, Any]]:
+    table = statement.table
+    if not isinstance(table, Table) or table.name in NOT_AUDITED:
+        return []
+    if isinstance(statement, Insert):
+        action = "create"
+        ids: list[object] = []
+        try:
+            ids = ["/".join(str(v) for v in row) for row in result.inserted_primary_key_rows]
+        except InvalidRequestError:  # this statement cannot tell: read the parameters
+            ids = []
+        if len(ids) != len(params) or any("None" in str(i) for i in ids):
+            ids = [_key(table, p) for p in params]
+        return [event_row(action, table.name, i) for i in ids]
+    action = "update" if isinstance(statement, Update) else "delete"
+    columns = {c.name for c in table.columns}
+    rows = []
+    for values in params or [{}]:
+        entity_id = _key(table, values) or _where_key(statement, values)
+        names = (
+            sorted(
+                {k for k in values if k in columns}
+                | {getattr(c, "key", str(c)) for c in getattr(statement, "_values", None) or ()}
+            )
+            if action == "update"
+            else []
+        )
+        rows.append(event_row(action, table.name, entity_id, names))
+    return rows
+
+
+def _where_key(statement: Update | Delete, values: dict[str, Any]) -> object:
+    """The id in ``WHERE table.id = :value``, when the statement has one."""
+    for criterion in getattr(statement, "_where_criteria", ()):
+        left = getattr(criterion, "left", None)
+        right = getattr(criterion, "right", None)
+        if not getattr(left, "primary_key", False):
+            continue
+        key = getattr(right, "key", None)
+        if key in values:
+            return values[key]
+        if getattr(right, "value", None) is not None:
+            return right.value
+    return None
+
+
+def _after_execute(
+    conn: Connection,
+    statement: object,
+    multiparams: Sequence[dict[str, Any]],
+    params: dict[str, Any],
+    _options: object,
+    result: CursorResult[Any],
+) -> None:
+    if not isinstance(statement, Insert | Update | Delete) or conn.info.get("aid_migrating"):
+        return
+    values = list(multiparams) if multiparams else [params or {}]
+    rows = _written(statement, values, result)
+    if rows:
+        conn.execute(insert(_AUDIT), rows)
+
+
+def watch(engine: Engine) -> None:
+    """Audit every write made through this engine."""
+    if not event.contains(engine, "after_execute", _after_execute):
+        event.listen(engine, "after_execute", _after_execute)
+
+
+def record(
+    conn: Connection, action: str, entity: str, entity_id: object, fields: Sequence[str] = ()
+) -> None:
+    """An event the listener cannot see: a view or an export of sensitive data, an erasure."""
+    conn.execute(insert(_AUDIT), [event_row(action, entity, entity_id, fields)])

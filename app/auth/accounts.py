@@ -1,0 +1,84 @@
+"""The coordinator's page of accounts: create one, deactivate or reactivate it, give it a
+new password. Deactivating ends the account's sessions and API tokens at once."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from app.auth.access import COORDINATOR, allow
+from app.auth.forms import AccountForm, NewUserForm
+from app.auth.services import (
+    UsernameTaken,
+    create_user,
+    generate_password,
+    get_user,
+    list_users,
+    set_active,
+    set_password,
+)
+from app.context import actor_id
+from app.errors import ValidationFailed
+from app.extensions import db
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+
+
+@bp.route("", methods=["GET", "POST"])
+@allow(*COORDINATOR)
+def index() -> str | Response:
+    form = NewUserForm()
+    if form.validate_on_submit():
+        password = generate_password()
+        try:
+            user = create_user(db.session, form.username.data or "", form.role.data, password)
+        except (ValidationFailed, UsernameTaken) as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Account %(name)s created. One-time password: %(password)s",
+                    name=user.username,
+                    password=password,
+                ),
+                "ok",
+            )
+            return redirect(url_for("accounts.index"))
+    return render_template(
+        "auth/accounts.html", form=form, users=list_users(db.session), button=AccountForm()
+    )
+
+
+@bp.post("/<id:user_id>/active")
+@allow(*COORDINATOR)
+def toggle(user_id: int) -> Response:
+    if AccountForm().validate_on_submit():
+        user = get_user(db.session, user_id)
+        if user.id == actor_id():
+            flash(_("You cannot deactivate your own account."), "error")
+        else:
+            set_active(db.session, user, not user.active)
+            db.session.commit()
+    return redirect(url_for("accounts.index"))
+
+
+@bp.post("/<id:user_id>/password")
+@allow(*COORDINATOR)
+def reset_password(user_id: int) -> Response:
+    if AccountForm().validate_on_submit():
+        user = get_user(db.session, user_id)
+        password = generate_password()
+        set_password(db.session, user, password)
+        db.session.commit()
+        flash(
+            _(
+                "New password for %(name)s: %(password)s (their sessions have ended).",
+                name=user.username,
+                password=password,
+            ),
+            "ok",
+        )
+    return redirect(url_for("accounts.index"))

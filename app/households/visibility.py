@@ -1,0 +1,42 @@
+"""What each role sees of a household (issue 7, need to know).
+
+Coordinators see everything, and each of their views of document numbers and health flags is
+recorded in the audit trail. Volunteers see what the desk needs: names, household, card,
+visits, the document numbers' last 4 characters, and what the household is entitled to,
+never why (no disability or chronic disease). Stock managers see no household at all
+(tests/access_table.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from app.entitlements.rules import Entitlement, Person, entitlements
+from app.entitlements.services import active_rules
+from app.households.models import Household
+
+SENSITIVE_FIELDS = (
+    "documents.number",
+    "members.disability",
+    "members.chronic_disease",
+    "members.pregnant_or_breastfeeding",
+    "members.single_parent",
+)
+
+
+def sees_everything(role: str | None) -> bool:
+    return role == "coordinator"
+
+
+def masked_number(number: str) -> str:
+    """The last 4 characters, the rest as dots: enough to compare with the document."""
+    return "•" * max(len(number) - 4, 0) + number[-4:]
+
+
+def entitled_per_visit(session: Session, household: Household, today: date) -> list[Entitlement]:
+    """What the household receives at a visit today: the outcome of the health flags, which
+    a volunteer may see, without the flags themselves."""
+    people = [Person(m.birth_date, m.disability, m.chronic_disease) for m in household.members]
+    return entitlements(active_rules(session), people, today)

@@ -1,0 +1,2 @@
+"""The person's rights: what is held about a household, its erasure, the retention rule, and
+the record of processing."""

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from app import context
+from app.api import writes
+from app.audit.views import record_seen
+from app.auth.access import COORDINATOR, allow
+from app.extensions import db
+from app.privacy.services import erase_household, household_record
+from app.privacy.views import upload_root
+
+bp = Blueprint("privacy", __name__)
+
+
+@bp.get("/households/<id:household_id>/export")
+@allow(*COORDINATOR)
+def export(household_id: int) -> Response:
+    """Everything held about the household and its people."""
+    held = household_record(db.session, household_id)
+    record_seen("export", "households", household_id)
+    return jsonify(held)
+
+
+@bp.delete("/households/<id:household_id>")
+@allow(*COORDINATOR)
+@writes
+def erase(household_id: int) -> tuple[Response, int]:
+    """Erase the household's people; its visits stay as anonymous counts."""
+    erased = erase_household(
+        db.session,
+        household_id,
+        now=context.now(),
+        upload_root=upload_root(),  # type: ignore[arg-type]
+    )
+    return jsonify(erased=erased.household_id, members=erased.members, files=erased.files), 200

@@ -1,0 +1,128 @@
+"""Every write leaves who, what, when and from which desk; never a value."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+from app.audit.models import AuditEvent
+from app.auth.services import find_user
+from app.extensions import db
+from tests.conftest import member
+
+
+def _events(app: Flask, **where: Any) -> list[AuditEvent]:
+    with app.app_context():
+        stmt = select(AuditEvent).order_by(AuditEvent.id)
+        for name, value in where.items():
+            stmt = stmt.where(getattr(AuditEvent, name) == value)
+        return list(db.session.scalars(stmt))
+
+
+def test_a_registration_is_recorded_with_its_user_and_desk_and_no_value(
+    app: Flask, api: Any
+) -> None:
+    desk = api("volunteer")
+    body = desk.post(
+        "/api/v1/households",
+        json={"members": [member(given="Olena", doc="FA100200")], "phone": "+40721000000"},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    ).get_json()
+    created = _events(app, action="create")
+    kinds = {(e.entity, e.entity_id) for e in created}
+    assert ("households", str(body["id"])) in kinds
+    assert ("members", str(body["members"][0]["id"])) in kinds
+    assert any(e.entity == "documents" for e in created)
+    assert any(e.entity == "cards" for e in created)
+    assert {e.address for e in created if e.entity == "households"} == {"10.1.2.3"}
+    with app.app_context():
+        volunteer_ids = {e.user_id for e in created if e.entity == "households"}
+        assert None not in volunteer_ids
+        everything = db.session.execute(text("SELECT * FROM audit_events")).all()
+    flat = repr(everything)
+    assert "Olena" not in flat and "FA100200" not in flat and "40721000000" not in flat
+
+
+def test_a_handover_made_with_plain_statements_is_recorded_too(
+    app: Flask, api: Any, register: Any, stock_up: Any, set_today: Any
+) -> None:
+    set_today(date(2026, 3, 1))
+    stock_up()
+    household = register()
+    qr = household["card"]["qr"]
+    assert api("volunteer").post("/api/v1/distributions", json={"qr": qr}).status_code == 201
+    entities = {(e.action, e.entity) for e in _events(app)}
+    assert ("update", "households") in entities  # the conditional UPDATE of last_served_on
+    assert ("create", "distributions") in entities
+    assert ("create", "visit_people") in entities
+    assert ("update", "stock_levels") in entities or ("create", "stock_movements") in entities
+    updated = [e for e in _events(app, action="update", entity="households")]
+    assert updated and "last_served_on" in (updated[-1].fields or "")
+    assert updated[-1].entity_id == str(household["id"])
+
+
+def test_writes_of_tables_added_later_are_recorded_without_edits(app: Flask) -> None:
+    from app.audit.trail import NOT_AUDITED
+    from app.db import Base
+
+    audited = set(Base.metadata.tables) - NOT_AUDITED
+    assert {"households", "members", "documents", "cards", "users", "distributions"} <= audited
+
+
+def test_the_trail_is_append_only_in_the_database(app: Flask, register: Any) -> None:
+    register()
+    with app.app_context():
+        for statement in ("UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"):
+            with pytest.raises(DBAPIError):
+                db.session.execute(text(statement))
+            db.session.rollback()
+        assert db.session.scalar(text("SELECT count(*) FROM audit_events"))
+
+
+def test_a_refused_write_leaves_no_event(app: Flask, api: Any) -> None:
+    desk = api("volunteer")
+    before = len(_events(app))
+    bad = {"members": [member(relationship="child")]}  # no head
+    assert desk.post("/api/v1/households", json=bad).status_code == 422
+    assert len(_events(app)) == before
+
+
+def test_coordinators_browse_and_filter_the_trail(app: Flask, login: Any, register: Any) -> None:
+    created = register()
+    client = login("coordinator")
+    page = client.get("/audit?entity=households").text
+    assert f"households {created['id']}" in page
+    with app.app_context():
+        volunteer = db.session.scalar(
+            select(AuditEvent.user_id).where(AuditEvent.entity == "households")
+        )
+        from app.auth.models import User
+
+        name = db.session.get(User, volunteer).username  # type: ignore[union-attr]
+    assert f"households {created['id']}" in client.get(f"/audit?user={name}").text
+    assert "Nothing recorded" in client.get("/audit?user=nobody").text
+    assert "Nothing recorded" in client.get("/audit?since=2001-01-01&until=2001-01-02").text
+
+
+def test_the_trail_exports_as_csv_with_a_bom(app: Flask, login: Any, register: Any) -> None:
+    created = register()
+    response = login("coordinator").get("/audit/events.csv?entity=households")
+    assert response.mimetype == "text/csv"
+    assert response.data.startswith("\ufeff".encode())
+    lines = response.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "at,user,address,action,entity,entity_id,fields"
+    assert any(f",create,households,{created['id']}," in line for line in lines[1:])
+
+
+def test_a_command_line_write_is_recorded_from_the_cli(app: Flask, make_user: Any) -> None:
+    name = make_user("volunteer")
+    app.test_cli_runner().invoke(args=["users", "deactivate", name])
+    with app.app_context():
+        user_id = find_user(db.session, name).id  # type: ignore[union-attr]
+    updates = _events(app, action="update", entity="users", entity_id=str(user_id))
+    assert updates and updates[-1].address == "cli" and "active" in (updates[-1].fields or "")
