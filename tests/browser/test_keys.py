@@ -1,0 +1,70 @@
+"""Every desk task without a mouse: the keys each page shows on screen do what they say."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import log_in
+from tests.households.test_mrz_form import td3
+
+
+def leave_the_field(page: Page) -> None:
+    """Put the focus on the page itself, as after a click on an empty spot."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+
+
+def test_the_desk_shows_its_keys_and_f2_finds_the_scan_field(
+    page: Page, make_user: Callable[..., str]
+) -> None:
+    log_in(page, make_user("volunteer"))
+    page.goto("/desk")
+    keys = page.locator("p.keys")
+    expect(keys).to_be_visible()
+    expect(keys.locator("kbd")).to_have_text(["Enter", "F2"])
+    leave_the_field(page)
+    page.keyboard.press("F2")
+    expect(page.locator("#scan")).to_be_focused()
+
+
+def test_registration_reads_the_zone_and_adds_a_member_from_the_keyboard(
+    page: Page, make_user: Callable[..., str]
+) -> None:
+    log_in(page, make_user("volunteer"))
+    page.goto("/households/new")
+    expect(page.locator("p.keys kbd")).to_have_text(["F2", "Ctrl+Enter", "F4", "Enter"])
+    leave_the_field(page)
+    page.keyboard.press("F2")
+    zone = page.locator("fieldset.member").nth(0).locator("textarea")
+    expect(zone).to_be_focused()
+    for line in td3().split("\n"):  # as a document reader types it: a line, then Enter
+        page.keyboard.type(line)
+        page.keyboard.press("Enter")
+    page.keyboard.press("Control+Enter")
+    head = page.locator("fieldset.member").nth(0)
+    expect(head.get_by_label("Given name", exact=True)).to_have_value("Olena")
+    expect(head.get_by_label("Document number")).to_have_value("FE123456")
+
+    page.keyboard.press("F4")
+    expect(page.locator("fieldset.member")).to_have_count(2)
+    expect(
+        page.locator("fieldset.member").nth(0).get_by_label("Family name", exact=True)
+    ).to_have_value("Kovalenko")
+
+
+def test_a_donation_is_recorded_from_the_keyboard(
+    page: Page, make_user: Callable[..., str]
+) -> None:
+    log_in(page, make_user("stock_manager"))
+    page.goto("/stock")
+    expect(page.locator("p.keys kbd")).to_have_text(["F2", "Enter", "Ctrl+Enter"])
+    page.keyboard.type("World Vision")  # the donor field has the focus
+    page.get_by_label("Item, line 1").focus()
+    page.keyboard.type("FOOD")
+    page.keyboard.press("Tab")
+    page.keyboard.type("12")
+    page.keyboard.press("F2")
+    expect(page.locator("input[name=barcode]")).to_be_focused()
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".flash.ok")).to_contain_text("12 items on the shelves")
