@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from app.db import DatabaseBusy
@@ -23,13 +25,18 @@ class DomainError(Exception):
     # True when what the service wrote before saying no must stay (a refusal is counted).
     keeps_changes = False
 
-    def __init__(self, message: str, **details: Any) -> None:
+    def __init__(self, message: str | LazyString, **details: Any) -> None:
+        # A lazy message (flask_babel.lazy_gettext) is read in the language of the request
+        # that shows it: the volunteer's on a page, the token owner's in the API.
         super().__init__(message)
         self.message = message
         self.details = details
 
     def to_json(self) -> dict[str, Any]:
-        return {"error": self.code, "message": self.message, **self.details}
+        return {"error": self.code, "message": str(self.message), **self.details}
+
+
+SOME_FIELDS = _l("Some fields need attention.")
 
 
 class ValidationFailed(DomainError):
@@ -38,9 +45,7 @@ class ValidationFailed(DomainError):
     code = "validation"
     status = 422
 
-    def __init__(
-        self, fields: dict[str, str], message: str = "Some fields need attention."
-    ) -> None:
+    def __init__(self, fields: dict[str, str], message: str | LazyString = SOME_FIELDS) -> None:
         super().__init__(message, fields=fields)
         self.fields = fields
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import force_locale, get_locale, gettext
 from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import Form
@@ -31,6 +31,8 @@ class SubForm(Form):
 
 
 def select_locale() -> str:
+    if not has_request_context():  # a command or a background job: the messages in English
+        return "en"
     actor = current_actor()
     chosen = getattr(actor, "language", None)
     if chosen in LANGUAGES:

@@ -181,3 +181,46 @@ def test_search_results_name_the_relationship_and_the_match_in_the_users_languag
     client.post("/language", data={"language": "ro"})
     page = client.get("/households/search", query_string={"q": "Koval"}).text
     assert "<td>Capul familiei</td>" in page and "<td>nume</td>" in page
+
+
+def _raises_with_plain_text() -> list[str]:
+    """`raise SomeDomainError("text")` or with an f-string: a message no catalog can hold."""
+    import ast
+    import importlib
+
+    from app.errors import DomainError
+
+    sources = sorted((ROOT / "app").rglob("*.py"))
+    for path in sources:  # every module, so that every DomainError subclass is known
+        importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+
+    def subclasses(cls: type) -> set[str]:
+        found = {cls.__name__}
+        for sub in cls.__subclasses__():
+            found |= subclasses(sub)
+        return found
+
+    domain_errors = subclasses(DomainError)
+    plain = []
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            func = node.exc.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            first = node.exc.args[0] if node.exc.args else None
+            if name in domain_errors and isinstance(first, ast.Constant | ast.JoinedStr):
+                plain.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return plain
+
+
+def test_every_message_a_service_gives_is_marked_for_translation() -> None:
+    assert _raises_with_plain_text() == [], "wrap the message in _l(...) (flask_babel)"
+
+
+def test_a_service_message_reaches_the_volunteer_in_their_language(client, login) -> None:  # type: ignore[no-untyped-def]
+    volunteer = login("volunteer")
+    volunteer.post("/language", data={"language": "uk", "next": "/desk"})
+    page = volunteer.get("/households/9999")
+    assert page.status_code == 404
+    assert "Немає родини 9999." in page.text

@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, Response, g, make_response, request
+from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 
 from app import context
@@ -84,7 +85,7 @@ def parse_body(model: type[M], *, optional: bool = False) -> M:
         return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         if any(e["type"] == "json_invalid" for e in exc.errors()):
-            raise BadJson("The body is not valid JSON.") from None
+            raise BadJson(_l("The body is not valid JSON.")) from None
         raise ValidationFailed(validation_fields(exc)) from None
 
 

@@ -7,6 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -43,7 +44,7 @@ def create_user(session: Session, username: str, role: str, password: str) -> Us
     if fields:
         raise ValidationFailed(fields)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise UsernameTaken(f"The user {username} exists already.")
+        raise UsernameTaken(_l("The user %(username)s exists already.", username=username))
     user = User(username=username, role=role, password_hash=generate_password_hash(password))
     session.add(user)
     session.flush()
@@ -86,7 +87,7 @@ def set_active(session: Session, user: User, active: bool) -> None:
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"No user {user_id}.")
+        raise NotFound(_l("No user %(user_id)s.", user_id=user_id))
     return user
 
 

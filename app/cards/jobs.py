@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -204,7 +205,7 @@ def sheet_progress(session: Session, job_id: int, *, user_id: int, now: datetime
         _PROGRESS.where(CardSheetJob.id == job_id, CardSheetJob.requested_by_id == user_id)
     ).first()
     if row is None:
-        raise NotFound(f"No sheet {job_id}.")
+        raise NotFound(_l("No sheet %(job_id)s.", job_id=job_id))
     return _progress(row, now)
 
 
@@ -237,5 +238,5 @@ def sheet_pdf_bytes(session: Session, job_id: int, *, user_id: int) -> bytes:
         )
     )
     if pdf is None:
-        raise NotFound(f"Sheet {job_id} is not ready.")
+        raise NotFound(_l("Sheet %(job_id)s is not ready.", job_id=job_id))
     return pdf

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -129,11 +130,11 @@ def find_card(session: Session, scanned: str, *, typed: bool = False) -> CardRef
     """
     scan = tokens.read_scan(scanned)
     if typed and scan.kind not in ("number", "bad_number"):
-        raise BadCardNumber("A card number is ten digits, as printed on the card.")
+        raise BadCardNumber(_l("A card number is ten digits, as printed on the card."))
     if scan.kind == "not_a_card":
-        raise NotACard("This is not an AidDesk card.")
+        raise NotACard(_l("This is not an AidDesk card."))
     if scan.kind == "bad_number":
-        raise BadCardNumber("This card number is mistyped: its check digit does not match.")
+        raise BadCardNumber(_l("This card number is mistyped: its check digit does not match."))
     conn = session.connection()
     if scan.kind == "qr":
         row = conn.execute(_CARD_BY_TOKEN, {"token_hash": tokens.token_hash(scan.value)}).first()
@@ -141,10 +142,10 @@ def find_card(session: Session, scanned: str, *, typed: bool = False) -> CardRef
         row = conn.execute(_CARD_BY_NUMBER, {"number": scan.value}).first()
     card = CardRef(*row) if row else None
     if card is None:
-        raise UnknownCard("No household holds this card.")
+        raise UnknownCard(_l("No household holds this card."))
     if card.revoked_at is not None:
         raise CardRevoked(
-            "This card was replaced by a newer one.",
+            _l("This card was replaced by a newer one."),
             revoked_at=card.revoked_at.isoformat(),
             household_id=card.household_id,
         )

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, and_, exists, select
 from sqlalchemy.orm import Session, aliased
 
@@ -43,8 +44,8 @@ def card_face(session: Session, household_id: int, *, card_key: str) -> CardFace
     row = session.execute(_FACES.where(_cards.c.household_id == household_id)).first()
     if row is None:
         if session.get(Household, household_id) is None:
-            raise NotFound(f"No household {household_id}.")
-        raise NotFound("This household has no card in force.")
+            raise NotFound(_l("No household %(household_id)s.", household_id=household_id))
+        raise NotFound(_l("This household has no card in force."))
     return _face(row, card_key)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import zxingcpp
+from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
 from app.errors import DomainError
@@ -23,11 +24,11 @@ def read_qr(frame: bytes) -> str | None:
     try:
         with Image.open(io.BytesIO(frame)) as image:
             if image.width * image.height > MAX_PIXELS:
-                raise BadFrame("The frame is too large; send at most 2000 x 2000 pixels.")
+                raise BadFrame(_l("The frame is too large; send at most 2000 x 2000 pixels."))
             image.load()
             gray = image.convert("L")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise BadFrame("The frame is not a JPEG or PNG image.") from exc
+        raise BadFrame(_l("The frame is not a JPEG or PNG image.")) from exc
     for barcode in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode):
         if barcode.valid and barcode.text:
             return barcode.text

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, bindparam, cast, insert, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -289,7 +290,7 @@ def record_handover(
                 user_id=user_id,
             )
         raise NotEligible(
-            "This household was served within the interval.",
+            _l("This household was served within the interval."),
             household_id=card.household_id,
             last_served_on=_iso(decision.last_served_on),
             next_eligible_on=_iso(decision.next_eligible_on),
@@ -329,7 +330,7 @@ def record_handover(
         if given[item_id] < len(picked):
             serial = picked[given[item_id]].serial
             raise voucher_serials.VoucherInvalid(
-                f"Voucher {serial}: none left in this site's stock.",
+                _l("Voucher %(serial)s: none left in this site's stock.", serial=serial),
                 serial=serial,
                 reason="not_in_stock",
             )

@@ -5,6 +5,7 @@ so a change shows at the next scan."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -60,7 +61,7 @@ def retire_rule(session: Session, rule_id: int) -> None:
         .values(active=False)
     ).rowcount
     if changed != 1:
-        raise NotFound("No such rule in force.")
+        raise NotFound(_l("No such rule in force."))
 
 
 def rules_in_force(session: Session) -> list[EntitlementRule]:

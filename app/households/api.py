@@ -4,6 +4,7 @@ from datetime import date
 from typing import Literal
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from app import context
@@ -360,7 +361,7 @@ def give_consent(household_id: int, member_id: int) -> tuple[Response, int]:
 @writes
 def withdraw_consent(household_id: int, member_id: int, kind: str) -> Response:
     if kind not in CONSENT_KINDS:
-        raise NotFound(f"No consent kind {kind!r}.")
+        raise NotFound(_l("No consent kind %(kind)s.", kind=kind))
     vulnerability.member_of(db.session, household_id, member_id)
     vulnerability.withdraw_consent(
         db.session, member_id, kind, user_id=context.actor_id(), now=context.now()

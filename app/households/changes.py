@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -64,14 +65,20 @@ def _record(
 def _household(session: Session, household_id: int) -> Household:
     household = session.get(Household, household_id)
     if household is None:
-        raise NotFound(f"No household {household_id}.")
+        raise NotFound(_l("No household %(household_id)s.", household_id=household_id))
     return household
 
 
 def _member_of(session: Session, household_id: int, member_id: int) -> Member:
     member = session.get(Member, member_id)
     if member is None or member.household_id != household_id:
-        raise NotFound(f"No member {member_id} in household {household_id}.")
+        raise NotFound(
+            _l(
+                "No member %(member_id)s in household %(household_id)s.",
+                member_id=member_id,
+                household_id=household_id,
+            )
+        )
     return member
 
 
@@ -143,9 +150,9 @@ def mark_departed(
     The head cannot depart while head: change the head first."""
     member = _member_of(session, household_id, member_id)
     if member.relationship == "head":
-        raise ChangeRefused("The head cannot depart: change the head first.")
+        raise ChangeRefused(_l("The head cannot depart: change the head first."))
     if member.departed_on is not None:
-        raise ChangeRefused("This member has departed already.")
+        raise ChangeRefused(_l("This member has departed already."))
     member.departed_on = today
     _record(session, household_id, member.id, "departed", user_id=user_id, now=now)
     session.flush()
@@ -169,9 +176,9 @@ def change_head(
             {"former_head_becomes": f"one of {', '.join(r for r in RELATIONSHIPS if r != 'head')}"}
         )
     if member.relationship == "head":
-        raise ChangeRefused("This member is the head already.")
+        raise ChangeRefused(_l("This member is the head already."))
     if member.departed_on is not None:
-        raise ChangeRefused("A departed member cannot become the head.")
+        raise ChangeRefused(_l("A departed member cannot become the head."))
     former = session.scalar(
         select(Member).where(Member.household_id == household_id, Member.relationship == "head")
     )
@@ -206,7 +213,7 @@ def move_member(
         raise ValidationFailed({"household_id": "the member is in this household already"})
     _household(session, to_household_id)
     if member.relationship == "head":
-        raise ChangeRefused("The head cannot be moved: change the head first.")
+        raise ChangeRefused(_l("The head cannot be moved: change the head first."))
     member.household_id = to_household_id
     member.relationship = relationship
     member.departed_on = None

@@ -28,6 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -355,7 +356,7 @@ def get_job(session: Session, job_id: int, *, user_id: int) -> ImportJob:
         .execution_options(populate_existing=True)  # its thread writes it behind the session
     )
     if job is None:
-        raise NotFound(f"No import {job_id}.")
+        raise NotFound(_l("No import %(job_id)s.", job_id=job_id))
     return job
 
 

@@ -14,6 +14,7 @@ import os
 import secrets
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
@@ -51,7 +52,7 @@ def reencode(data: bytes) -> bytes:
 def _head(session: Session, household_id: int) -> Member:
     household = session.get(Household, household_id)
     if household is None:
-        raise NotFound(f"No household {household_id}.")
+        raise NotFound(_l("No household %(household_id)s.", household_id=household_id))
     return household.head
 
 
@@ -92,5 +93,5 @@ def photo_path(session: Session, household_id: int, *, photo_dir: str) -> Path:
     head = _head(session, household_id)
     path = Path(photo_dir) / head.photo if head.photo else None
     if path is None or not path.is_file():
-        raise NotFound("No photo.")
+        raise NotFound(_l("No photo."))
     return path

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -200,7 +201,7 @@ def get_household(session: Session, household_id: int) -> Household:
         .options(selectinload(Household.members).selectinload(Member.documents))
     )
     if household is None:
-        raise NotFound(f"No household {household_id}.")
+        raise NotFound(_l("No household %(household_id)s.", household_id=household_id))
     if household.erased_at is not None:  # an empty shell that keeps its visits' counts
-        raise NotFound(f"Household {household_id} was erased.")
+        raise NotFound(_l("Household %(household_id)s was erased.", household_id=household_id))
     return household

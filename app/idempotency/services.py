@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -74,7 +75,7 @@ def claim(session: Session, *, user_id: int, key: str, digest: str, card_key: st
     )
     assert record is not None
     if record.request_hash != digest:
-        raise KeyReused("This Idempotency-Key was used for another request.")
+        raise KeyReused(_l("This Idempotency-Key was used for another request."))
     if record.status is None:
         return None
     try:

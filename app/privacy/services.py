@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -51,9 +52,9 @@ class Erasure:
 def _household(session: Session, household_id: int) -> Household:
     household = session.get(Household, household_id)
     if household is None:
-        raise NotFound(f"No household {household_id}.")
+        raise NotFound(_l("No household %(household_id)s.", household_id=household_id))
     if household.erased_at is not None:
-        raise Erased(f"Household {household_id} was erased.")
+        raise Erased(_l("Household %(household_id)s was erased.", household_id=household_id))
     return household
 
 
@@ -317,7 +318,7 @@ def erase_member(
     """Remove one person; the head stands for the household, so erasing the head erases it."""
     member = session.get(Member, member_id)
     if member is None:
-        raise NotFound(f"No person {member_id}.")
+        raise NotFound(_l("No person %(member_id)s.", member_id=member_id))
     household_id = member.household_id
     if member.relationship == "head":
         return erase_household(session, household_id, now=now, upload_root=upload_root)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -75,7 +76,9 @@ def add_barcode(session: Session, *, item: Item, code: str, pack_quantity: int) 
         raise ValidationFailed(fields)
     known = session.scalar(select(Barcode).where(Barcode.code == code))
     if known is not None:
-        raise BarcodeTaken(f"The barcode {code} belongs to an item already.", barcode=code)
+        raise BarcodeTaken(
+            _l("The barcode %(code)s belongs to an item already.", code=code), barcode=code
+        )
     barcode = Barcode(code=code, item_id=item.id, pack_quantity=pack_quantity)
     session.add(barcode)
     session.flush()
@@ -115,7 +118,7 @@ def create_donor(session: Session, *, name: str, kind: str | None, contact: str 
     if fields:
         raise ValidationFailed(fields)
     if donor_named(session, name) is not None:
-        raise DonorTaken(f"A donor named {name.strip()} is in the list already.")
+        raise DonorTaken(_l("A donor named %(name)s is in the list already.", name=name.strip()))
     donor = Donor(name=name.strip(), kind=kind, contact=(contact or "").strip() or None)
     session.add(donor)
     session.flush()

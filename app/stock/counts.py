@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -51,7 +52,7 @@ def start_count(session: Session, *, site_id: int, user_id: int | None, at: date
     """Start a count; a site has one open count at a time."""
     running = open_count(session, site_id)
     if running is not None:
-        raise CountOpen("A count of this site is open already.", id=running.id)
+        raise CountOpen(_l("A count of this site is open already."), id=running.id)
     count = StockCount(site_id=site_id, started_at=at, started_by=user_id)
     session.add(count)
     session.flush()
@@ -61,7 +62,7 @@ def start_count(session: Session, *, site_id: int, user_id: int | None, at: date
 def get_count(session: Session, count_id: int) -> StockCount:
     count = session.get(StockCount, count_id)
     if count is None:
-        raise NotFound("No such count.")
+        raise NotFound(_l("No such count."))
     return count
 
 
@@ -72,7 +73,7 @@ def enter_counted(
     item's counted figure."""
     count = get_count(session, count_id)
     if count.finished_at is not None:
-        raise CountFinished("This count is finished.")
+        raise CountFinished(_l("This count is finished."))
     if isinstance(counted, bool) or not 0 <= counted <= MAX_QUANTITY:
         raise ValidationFailed({"counted": f"a whole number from 0 to {MAX_QUANTITY}"})
     lines = StockCountLine.__table__
@@ -106,7 +107,7 @@ def finish_count(
         .values(finished_at=at, finished_by=user_id)
     ).rowcount
     if finished != 1:
-        raise CountFinished("This count was finished already.")
+        raise CountFinished(_l("This count was finished already."))
     corrections = []
     lines = session.scalars(
         select(StockCountLine)

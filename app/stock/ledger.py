@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -126,7 +127,9 @@ def take(
     if taken.rowcount != 1:
         have = on_hand_of(session, site_id, item_id)
         raise InsufficientStock(
-            f"Only {have} on hand; cannot take {quantity}.", on_hand=have, wanted=quantity
+            _l("Only %(have)s on hand; cannot take %(quantity)s.", have=have, quantity=quantity),
+            on_hand=have,
+            wanted=quantity,
         )
     values = _movement(kind, item_id, site_id, -quantity, at, user_id, reason, links)
     return _record(session, values)
@@ -197,7 +200,7 @@ def create_site(session: Session, *, code: str, name: str, kind: str) -> Site:
     if fields:
         raise ValidationFailed(fields)
     if session.scalar(select(Site.id).where(Site.code == code)) is not None:
-        raise SiteTaken(f"The site code {code} is taken.", code=code)
+        raise SiteTaken(_l("The site code %(code)s is taken.", code=code), code=code)
     site = Site(code=code, name=name.strip(), kind=kind)
     session.add(site)
     session.flush()
@@ -289,7 +292,7 @@ def correct_count(
             .values(on_hand=counted)
         ).rowcount
     if changed != 1:
-        raise StockChanged("The stock changed while the count was being finished; try again.")
+        raise StockChanged(_l("The stock changed while the count was being finished; try again."))
     values = _movement("count_correction", item_id, site_id, difference, at, user_id, reason, {})
     return _record(session, values)
 
@@ -345,7 +348,7 @@ def receive_transfer(
     missing). Received once: the conditional UPDATE only changes a transfer not yet received."""
     transfer = session.get(Transfer, transfer_id)
     if transfer is None:
-        raise NotFound("No such transfer.")
+        raise NotFound(_l("No such transfer."))
     if isinstance(received, bool) or not 0 <= received <= transfer.sent:
         raise ValidationFailed({"received": f"a whole number from 0 to {transfer.sent}"})
     claimed = session.execute(
@@ -354,7 +357,7 @@ def receive_transfer(
         .values(received=received, received_at=at, received_by=user_id)
     ).rowcount
     if claimed != 1:
-        raise TransferReceived("This transfer was received already.", id=transfer_id)
+        raise TransferReceived(_l("This transfer was received already."), id=transfer_id)
     if received:
         put(
             session,

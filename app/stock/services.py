@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -53,7 +54,9 @@ class DonationLineInput:
 def site_by_code(session: Session, code: str) -> Site:
     site = session.scalar(select(Site).where(Site.code == code))
     if site is None:
-        raise UnknownSite(f"No site with the code {code}; run init-db or set AID_SITE.")
+        raise UnknownSite(
+            _l("No site with the code %(code)s; run init-db or set AID_SITE.", code=code)
+        )
     return site
 
 
@@ -81,7 +84,7 @@ def create_item(
     if fields:
         raise ValidationFailed(fields)
     if session.scalar(select(Item.id).where(Item.sku == sku)) is not None:
-        raise SkuTaken(f"The SKU {sku} is in the catalog already.", sku=sku)
+        raise SkuTaken(_l("The SKU %(sku)s is in the catalog already.", sku=sku), sku=sku)
     item = Item(
         sku=sku,
         name=name.strip(),
@@ -178,7 +181,7 @@ def take_stock(
             continue
         params = {"p_site_id": site_id, "p_item_id": item_id, "p_quantity": quantity}
         if conn.execute(_TAKE, params).rowcount != 1:
-            raise InsufficientStock("The stock changed while it was being taken; try again.")
+            raise InsufficientStock(_l("The stock changed while it was being taken; try again."))
         moves.append(
             {
                 "kind": kind,
@@ -317,12 +320,12 @@ def reverse_donation(
         raise ValidationFailed(fields)
     original = session.get(Donation, donation_id)
     if original is None:
-        raise NotFound("No such donation.")
+        raise NotFound(_l("No such donation."))
     if original.reverses_id is not None:
-        raise DonationReversed("This record is itself a correction; it cannot be reversed.")
+        raise DonationReversed(_l("This record is itself a correction; it cannot be reversed."))
     taken = session.scalar(select(Donation.id).where(Donation.reverses_id == donation_id))
     if taken is not None:
-        raise DonationReversed("This donation was reversed already.", reversal_id=taken)
+        raise DonationReversed(_l("This donation was reversed already."), reversal_id=taken)
     reversal = Donation(
         donor=original.donor,
         donor_id=original.donor_id,
@@ -347,7 +350,7 @@ def reverse_donation(
             session.add(reversal)
             session.flush()
     except IntegrityError:
-        raise DonationReversed("This donation was reversed just now.") from None
+        raise DonationReversed(_l("This donation was reversed just now.")) from None
     totals: dict[int, int] = {}
     for line in original.lines:
         totals[line.item_id] = totals.get(line.item_id, 0) + line.quantity

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -120,7 +121,11 @@ def record_voucher_batch(
     known = _existing(session, serials)
     if known:
         raise SerialsTaken(
-            f"{len(known)} of these serials are recorded already, {known[0]} first.",
+            _l(
+                "%(count)s of these serials are recorded already, %(first)s first.",
+                count=len(known),
+                first=known[0],
+            ),
             serial=known[0],
         )
     batch = VoucherBatch(
@@ -144,7 +149,7 @@ def record_voucher_batch(
                 [{"serial": s, "batch_id": batch.id, "item_id": item.id} for s in serials],
             )
     except IntegrityError:
-        raise SerialsTaken("Another batch with these serials was just recorded.") from None
+        raise SerialsTaken(_l("Another batch with these serials was just recorded.")) from None
     session.execute(update(Item).where(Item.id == item.id).values(serial_tracked=True))
     put(
         session,
@@ -200,32 +205,53 @@ def resolve(
         row = known.get(serial)
         if serial in seen:
             raise VoucherInvalid(
-                f"Voucher {serial} was scanned twice.", serial=serial, reason="twice"
+                _l("Voucher %(serial)s was scanned twice.", serial=serial),
+                serial=serial,
+                reason="twice",
             )
         seen.add(serial)
         if row is None:
-            raise VoucherInvalid(f"Voucher {serial} is not known.", serial=serial, reason="unknown")
+            raise VoucherInvalid(
+                _l("Voucher %(serial)s is not known.", serial=serial),
+                serial=serial,
+                reason="unknown",
+            )
         if sku is not None and row.sku != sku:
             raise VoucherInvalid(
-                f"Voucher {serial} belongs to {row.sku}, not {sku}.",
+                _l(
+                    "Voucher %(serial)s belongs to %(item)s, not %(sku)s.",
+                    serial=serial,
+                    item=row.sku,
+                    sku=sku,
+                ),
                 serial=serial,
                 sku=row.sku,
                 reason="other_item",
             )
         if row.distribution_id is not None:
             raise VoucherInvalid(
-                f"Voucher {serial} was issued already.", serial=serial, reason="issued"
+                _l("Voucher %(serial)s was issued already.", serial=serial),
+                serial=serial,
+                reason="issued",
             )
         if row.item_id not in serial_items:
             raise VoucherInvalid(
-                f"Voucher {serial} ({row.sku}) is not due to this household.",
+                _l(
+                    "Voucher %(serial)s (%(item)s) is not due to this household.",
+                    serial=serial,
+                    item=row.sku,
+                ),
                 serial=serial,
                 reason="not_due",
             )
         picked = chosen.setdefault(row.item_id, [])
         if len(picked) >= serial_items[row.item_id][1]:
             raise VoucherInvalid(
-                f"Voucher {serial}: more {row.sku} vouchers than the household is due.",
+                _l(
+                    "Voucher %(serial)s: more %(item)s vouchers than the household is due.",
+                    serial=serial,
+                    item=row.sku,
+                ),
                 serial=serial,
                 reason="too_many",
             )
@@ -253,7 +279,7 @@ def issue(
         }
         if conn.execute(_ISSUE, params).rowcount != 1:
             raise VoucherInvalid(
-                f"Voucher {voucher.serial} was issued already.",
+                _l("Voucher %(serial)s was issued already.", serial=voucher.serial),
                 serial=voucher.serial,
                 reason="issued",
             )

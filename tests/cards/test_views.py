@@ -54,7 +54,10 @@ def test_the_page_offers_today_s_registrations_reissues_and_typed_numbers(
     assert "Make the PDF" in page.text
     assert re.search(r'<a href="/cards"[^>]*>Cards</a>', page.text)  # in the menu
     # The page's script is a file of its own: the Content-Security-Policy forbids inline ones.
-    assert re.findall(r"<script[^>]*>", page.text) == ['<script src="/static/cards.js" defer>']
+    assert re.findall(r"<script[^>]*>", page.text) == [
+        '<script src="/static/keys.js" defer>',  # the keyboard shortcuts of every page
+        '<script src="/static/cards.js" defer>',
+    ]
 
 
 def test_typed_households_are_made_into_a_sheet_in_the_background(
