@@ -70,7 +70,7 @@ def main() -> None:
             today=context.today(),
             card_key=CARD_KEY,
         )
-        user = create_user(db.session, "bench", "volunteer", "bench password")
+        user = create_user(db.session, "bench", "volunteer", "desk-Zq7!at-the-queue")
         token = issue_api_token(db.session, user)
         db.session.commit()
         ids = list(db.session.scalars(select(Household.id).order_by(Household.id)))[: args.cards]

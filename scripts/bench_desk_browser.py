@@ -44,7 +44,9 @@ def main() -> None:
         raise SystemExit("no Chromium: apt-get install chromium, or set AID_CHROMIUM")
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        _, qrs, _ = build_database(url, args.households, 200, volunteer_password="bench password")
+        _, qrs, _ = build_database(
+            url, args.households, 200, volunteer_password="desk-Zq7!at-the-queue"
+        )
         server = start_server(url, extra_env={"CARD_KEY": CARD_KEY})
         decisions: list[float] = []
         handovers: list[float] = []
@@ -56,7 +58,7 @@ def main() -> None:
                 page = browser.new_page(base_url=server.url, viewport=VIEWPORT)
                 page.goto("/login")
                 page.fill("#username", "bench")
-                page.fill("#password", "bench password")
+                page.fill("#password", "desk-Zq7!at-the-queue")
                 page.click("button[type=submit]")
                 page.goto("/desk")
                 scan = page.locator("#scan")
