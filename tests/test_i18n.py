@@ -224,3 +224,27 @@ def test_a_service_message_reaches_the_volunteer_in_their_language(client, login
     page = volunteer.get("/households/9999")
     assert page.status_code == 404
     assert "Немає родини 9999." in page.text
+
+
+# Words that stay as they are in every language: names of formats and codes.
+SAME_IN_EVERY_LANGUAGE = {"Excel", "CSV", "PDF", "SKU", "QR", "MRZ", "ID", "API", "JSON", "UKR"}
+
+
+@pytest.mark.parametrize("language", ["ro", "uk"])
+def test_each_catalog_is_in_its_own_language(language) -> None:  # type: ignore[no-untyped-def]
+    """A Romanian line in the Ukrainian catalog passes "is translated": catch it by script."""
+    path = ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    cyrillic = re.compile(r"[\u0400-\u04ff]")
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue  # the header
+        text = message.string if isinstance(message.string, str) else " ".join(message.string)
+        words = set(re.findall(r"[A-Za-zăâîșțĂÂÎȘȚ]+", re.sub(r"%\(\w+\)s", "", text)))
+        if language == "uk" and words - SAME_IN_EVERY_LANGUAGE and not cyrillic.search(text):
+            wrong.append((message.id, text))
+        if language == "ro" and cyrillic.search(text):
+            wrong.append((message.id, text))
+    assert wrong == []
