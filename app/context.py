@@ -43,6 +43,11 @@ def card_key() -> str:
     return current_app.config["CARD_KEY"]
 
 
+def photo_dir() -> str | None:
+    """Where the heads' photos are, when the center takes photos (AID_PHOTOS=1)."""
+    return current_app.config["AID_PHOTO_DIR"] if current_app.config.get("AID_PHOTOS") else None
+
+
 def actor_id() -> int | None:
     actor = current_actor()
     return actor.id if actor else None

@@ -35,7 +35,9 @@ def _pdf(data: bytes, filename: str, disposition: str) -> Response:
 @bp.get("/households/<id:household_id>/card.pdf")
 @allow(*DESK)
 def card(household_id: int) -> Response:
-    face = card_face(db.session, household_id, card_key=context.card_key())
+    face = card_face(
+        db.session, household_id, card_key=context.card_key(), photo_dir=context.photo_dir()
+    )
     return _pdf(card_pdf(face), f"card-{face.number}.pdf", "inline")
 
 
@@ -43,7 +45,9 @@ def card(household_id: int) -> Response:
 @allow(*DESK)
 def sheet() -> Response:
     body = parse_body(SheetIn)
-    faces = sheet_faces(db.session, body.household_ids, card_key=context.card_key())
+    faces = sheet_faces(
+        db.session, body.household_ids, card_key=context.card_key(), photo_dir=context.photo_dir()
+    )
     # Nothing was written; end the transaction before drawing. On SQLite a POST's
     # transaction holds the write gate, and the desks must not wait for a sheet.
     db.session.commit()

@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from app import context
 from app.cards.models import CardSheetJob
 from app.cards.pdf import sheet_pdf
 from app.cards.sheets import (
@@ -129,6 +130,7 @@ def make_sheet(
     *,
     card_key: str,
     clock: Callable[[], datetime],
+    photo_dir: str | None = None,
 ) -> None:
     """Draw the sheet of a queued job, writing its progress as it goes.
 
@@ -136,7 +138,7 @@ def make_sheet(
     process, sees it move; no transaction stays open while the cards are drawn.
     """
     _note(session, sheet.job_id, clock, status="running")
-    faces = sheet_faces(session, sheet.household_ids, card_key=card_key)
+    faces = sheet_faces(session, sheet.household_ids, card_key=card_key, photo_dir=photo_dir)
     session.commit()
     last = time.monotonic()
 
@@ -173,7 +175,9 @@ def start_sheet(
     def work() -> None:
         with app.app_context():
             try:
-                make_sheet(db.session, sheet, card_key=card_key, clock=clock)
+                make_sheet(
+                    db.session, sheet, card_key=card_key, clock=clock, photo_dir=context.photo_dir()
+                )
             except Exception:
                 log.exception("card sheet %s failed", sheet.job_id)
                 try:

@@ -31,6 +31,13 @@ QR_Y = (CARD_HEIGHT - QR_BOX) / 2
 LEFT = 4 * mm
 TEXT_WIDTH = QR_X - LEFT  # the QR's own quiet zone keeps the text off the symbol
 
+# The head's photo, when the center takes photos (AID_PHOTOS): beside the titles, which end
+# about 30 mm from the left, and clear of the QR's quiet zone. Small, but enough to tell the
+# holder at the desk.
+PHOTO_WIDTH = 8.5 * mm
+PHOTO_HEIGHT = 11 * mm
+PHOTO_X = QR_X - PHOTO_WIDTH
+PHOTO_Y = 2.5 * mm
 TITLE = ("Card de beneficiar", "Картка отримувача", "Beneficiary card")
 NAME_LABEL = "Nume · Ім’я · Name"
 NUMBER_LABEL = "Nr. card · № картки · Card no."
@@ -45,6 +52,16 @@ class CardFace:
     number: str
     qr: str
     native_name: str | None = None
+    photo: bytes | None = None  # the head's photo (JPEG), when there is one
+
+
+@dataclass(frozen=True)
+class Photo:
+    x: float
+    y: float
+    width: float
+    height: float
+    jpeg: bytes
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,7 @@ class Qr:
 class CardLayout:
     lines: tuple[Line, ...]
     qr: Qr
+    photo: Photo | None = None
 
 
 @cache
@@ -112,8 +130,16 @@ def qr_box(face: CardFace) -> Qr:
     return Qr(QR_X, QR_Y, QR_BOX, qr_modules(face.qr))
 
 
+def photo_box(face: CardFace) -> Photo | None:
+    if not face.photo:
+        return None
+    return Photo(PHOTO_X, PHOTO_Y, PHOTO_WIDTH, PHOTO_HEIGHT, face.photo)
+
+
 def lay_out(face: CardFace) -> CardLayout:
-    return CardLayout(lines=(*fixed_lines(), *face_lines(face)), qr=qr_box(face))
+    return CardLayout(
+        lines=(*fixed_lines(), *face_lines(face)), qr=qr_box(face), photo=photo_box(face)
+    )
 
 
 def fit_lines(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from app.cards.fonts import pdf_font
@@ -24,6 +25,7 @@ from app.cards.layout import (
     Qr,
     face_lines,
     fixed_lines,
+    photo_box,
     qr_box,
 )
 from app.cards.qr import QUIET_MODULES
@@ -96,6 +98,17 @@ def _draw_card(canvas: Canvas, face: CardFace, left: float, bottom: float) -> No
     canvas.doForm(FIXED_FORM)
     _draw_lines(canvas, face_lines(face))
     _draw_qr(canvas, qr_box(face))
+    photo = photo_box(face)
+    if photo:
+        canvas.drawImage(
+            ImageReader(io.BytesIO(photo.jpeg)),
+            photo.x,
+            CARD_HEIGHT - photo.y - photo.height,
+            photo.width,
+            photo.height,
+            preserveAspectRatio=True,
+            anchor="c",
+        )
     canvas.restoreState()
 
 

@@ -15,10 +15,7 @@ SCALE = DPI / 72  # pixels a point
 WIDTH, HEIGHT = round(CARD_WIDTH * SCALE), round(CARD_HEIGHT * SCALE)
 
 
-def render_card_png(
-    *, head_name: str, card_number: str, qr: str, native_name: str | None = None
-) -> bytes:
-    face = CardFace(name=head_name, number=card_number, qr=qr, native_name=native_name)
+def render_card_png(face: CardFace) -> bytes:
     out = io.BytesIO()
     draw_card(lay_out(face)).save(out, format="PNG", dpi=(DPI, DPI), optimize=True)
     return out.getvalue()
@@ -39,6 +36,12 @@ def draw_card(layout: CardLayout) -> Image.Image:
     left = round((layout.qr.x + (layout.qr.size - symbol.width / SCALE) / 2) * SCALE)
     top = round((layout.qr.y + (layout.qr.size - symbol.height / SCALE) / 2) * SCALE)
     image.paste(symbol, (left, top))
+    if layout.photo:
+        box = layout.photo
+        size = (round(box.width * SCALE), round(box.height * SCALE))
+        with Image.open(io.BytesIO(box.jpeg)) as photo:
+            picture = ImageOps.fit(photo.convert("L"), size, Image.Resampling.LANCZOS)
+        image.paste(picture, (round(box.x * SCALE), round(box.y * SCALE)))
     return image
 
 

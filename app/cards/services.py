@@ -96,14 +96,13 @@ def card_qr(card: Card, card_key: str) -> str:
     return tokens.qr_text(tokens.derive_token(card_key, card.nonce))
 
 
-def current_card_png(session: Session, household_id: int, *, card_key: str) -> bytes:
+def current_card_png(
+    session: Session, household_id: int, *, card_key: str, photo_dir: str | None = None
+) -> bytes:
     """The household's card in force, drawn again: it can always be reprinted.
 
     NotFound for an unknown household or one without a card in force (see card_face)."""
-    face = card_face(session, household_id, card_key=card_key)
-    return render_card_png(
-        head_name=face.name, card_number=face.number, qr=face.qr, native_name=face.native_name
-    )
+    return render_card_png(card_face(session, household_id, card_key=card_key, photo_dir=photo_dir))
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,7 @@ _FACES = (
         _members.c.family_name,
         _members.c.given_name_native,
         _members.c.family_name_native,
+        _members.c.photo,
     )
     .join(
         _members,
@@ -39,18 +41,26 @@ _FACES = (
 )
 
 
-def card_face(session: Session, household_id: int, *, card_key: str) -> CardFace:
-    """What the household's card in force shows."""
+def card_face(
+    session: Session, household_id: int, *, card_key: str, photo_dir: str | None = None
+) -> CardFace:
+    """What the household's card in force shows; the head's photo too when ``photo_dir`` (the
+    center takes photos) holds one."""
     row = session.execute(_FACES.where(_cards.c.household_id == household_id)).first()
     if row is None:
         if session.get(Household, household_id) is None:
             raise NotFound(_l("No household %(household_id)s.", household_id=household_id))
         raise NotFound(_l("This household has no card in force."))
-    return _face(row, card_key)
+    return _face(row, card_key, photo_dir)
 
 
 def sheet_faces(
-    session: Session, household_ids: Sequence[int], *, card_key: str, field: str = "household_ids"
+    session: Session,
+    household_ids: Sequence[int],
+    *,
+    card_key: str,
+    field: str = "household_ids",
+    photo_dir: str | None = None,
 ) -> list[CardFace]:
     """The cards in force of these households, in the order asked, each household once.
 
@@ -58,7 +68,7 @@ def sheet_faces(
     each one that does not, as ``field.INDEX``, and nothing is printed.
     """
     rows = _cards_in_force(session, household_ids, field)
-    return [_face(row, card_key) for row in rows.values()]
+    return [_face(row, card_key, photo_dir) for row in rows.values()]
 
 
 def check_printable(
@@ -92,7 +102,14 @@ def _cards_in_force(
     return {i: found[i] for i in wanted}
 
 
-def _face(row: Row[Any], card_key: str) -> CardFace:
+def _photo(photo_dir: str | None, name: str | None) -> bytes | None:
+    if not photo_dir or not name:
+        return None
+    path = Path(photo_dir) / name
+    return path.read_bytes() if path.is_file() else None
+
+
+def _face(row: Row[Any], card_key: str, photo_dir: str | None = None) -> CardFace:
     return CardFace(
         name=f"{row.given_name} {row.family_name}",
         number=row.number,
@@ -101,6 +118,7 @@ def _face(row: Row[Any], card_key: str) -> CardFace:
             part for part in (row.given_name_native, row.family_name_native) if part
         )
         or None,
+        photo=_photo(photo_dir, row.photo),
     )
 
 

@@ -230,7 +230,9 @@ def reissue(household_id: int) -> tuple[Response, int]:
 @bp.get("/households/<id:household_id>/card.png")
 @allow(*DESK)
 def card_png(household_id: int) -> Response:
-    png = current_card_png(db.session, household_id, card_key=context.card_key())
+    png = current_card_png(
+        db.session, household_id, card_key=context.card_key(), photo_dir=context.photo_dir()
+    )
     return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 

@@ -207,14 +207,18 @@ def show(household_id: int) -> str:
 @bp.get("/<id:household_id>/card.png")
 @allow(*DESK)
 def card_png(household_id: int) -> Response:
-    png = current_card_png(db.session, household_id, card_key=context.card_key())
+    png = current_card_png(
+        db.session, household_id, card_key=context.card_key(), photo_dir=context.photo_dir()
+    )
     return Response(png, mimetype="image/png")
 
 
 @bp.get("/<id:household_id>/card.pdf")
 @allow(*DESK)
 def card_pdf_page(household_id: int) -> Response:
-    face = card_face(db.session, household_id, card_key=context.card_key())
+    face = card_face(
+        db.session, household_id, card_key=context.card_key(), photo_dir=context.photo_dir()
+    )
     return Response(
         card_pdf(face),
         mimetype="application/pdf",

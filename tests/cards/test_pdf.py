@@ -78,7 +78,7 @@ def test_the_same_cards_make_the_same_bytes() -> None:
 
 def test_the_card_png_is_300_dpi_credit_card_size_and_its_qr_reads() -> None:
     (card,) = faces(1)
-    png = render_card_png(head_name=card.name, card_number=card.number, qr=card.qr)
+    png = render_card_png(card)
     image = Image.open(io.BytesIO(png))
     assert image.size == (1011, 638)
     assert round(image.info["dpi"][0]) == DPI

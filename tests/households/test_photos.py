@@ -86,3 +86,29 @@ def test_photos_are_off_unless_configured(login, register) -> None:  # type: ign
     desk = login("volunteer")
     assert desk.get(f"/households/{household['id']}/photo.jpg").status_code == 404
     assert 'id="photo"' not in desk.get(f"/households/{household['id']}").text
+
+
+def test_the_card_carries_the_head_s_photo_beside_its_titles(  # type: ignore[no-untyped-def]
+    login, register, photos_on: Path
+) -> None:
+    from zxingcpp import read_barcodes
+
+    from app.cards.layout import PHOTO_WIDTH, PHOTO_X, PHOTO_Y
+    from app.cards.render import SCALE
+
+    household = register()
+    head_id = household["members"][0]["id"]
+    desk = login("volunteer")
+    path = f"/households/{household['id']}"
+    without = Image.open(io.BytesIO(desk.get(f"{path}/card.png").data)).convert("L")
+    desk.post(f"{path}/members/{head_id}/consents/photo")
+    upload = {"photo": (io.BytesIO(picture()), "head.jpg")}
+    desk.post(f"{path}/photo", data=upload, content_type="multipart/form-data")
+
+    card = Image.open(io.BytesIO(desk.get(f"{path}/card.png").data)).convert("L")
+    middle = (round((PHOTO_X + PHOTO_WIDTH / 2) * SCALE), round((PHOTO_Y + 5) * SCALE))
+    assert without.getpixel(middle) == 255  # white card there before
+    assert card.getpixel(middle) < 200  # the (orange, here grey) photo now
+    assert [r.text for r in read_barcodes(card)] == [household["card"]["qr"]]  # QR untouched
+    pdf = desk.get(f"{path}/card.pdf").data
+    assert pdf.startswith(b"%PDF") and b"/Subtype /Image" in pdf
