@@ -72,6 +72,7 @@ def main(base: str, username: str, password: str, served_recently: str = "") -> 
         shot("register")
         page.click("input[name=save]")
         page.wait_for_selector("img.card-image")
+        page.wait_for_function("() => document.querySelector('img.card-image').complete")
         shot("household")
         number = page.locator("text=in force").first.locator("xpath=..").inner_text().split(" ·")[0]
 
