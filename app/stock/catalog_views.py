@@ -14,6 +14,7 @@ from app import context
 from app.auth.access import STOCK, allow
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
+from app.reports.exports import Table, title_line, write_csv, write_xlsx
 from app.stock import catalog
 from app.stock import donor_report as reports
 from app.stock.donor_report import XLSX
@@ -30,6 +31,7 @@ from app.stock.models import Donor, Item
 from app.stock.services import create_item, recent_donations, reverse_donation
 from app.stock.views import bp
 
+CSV = "text/csv"
 DONOR_KINDS = {c.value: c.label for c in DONOR_KIND_CHOICES if c.value}
 
 
@@ -235,6 +237,56 @@ def donor_report_xlsx(donor_id: int) -> FlaskResponse:
     filename = f"aiddesk-donor-{donor.id}-{start.isoformat()}-{end.isoformat()}.xlsx"
     return FlaskResponse(
         body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@bp.get("/donors/<id:donor_id>/report.csv")
+@allow(*STOCK)
+def donor_report_csv(donor_id: int) -> FlaskResponse:
+    donor = db.session.get(Donor, donor_id)
+    if donor is None:
+        raise NotFound(_("No such donor."))
+    start, end = _period()
+    report = reports.donor_report(db.session, donor=donor, start=start, end=end)
+    title = title_line(
+        f"Donor report: {donor.name}", "all sites", f"{start} to {end}", context.local_now()
+    )
+    return _download(
+        write_csv(reports.donor_tables(report), title),
+        CSV,
+        f"aiddesk-donor-{donor.id}-{start}-{end}.csv",
+    )
+
+
+@bp.get("/vouchers.xlsx")
+@allow(*STOCK)
+def voucher_report_xlsx() -> FlaskResponse:
+    """The voucher serial report as a workbook: serials issued in the period, per donor."""
+    tables, title, name = _voucher_file()
+    return _download(write_xlsx(tables, title), XLSX, f"{name}.xlsx")
+
+
+@bp.get("/vouchers.csv")
+@allow(*STOCK)
+def voucher_report_csv() -> FlaskResponse:
+    tables, title, name = _voucher_file()
+    return _download(write_csv(tables, title), CSV, f"{name}.csv")
+
+
+def _voucher_file() -> tuple[list[Table], str, str]:
+    start, end = _period()
+    donor = request.args.get("donor", "")[:200]
+    issued = reports.issued_vouchers(db.session, donor=donor or None, start=start, end=end)
+    period = f"{start} to {end}"
+    title = title_line("Voucher serials issued", donor or "all donors", period, context.local_now())
+    return [reports.voucher_table(issued)], title, f"aiddesk-vouchers-{start}-{end}"
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> FlaskResponse:
+    return FlaskResponse(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

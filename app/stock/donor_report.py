@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.desk.models import Distribution
+from app.reports.exports import Table
 from app.stock.models import (
     Donation,
     DonationLine,
@@ -180,3 +181,26 @@ def donor_workbook(report: DonorReport, *, exported_at: datetime) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def donor_tables(report: DonorReport) -> list[Table]:
+    """The donor report as tables, for the CSV download (reports.exports.write_csv)."""
+    tables = [
+        Table(
+            "Given and handed over",
+            ["SKU", "Item", "Unit", "Given", "Handed over"],
+            [[x.sku, x.name, x.unit, x.given, x.handed_over] for x in report.lines],
+        )
+    ]
+    if report.vouchers:
+        tables.append(voucher_table(report.vouchers))
+    return tables
+
+
+def voucher_table(issued: list[IssuedVoucher]) -> Table:
+    """Serials issued, per donor: the voucher donors' accounts."""
+    return Table(
+        "Voucher serials issued",
+        ["Donor", "SKU", "Serial", "Issued (UTC)"],
+        [[v.donor, v.sku, v.serial, v.issued_at.replace(tzinfo=None)] for v in issued],
+    )

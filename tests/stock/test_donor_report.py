@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import openpyxl
@@ -84,6 +84,26 @@ def test_a_donor_report_shares_handovers_first_in_first_out_and_counts_serials(
     assert "C-10" in report and "C-11" in report and "2 serials" in report
     none = client.get("/stock/vouchers?from=2026-03-05&to=2026-03-06").text
     assert "No serials issued in this period." in none
+
+    # The same reports as files for the partners: CSV with a byte-order mark, and Excel.
+    csv_file = client.get(
+        f"/stock/donors/{donors['Caritas']}/report.csv?from=2026-03-01&to=2026-03-31"
+    )
+    assert csv_file.mimetype == "text/csv" and csv_file.data.startswith(b"\xef\xbb\xbf")
+    lines = csv_file.data.decode("utf-8-sig").splitlines()
+    assert "FOOD,Food parcel,piece,5,1" in lines
+    assert any(line.startswith("Caritas,CHILD-VOUCHER,C-10,") for line in lines)
+    serials = client.get("/stock/vouchers.xlsx?from=2026-03-04&to=2026-03-04&donor=Caritas")
+    sheet = openpyxl.load_workbook(io.BytesIO(serials.data)).active
+    rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    assert [r[:3] for r in rows[2:]] == [
+        ("Caritas", "CHILD-VOUCHER", "C-10"),
+        ("Caritas", "CHILD-VOUCHER", "C-11"),
+    ]
+    assert isinstance(rows[2][3], datetime)  # a real date, not text
+    as_csv = client.get("/stock/vouchers.csv?from=2026-03-04&to=2026-03-04").data
+    assert as_csv.decode("utf-8-sig").count("CHILD-VOUCHER,C-1") == 2
+    assert client.get("/stock/vouchers.pdf").status_code == 404
 
 
 def test_an_unknown_donor_is_404(login: Any) -> None:
