@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, event
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -91,6 +91,25 @@ def writing() -> Iterator[None]:
     token = _force_write.set(True)
     try:
         yield
+    finally:
+        _force_write.reset(token)
+
+
+@contextmanager
+def read_apart(session: Session) -> Iterator[Connection]:
+    """A connection for a read that need not wait for writers, even in a write request.
+
+    On SQLite, a short read transaction of its own: a write request then holds the write gate
+    for its own work only, not while it looks up who is calling. Other engines have no gate;
+    the read runs in the session's transaction.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        yield session.connection()
+        return
+    token = _force_write.set(False)
+    try:
+        with session.get_bind().connect() as conn:
+            yield conn
     finally:
         _force_write.reset(token)
 
