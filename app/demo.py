@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
+from app.audit.trail import in_bulk
 from app.cards import tokens
 from app.cards.models import Card
 from app.demo_names import FAMILY, GIVEN_F, GIVEN_M
@@ -62,6 +63,21 @@ def seed_demo(
     card_key: str,
     site_code: str = "MAIN",
     seed: int = 2026,
+) -> DemoSummary:
+    """Made-up households with past visits and the donations they took; in the audit trail
+    as one bulk load, not millions of rows."""
+    with in_bulk(session.connection(), "demo"):
+        return _seed(session, households, days, today, card_key, site_code, seed)
+
+
+def _seed(
+    session: Session,
+    households: int,
+    days: int,
+    today: date,
+    card_key: str,
+    site_code: str,
+    seed: int,
 ) -> DemoSummary:
     rng = random.Random(seed)
     site_id = session.scalar(select(Site.id).where(Site.code == site_code))

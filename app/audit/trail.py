@@ -148,10 +148,24 @@ def _where_key(statement: Update | Delete, values: dict[str, Any]) -> object:
 
 _PENDING = "aid_audit_pending"  # events noted in this transaction, not yet written
 _MARKS = "aid_audit_marks"  # how many were noted when each open savepoint began
+_UNAUDITED = "aid_migrating"  # a connection whose writes are not audited (migrations/env.py)
+# A long transaction (an import, an erasure of many households) writes its events as it goes,
+# this many at a time, so that they never pile up in memory.
+MAX_NOTED = 1000
 
 
 def _note(conn: Connection, rows: list[dict[str, Any]]) -> None:
     conn.info.setdefault(_PENDING, []).extend(rows)
+    _write_early(conn)
+
+
+def _write_early(conn: Connection) -> None:
+    """Write what piled up, unless a savepoint is open: its rollback would take back events
+    noted before it as well."""
+    noted = conn.info.get(_PENDING, ())
+    if len(noted) >= MAX_NOTED and not conn.info.get(_MARKS):
+        conn.info[_PENDING] = []
+        conn.execute(insert(_AUDIT), noted)
 
 
 def _write_noted(conn: Connection) -> None:
@@ -187,6 +201,7 @@ def _release_savepoint(conn: Connection, _name: object, _context: object) -> Non
     marks = conn.info.get(_MARKS)
     if marks:
         marks.pop()
+    _write_early(conn)
 
 
 def _after_execute(
@@ -197,7 +212,7 @@ def _after_execute(
     _options: object,
     result: CursorResult[Any],
 ) -> None:
-    if not isinstance(statement, Insert | Update | Delete) or conn.info.get("aid_migrating"):
+    if not isinstance(statement, Insert | Update | Delete) or conn.info.get(_UNAUDITED):
         return
     values = list(multiparams) if multiparams else [params or {}]
     rows = _written(statement, values, result)
@@ -222,6 +237,20 @@ def watch(engine: Engine) -> None:
             event.listen(engine, name, listener)
     if not event.contains(engine.pool, "reset", _forget_on_reset):
         event.listen(engine.pool, "reset", _forget_on_reset)
+
+
+@contextmanager
+def in_bulk(conn: Connection, entity: str) -> Iterator[None]:
+    """Writes made inside are not audited row by row; one event says that a bulk load ran.
+
+    For made-up data only (seed-demo's millions of rows): a real import is audited row by row.
+    """
+    conn.info[_UNAUDITED] = True
+    try:
+        yield
+    finally:
+        conn.info.pop(_UNAUDITED, None)
+    record(conn, "bulk_load", entity, None)
 
 
 def record(

@@ -189,3 +189,59 @@ def test_events_of_a_rolled_back_savepoint_or_transaction_are_forgotten(app: Fla
         db.session.commit()
         following = db.session.scalar(select(Site.id).where(Site.code == "NEXT"))
     assert _site_events(app) - before == {str(kept), str(inner), str(following)}
+
+
+def test_a_long_transaction_writes_its_events_as_it_goes_and_savepoints_still_forget(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.audit import trail
+    from app.db import writing
+    from app.stock.models import Site
+
+    monkeypatch.setattr(trail, "MAX_NOTED", 3)
+    before = _site_events(app)
+    writes: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_EVENTS"):
+            writes.append(statement)
+
+    def site_id(code: str) -> str:
+        return str(db.session.scalar(select(Site.id).where(Site.code == code)))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+    with app.app_context(), writing():
+        for code in ("A1", "A2"):
+            db.session.add(Site(code=code, name=code))
+            db.session.flush()
+        kept = {site_id("A1"), site_id("A2")}
+        try:
+            with db.session.begin_nested():
+                for code in ("B1", "B2"):  # nothing is written early inside a savepoint
+                    db.session.add(Site(code=code, name=code))
+                    db.session.flush()
+                raise RuntimeError("undo the savepoint")
+        except RuntimeError:
+            pass
+        for code in ("C1", "C2", "C3", "C4"):
+            db.session.add(Site(code=code, name=code))
+            db.session.flush()
+            kept.add(site_id(code))
+        db.session.commit()
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert _site_events(app) - before == kept
+    assert len(writes) == 2  # A1 A2 C1, then C2 C3 C4, each as the third came
+
+
+def test_demo_data_is_one_bulk_load_in_the_trail_not_a_row_each(app: Flask) -> None:
+    from app import context
+    from app.db import writing
+    from app.demo import seed_demo
+
+    before = len(_events(app))
+    with app.test_request_context(), writing():
+        seed_demo(db.session, households=20, days=30, today=context.today(), card_key="k")
+        db.session.commit()
+    new = _events(app)[before:]
+    assert [(e.action, e.entity) for e in new] == [("bulk_load", "demo")]
