@@ -414,7 +414,8 @@ def main() -> None:
             if errors:
                 print("server errors (last lines of its log):", *errors[-5:], sep="\n  ")
     engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    setup = f"{args.households} households, {args.desks} desks, {args.threads} server threads"
+    size = "the database reused" if args.reuse else f"{args.households} households"
+    setup = f"{size}, {args.desks} desks, {args.threads} server threads"
     print(f"\n{engine}, {setup}\n")
     print("| phase | requests | answered per second | p50 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|")
