@@ -12,12 +12,14 @@ from app import context
 from app.auth.access import STOCK, allow
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
-from app.stock import catalog, expiry, ledger
+from app.stock import catalog, expiry
 from app.stock.forecast import low_stock_forecast
 from app.stock.forms import CATEGORY_LABELS, BarcodeForm, DonationForm, ItemSettingsForm
+from app.stock.history import movements, on_hand_by_site
 from app.stock.labels import MOVEMENT_LABELS, SITE_LABELS
 from app.stock.models import Donation, Item, Site
 from app.stock.services import StockRow, record_donation, stock_on_hand
+from app.stock.sites import all_sites, find_site
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
 LOTS_SHOWN = 50
@@ -30,7 +32,7 @@ def index() -> str | Response | tuple[str, int]:
     the lines (an unknown one asks which item it is, once); the button records it all."""
     here = context.site_id()
     rows = stock_on_hand(db.session, here)
-    sites = ledger.all_sites(db.session)
+    sites = all_sites(db.session)
     form = DonationForm()
     form.site.choices = [(s.code, s.name) for s in sites]
     if not form.is_submitted():
@@ -72,7 +74,7 @@ def index() -> str | Response | tuple[str, int]:
 
 def stock_page(rows: list[StockRow], sites: list[Site], here: int) -> dict[str, object]:
     """What the stock table shows: each site's figure when there are several."""
-    by_site = ledger.on_hand_by_site(db.session) if len(sites) > 1 else {}
+    by_site = on_hand_by_site(db.session) if len(sites) > 1 else {}
     others = [site.code for site in sites if site.id != here] if by_site else []
     categories = {key: str(label) for key, label in CATEGORY_LABELS.items()}
     # Plain tuples for the template: with hundreds of rows, each lookup in Jinja counts.
@@ -137,9 +139,7 @@ def _record(form: DonationForm) -> Donation:
         donor_kind=form.donor_kind.data or None,
         note=form.note.data,
         lines=form.to_lines(),
-        site_id=ledger.find_site(db.session, form.site.data).id
-        if form.site.data
-        else context.site_id(),
+        site_id=find_site(db.session, form.site.data).id if form.site.data else context.site_id(),
         received_on=received,
         user_id=context.actor_id(),
         at=context.now(),
@@ -212,7 +212,7 @@ def history(sku: str) -> tuple[str, int]:
     if item is None:
         raise NotFound(_("No item with the SKU %(sku)s.", sku=sku[:40]))
     problems: list[str] = []
-    sites = ledger.all_sites(db.session)
+    sites = all_sites(db.session)
     kind = request.args.get("kind", "")
     if kind and kind not in MOVEMENT_LABELS:
         problems.append(_("Choose a kind from the list."))
@@ -222,7 +222,7 @@ def history(sku: str) -> tuple[str, int]:
     if code and site is None:
         problems.append(_("Choose a site from the list."))
     since, until = _day_arg("from", problems), _day_arg("to", problems)
-    rows = ledger.movements(
+    rows = movements(
         db.session,
         item_id=item.id,
         site_id=site.id if site else None,
@@ -232,7 +232,7 @@ def history(sku: str) -> tuple[str, int]:
     )
     for problem in problems:
         flash(problem, "error")
-    by_site = ledger.on_hand_by_site(db.session).get(item.id, {})
+    by_site = on_hand_by_site(db.session).get(item.id, {})
     return render_template(
         "stock/history.html",
         item=item,
