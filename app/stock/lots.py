@@ -15,6 +15,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.db import dialect_insert
@@ -140,7 +141,7 @@ def find(
     )
 
 
-def _take_exactly(conn: object, piece: Piece) -> None:
+def _take_exactly(conn: Connection, piece: Piece) -> None:
     params = {"p_id": piece.lot_id, "p_quantity": piece.quantity}
-    if conn.execute(_TAKE, params).rowcount != 1:  # type: ignore[attr-defined]
+    if conn.execute(_TAKE, params).rowcount != 1:
         raise LotsOutOfStep(_l("The lots of this item do not add up to its stock."))

@@ -78,7 +78,7 @@ def stock_page(sites: list[Site], here: int) -> dict[str, object]:
     ``?view=all`` at every site side by side; ``?q=`` and ``?category=`` narrow it."""
     args = request.args
     every_site = args.get("view") == "all" and len(sites) > 1
-    shown = [s for s in sites] if every_site else [s for s in sites if s.id == here]
+    shown = list(sites) if every_site else [s for s in sites if s.id == here]
     categories = {key: str(label) for key, label in CATEGORY_LABELS.items()}
     category = args.get("category", "")
     table = overview.stock_table(
