@@ -25,6 +25,7 @@ from app.desk.models import Distribution, DistributionLine, VisitMember, VisitPe
 from app.desk.rules import age_band
 from app.households.models import Document, Household, Member, NameKey
 from app.households.names import name_keys
+from app.stock import lots as stock_lots
 from app.stock.models import Donation, DonationLine, Item, Site, StockLevel, StockMovement
 
 SIZES = [1, 2, 3, 4, 5, 6, 7]
@@ -284,6 +285,7 @@ def _seed(
             session.add(StockLevel(site_id=site_id, item_id=item_id, on_hand=reserve))
         else:
             level.on_hand += reserve
+        stock_lots.add(session, site_id=site_id, item_id=item_id, quantity=reserve)
     session.flush()
     if session.get_bind().dialect.name == "postgresql":
         # The rows above carry their ids: move each table's id sequence past them.
