@@ -1,6 +1,8 @@
 """The yardstick for scripts/bench: a bare Flask + SQLAlchemy endpoint that runs a handover's
-statements (the same as app/desk/services.py) with none of the app around them: no login, no
-card check, no gate for writers, pysqlite's own transactions. Not part of the app.
+statements (the same as app/desk/services.py: the card, the 10-day claim, the members, the
+visit and who was served, the stock and its first-expiring lots, the movements, the audit
+events in one INSERT) with none of the app around them: no login, no token, no rules, no
+gate for writers, pysqlite's own transactions. Not part of the app.
 
     python scripts/bare.py PORT DATABASE_URL THREADS
 """
@@ -15,6 +17,10 @@ from sqlalchemy import create_engine, event, text
 from waitress import serve
 
 STATEMENTS = {
+    "card": text(
+        "SELECT id, household_id, revoked_at FROM cards "
+        "WHERE household_id = :id AND revoked_at IS NULL"
+    ),
     "claim": text(
         "UPDATE households SET last_served_on = :today WHERE id = :id "
         "AND (last_served_on IS NULL OR last_served_on <= :cutoff)"
@@ -35,19 +41,49 @@ STATEMENTS = {
         "UPDATE stock_levels SET on_hand = on_hand - 1 "
         "WHERE site_id = 1 AND item_id = :item AND on_hand >= 1"
     ),
+    "lots": text(
+        "SELECT item_id, id, on_hand FROM stock_lots WHERE site_id = 1 AND item_id IN (1, 2) "
+        "AND on_hand > 0 ORDER BY item_id, expires_on, lot, id"
+    ),
+    "take_lot": text(
+        "UPDATE stock_lots SET on_hand = on_hand - 1 WHERE id = :lot AND on_hand >= 1"
+    ),
     "line": text(
         "INSERT INTO distribution_lines (distribution_id, item_id, entitled, given) "
         "VALUES (:d, :item, 1, 1)"
     ),
     "move": text(
-        "INSERT INTO stock_movements (kind, item_id, site_id, quantity, at, distribution_id) "
-        "VALUES ('handover', :item, 1, -1, :now, :d)"
+        "INSERT INTO stock_movements (kind, item_id, site_id, quantity, at, distribution_id, "
+        "lot_id) VALUES ('handover', :item, 1, -1, :now, :d, :lot)"
     ),
     "people": text(
         "INSERT INTO visit_people (distribution_id, sex, age_band, people) "
         "VALUES (:d, 'F', '18-59', :people)"
     ),
+    "served": text(
+        "INSERT INTO visit_members (distribution_id, member_id, disability) "
+        "SELECT :d, id, disability FROM members WHERE household_id = :id"
+    ),
+    "audit": text(
+        "INSERT INTO audit_events (at, user_id, address, action, entity, entity_id, fields) "
+        "VALUES (:now, NULL, '127.0.0.1', :action, :entity, :entity_id, NULL)"
+    ),
 }
+# The events of one handover, as the app's trail writes them: table and action.
+EVENTS = [
+    ("update", "households"),
+    ("create", "distributions"),
+    ("create", "visit_people"),
+    ("create", "visit_members"),
+    ("update", "stock_levels"),
+    ("update", "stock_levels"),
+    ("update", "stock_lots"),
+    ("update", "stock_lots"),
+    ("create", "stock_movements"),
+    ("create", "stock_movements"),
+    ("create", "distribution_lines"),
+    ("create", "distribution_lines"),
+]
 
 
 def make_app(url: str) -> Flask:
@@ -70,6 +106,7 @@ def make_app(url: str) -> Flask:
         today = date.today()
         now = datetime.now(UTC).replace(tzinfo=None)
         with engine.begin() as conn:
+            conn.execute(STATEMENTS["card"], {"id": household_id}).first()
             claimed = conn.execute(
                 STATEMENTS["claim"],
                 {
@@ -85,12 +122,26 @@ def make_app(url: str) -> Flask:
                 STATEMENTS["distribution"],
                 {"id": household_id, "today": today, "now": now, "people": people},
             ).scalar_one()
+            conn.execute(STATEMENTS["people"], {"d": d, "people": people})
+            conn.execute(STATEMENTS["served"], {"d": d, "id": household_id})
             conn.execute(lock).all()
             for item in (1, 2):
                 conn.execute(STATEMENTS["take"], {"item": item})
-                conn.execute(STATEMENTS["line"], {"d": d, "item": item})
-                conn.execute(STATEMENTS["move"], {"d": d, "item": item, "now": now})
-            conn.execute(STATEMENTS["people"], {"d": d, "people": people})
+            lots = {item: lot for item, lot, _ in conn.execute(STATEMENTS["lots"]).all()[::-1]}
+            for item in (1, 2):
+                conn.execute(STATEMENTS["take_lot"], {"lot": lots.get(item)})
+            conn.execute(
+                STATEMENTS["move"],
+                [{"d": d, "item": item, "now": now, "lot": lots.get(item)} for item in (1, 2)],
+            )
+            conn.execute(STATEMENTS["line"], [{"d": d, "item": item} for item in (1, 2)])
+            conn.execute(
+                STATEMENTS["audit"],
+                [
+                    {"now": now, "action": action, "entity": entity, "entity_id": str(d)}
+                    for action, entity in EVENTS
+                ],
+            )
         return {"id": d}, 201
 
     @app.get("/bare/ping")
