@@ -69,6 +69,10 @@ def start(engine: Engine, seconds: int) -> None:
                 return
             try:
                 checkpoint(path)
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    continue  # another process's checkpoint is running: the next round
+                log.warning("checkpoint failed", extra={"error": type(exc).__name__})
             except sqlite3.Error as exc:  # a database being restored, a disk full: try again
                 log.warning("checkpoint failed", extra={"error": type(exc).__name__})
 
