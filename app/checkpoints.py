@@ -72,8 +72,8 @@ def start(engine: Engine, seconds: int) -> None:
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) or "busy" in str(exc):
                     continue  # another process's checkpoint is running: the next round
-                log.warning("checkpoint failed", extra={"error": type(exc).__name__})
+                log.warning("checkpoint failed: %s", str(exc)[:200])
             except sqlite3.Error as exc:  # a database being restored, a disk full: try again
-                log.warning("checkpoint failed", extra={"error": type(exc).__name__})
+                log.warning("checkpoint failed: %s", str(exc)[:200])
 
     threading.Thread(target=run, name="sqlite-checkpoints", daemon=True).start()
