@@ -80,7 +80,7 @@ def parse_body(model: type[M], *, optional: bool = False) -> M:
     if not raw.strip():
         if optional:
             return model()
-        raise ValidationFailed({"body": "a JSON object is required"})
+        raise ValidationFailed({"body": _l("a JSON object is required")})
     try:
         return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
@@ -107,7 +107,7 @@ def parse_day(value: str, field: str = "date") -> date:
             return date.fromisoformat(value)
     except ValueError:
         pass
-    raise ValidationFailed({field: "a date written YYYY-MM-DD"})
+    raise ValidationFailed({field: _l("a date written YYYY-MM-DD")})
 
 
 def query_model(model: type[M], args: dict[str, Any]) -> M:

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from app import context
 from app.api import parse_day
@@ -65,7 +66,7 @@ def xlsx_download(day: date) -> Response:
 def _required_day(field: str) -> date:
     value = request.args.get(field)
     if not value:
-        raise ValidationFailed({field: "a date written YYYY-MM-DD is required"})
+        raise ValidationFailed({field: _l("a date written YYYY-MM-DD is required")})
     return parse_day(value, field)
 
 
@@ -73,7 +74,7 @@ def _mask_small() -> bool:
     """?small=mask shows counts under 5 as "<5", for files shared outside."""
     value = request.args.get("small", "")
     if value not in ("", "show", "mask"):
-        raise ValidationFailed({"small": "show or mask"})
+        raise ValidationFailed({"small": _l("show or mask")})
     return value == "mask"
 
 
