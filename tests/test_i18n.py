@@ -350,6 +350,14 @@ def test_the_api_gives_a_field_message_in_its_users_language_under_the_same_key(
     ukrainian, english = (answers[lang].get_json()["fields"] for lang in ("uk", None))
     assert ukrainian == {"members.1.birth_date": "у майбутньому"}
     assert english == {"members.1.birth_date": "is in the future"}
+    # A body of the wrong shape: pydantic's sentences, through the catalog too.
+    shapeless = {"members": [{**member(), "given_name": "", "sex": 1}], "phone": 5}
+    answer = client.post("/api/v1/households", json=shapeless, headers=token("uk"))
+    assert answer.status_code == 422 and answer.get_json()["fields"] == {
+        "members.0.given_name": "Рядок має містити щонайменше 1 символ",
+        "members.0.sex": "Значення має бути одним із: 'F', 'M', 'X'",
+        "phone": "Значення має бути рядком",
+    }
 
 
 def test_an_import_problem_is_kept_untranslated_and_read_in_the_readers_language(app) -> None:  # type: ignore[no-untyped-def]
