@@ -38,6 +38,8 @@ from app.cards import tokens
 from app.cards.models import Card
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+
+# build_groups, guess_mapping and read_table are still imported from here by the tests.
 from app.households.import_checks import (
     CHUNK,
     Group,
@@ -55,10 +57,8 @@ log = logging.getLogger(__name__)
 KEEP_FOR = timedelta(days=1)
 STALE_AFTER = timedelta(minutes=2)
 PROGRESS_EVERY_S = 0.2
-# Names other modules import from here, from before the checking had a module of its own.
-__all__ = ["Group", "Problem", "build_groups", "check_groups", "guess_mapping", "read_table"]
 # A job's message is kept in English (a job has no request) and read through the catalog
-# when the page shows it (templates/households/import_job.html).
+# when its progress is asked for (job_progress).
 CHANGED = _l("The register changed since the check: see the problems.")
 FAILED = _l("The import failed: nothing was saved.")
 STOPPED = _l("The server stopped while working: start again.")
