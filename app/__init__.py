@@ -35,6 +35,17 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if test_config:
         app.config.from_mapping(test_config)
     check_secrets(app.config)
+    register_proxies(app)
+
+
+def register_proxies(app: Flask) -> None:
+    """Behind AID_PROXIES reverse proxies, the desk's address is the one they forward."""
+    hops = app.config["AID_PROXIES"]
+    if hops:
+        # Only as many forwarded addresses as there are proxies: a desk cannot pose as another.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:
@@ -52,7 +63,7 @@ def register_extensions(app: Flask) -> None:
         options.setdefault("connect_args", sqlite_connect_args())
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config["AID_SQLITE_CHECKPOINT_SECONDS"])
         watch(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

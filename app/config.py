@@ -69,6 +69,18 @@ def load_config(instance_path: Path) -> dict[str, object]:
     session_idle = _positive("AID_SESSION_IDLE_MINUTES", "30")
     session_max = _positive("AID_SESSION_MAX_HOURS", "12")
     retention = _positive("AID_RETENTION_MONTHS", "24")
+    try:
+        proxies = int(os.environ.get("AID_PROXIES", "0"))
+    except ValueError as exc:
+        raise ConfigError("AID_PROXIES must be a whole number") from exc
+    if not 0 <= proxies <= 5:
+        raise ConfigError("AID_PROXIES must be between 0 and 5")
+    try:
+        checkpoint_seconds = int(os.environ.get("AID_SQLITE_CHECKPOINT_SECONDS", "1"))
+    except ValueError as exc:
+        raise ConfigError("AID_SQLITE_CHECKPOINT_SECONDS must be a whole number") from exc
+    if not 0 <= checkpoint_seconds <= 3600:
+        raise ConfigError("AID_SQLITE_CHECKPOINT_SECONDS must be between 0 and 3600")
     beneficiary_languages = _languages(os.environ.get("AID_BENEFICIARY_LANGUAGES", "uk,ro"))
     return {
         "SECRET_KEY": _secret("SECRET_KEY", instance_path),
@@ -96,6 +108,12 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "AID_SESSION_MAX_HOURS": session_max,
         # Households not seen for this many months are anonymized by `privacy retention`.
         "AID_RETENTION_MONTHS": retention,
+        # Reverse proxies in front of the server: their X-Forwarded-For names the desk's
+        # address (login throttling, the audit trail). 0: the header is not believed.
+        "AID_PROXIES": proxies,
+        # SQLite: checkpoint the write-ahead log from a background thread this often, instead
+        # of inside a desk's commit (app.checkpoints); 0 leaves it to SQLite.
+        "AID_SQLITE_CHECKPOINT_SECONDS": checkpoint_seconds,
         # Flask's debugger runs code sent by the browser: only on a developer's machine.
         "AID_ENV": os.environ.get("AID_ENV", "production"),
     }

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, event
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -95,6 +95,25 @@ def writing() -> Iterator[None]:
         _force_write.reset(token)
 
 
+@contextmanager
+def read_apart(session: Session) -> Iterator[Connection]:
+    """A connection for a read that need not wait for writers, even in a write request.
+
+    On SQLite, a short read transaction of its own: a write request then holds the write gate
+    for its own work only, not while it looks up who is calling. Other engines have no gate;
+    the read runs in the session's transaction.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        yield session.connection()
+        return
+    token = _force_write.set(False)
+    try:
+        with session.get_bind().connect() as conn:
+            yield conn
+    finally:
+        _force_write.reset(token)
+
+
 class DatabaseBusy(RuntimeError):
     """Another writer held the database for longer than anyone should wait."""
 
@@ -145,22 +164,29 @@ def sqlite_connect_args() -> dict[str, Any]:
     return {"factory": gated, "timeout": 15, "check_same_thread": False}
 
 
-def configure_engine(engine: Engine) -> None:
-    """Pragmas and transaction control for SQLite; PostgreSQL needs nothing here."""
+def configure_engine(engine: Engine, checkpoint_seconds: int = 0) -> None:
+    """Pragmas and transaction control for SQLite; PostgreSQL needs nothing here.
+
+    ``checkpoint_seconds``: checkpoint from a background thread this often instead of inside
+    commits (app.checkpoints); 0 leaves checkpoints to SQLite.
+    """
     if engine.dialect.name != "sqlite":
         return
+    from app import checkpoints
+
+    in_background = checkpoint_seconds > 0 and checkpoints.database_file(engine) is not None
+    pragmas = ["journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=15000"]
+    if in_background:
+        pragmas.append("wal_autocheckpoint=0")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # We issue BEGIN ourselves (below); pysqlite's own transaction handling would defer it.
         dbapi_connection.isolation_level = None
-        for pragma in (
-            "journal_mode=WAL",
-            "synchronous=FULL",
-            "foreign_keys=ON",
-            "busy_timeout=15000",
-        ):
+        for pragma in pragmas:
             dbapi_connection.execute(f"PRAGMA {pragma}")
+        if in_background:
+            checkpoints.start(engine, checkpoint_seconds)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -32,7 +32,7 @@ def test_users_create_then_token_prints_only_the_token(app: Flask) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 1
     with app.app_context():
-        user = user_for_token(db.session, lines[0])
+        user = user_for_token(db.session.connection(), lines[0])
         assert user is not None and user.username == "ana"
 
 

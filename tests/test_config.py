@@ -21,3 +21,10 @@ def test_a_bad_time_zone_or_interval_is_refused(monkeypatch) -> None:  # type: i
     monkeypatch.setenv("ELIGIBILITY_DAYS", "ten")
     with pytest.raises(ConfigError, match="ELIGIBILITY_DAYS"):
         create_app({"TESTING": True})
+
+
+def test_a_bad_checkpoint_interval_is_refused(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    for value in ("soon", "-1", "99999"):
+        monkeypatch.setenv("AID_SQLITE_CHECKPOINT_SECONDS", value)
+        with pytest.raises(ConfigError, match="AID_SQLITE_CHECKPOINT_SECONDS"):
+            create_app({"TESTING": True})

@@ -17,6 +17,7 @@ from app import context
 from app.api.fields import validation_fields
 from app.auth.access import current_actor
 from app.auth.services import user_for_token
+from app.db import read_apart
 from app.errors import DomainError, ValidationFailed
 from app.extensions import csrf, db
 from app.idempotency.services import claim, request_hash, store
@@ -71,7 +72,8 @@ def _authenticate() -> None:
     scheme, _, token = header.partition(" ")
     g.api_user = None
     if scheme.lower() == "bearer" and token.strip() and len(token) < 200:
-        g.api_user = user_for_token(db.session, token.strip())
+        with read_apart(db.session) as conn:
+            g.api_user = user_for_token(conn, token.strip())
 
 
 def parse_body(model: type[M], *, optional: bool = False) -> M:

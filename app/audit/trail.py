@@ -1,11 +1,15 @@
 """Every write to a domain table leaves an audit event, whoever's code made it.
 
 One listener on the engine sees every INSERT, UPDATE and DELETE, whether the ORM flushed it or
-a service ran it as a statement (the desk's conditional UPDATE, the stock's movements), and
-adds the event on the same connection, so it is in the same transaction: committed with the
-write, or rolled back with it. A table added later (by any branch) is audited without edits;
-only the tables in NOT_AUDITED are left out (the trail itself, derived search keys, the
-throttle's counts, idempotency replays, card-sheet progress).
+a service ran it as a statement (the desk's conditional UPDATE, the stock's movements). It
+notes the event on the connection, and the transaction's events are written in one INSERT
+when it commits, on the same connection, so they are in the same transaction: committed with
+the write, or rolled back with it (a rollback to a savepoint forgets the events noted since).
+One statement per transaction instead of one per write keeps the desk's handover fast.
+
+A table added later (by any branch) is audited without edits; only the tables in NOT_AUDITED
+are left out (the trail itself, derived search keys, the throttle's counts, idempotency
+replays, card-sheet progress).
 
 Who and from where: in a request, the signed-in user and the request's remote address; in a
 terminal command, the address "cli" (see ``acting``). Only column names are kept, never values.
@@ -99,6 +103,7 @@ def _written(
     table = statement.table
     if not isinstance(table, Table) or table.name in NOT_AUDITED:
         return []
+    who = current_actor()
     if isinstance(statement, Insert):
         action = "create"
         ids: list[object] = []
@@ -108,7 +113,7 @@ def _written(
             ids = []
         if len(ids) != len(params) or any("None" in str(i) for i in ids):
             ids = [_key(table, p) for p in params]
-        return [event_row(action, table.name, i) for i in ids]
+        return [event_row(action, table.name, i, actor=who) for i in ids]
     action = "update" if isinstance(statement, Update) else "delete"
     columns = {c.name for c in table.columns}
     rows = []
@@ -122,7 +127,7 @@ def _written(
             if action == "update"
             else []
         )
-        rows.append(event_row(action, table.name, entity_id, names))
+        rows.append(event_row(action, table.name, entity_id, names, actor=who))
     return rows
 
 
@@ -141,6 +146,64 @@ def _where_key(statement: Update | Delete, values: dict[str, Any]) -> object:
     return None
 
 
+_PENDING = "aid_audit_pending"  # events noted in this transaction, not yet written
+_MARKS = "aid_audit_marks"  # how many were noted when each open savepoint began
+_UNAUDITED = "aid_migrating"  # a connection whose writes are not audited (migrations/env.py)
+# A long transaction (an import, an erasure of many households) writes its events as it goes,
+# this many at a time, so that they never pile up in memory.
+MAX_NOTED = 1000
+
+
+def _note(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    conn.info.setdefault(_PENDING, []).extend(rows)
+    _write_early(conn)
+
+
+def _write_early(conn: Connection) -> None:
+    """Write what piled up, unless a savepoint is open: its rollback would take back events
+    noted before it as well."""
+    noted = conn.info.get(_PENDING, ())
+    if len(noted) >= MAX_NOTED and not conn.info.get(_MARKS):
+        conn.info[_PENDING] = []
+        conn.execute(insert(_AUDIT), noted)
+
+
+def _write_noted(conn: Connection) -> None:
+    """Before COMMIT: the transaction's events, in one statement."""
+    rows = conn.info.pop(_PENDING, None)
+    conn.info.pop(_MARKS, None)
+    if rows:
+        conn.execute(insert(_AUDIT), rows)
+
+
+def _forget(conn: Connection) -> None:
+    conn.info.pop(_PENDING, None)
+    conn.info.pop(_MARKS, None)
+
+
+def _forget_on_reset(_dbapi: object, record: Any, _state: object) -> None:
+    """A connection back in the pool keeps nothing noted (the pool rolled it back)."""
+    record.info.pop(_PENDING, None)
+    record.info.pop(_MARKS, None)
+
+
+def _savepoint(conn: Connection, _name: object) -> None:
+    conn.info.setdefault(_MARKS, []).append(len(conn.info.get(_PENDING, ())))
+
+
+def _rollback_savepoint(conn: Connection, _name: object, _context: object) -> None:
+    marks = conn.info.get(_MARKS)
+    if marks:
+        del conn.info.get(_PENDING, [])[marks.pop() :]
+
+
+def _release_savepoint(conn: Connection, _name: object, _context: object) -> None:
+    marks = conn.info.get(_MARKS)
+    if marks:
+        marks.pop()
+    _write_early(conn)
+
+
 def _after_execute(
     conn: Connection,
     statement: object,
@@ -149,22 +212,50 @@ def _after_execute(
     _options: object,
     result: CursorResult[Any],
 ) -> None:
-    if not isinstance(statement, Insert | Update | Delete) or conn.info.get("aid_migrating"):
+    if not isinstance(statement, Insert | Update | Delete) or conn.info.get(_UNAUDITED):
         return
     values = list(multiparams) if multiparams else [params or {}]
     rows = _written(statement, values, result)
     if rows:
-        conn.execute(insert(_AUDIT), rows)
+        _note(conn, rows)
+
+
+_LISTENERS: tuple[tuple[str, Any], ...] = (
+    ("after_execute", _after_execute),
+    ("commit", _write_noted),
+    ("rollback", _forget),
+    ("savepoint", _savepoint),
+    ("rollback_savepoint", _rollback_savepoint),
+    ("release_savepoint", _release_savepoint),
+)
 
 
 def watch(engine: Engine) -> None:
     """Audit every write made through this engine."""
-    if not event.contains(engine, "after_execute", _after_execute):
-        event.listen(engine, "after_execute", _after_execute)
+    for name, listener in _LISTENERS:
+        if not event.contains(engine, name, listener):
+            event.listen(engine, name, listener)
+    if not event.contains(engine.pool, "reset", _forget_on_reset):
+        event.listen(engine.pool, "reset", _forget_on_reset)
+
+
+@contextmanager
+def in_bulk(conn: Connection, entity: str) -> Iterator[None]:
+    """Writes made inside are not audited row by row; one event says that a bulk load ran.
+
+    For made-up data only (seed-demo's millions of rows): a real import is audited row by row.
+    """
+    conn.info[_UNAUDITED] = True
+    try:
+        yield
+    finally:
+        conn.info.pop(_UNAUDITED, None)
+    record(conn, "bulk_load", entity, None)
 
 
 def record(
     conn: Connection, action: str, entity: str, entity_id: object, fields: Sequence[str] = ()
 ) -> None:
-    """An event the listener cannot see: a view or an export of sensitive data, an erasure."""
-    conn.execute(insert(_AUDIT), [event_row(action, entity, entity_id, fields)])
+    """An event the listener cannot see: a view or an export of sensitive data, an erasure.
+    Written with the transaction's other events, when it commits."""
+    _note(conn, [event_row(action, entity, entity_id, fields)])

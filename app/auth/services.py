@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -150,9 +151,9 @@ _ACTOR_BY_TOKEN = (
 )
 
 
-def user_for_token(session: Session, token: str) -> Actor | None:
+def user_for_token(conn: Connection, token: str) -> Actor | None:
     """The active user holding this API token, if the token is in force."""
-    row = session.connection().execute(_ACTOR_BY_TOKEN, {"token_hash": _hash_token(token)}).first()
+    row = conn.execute(_ACTOR_BY_TOKEN, {"token_hash": _hash_token(token)}).first()
     return Actor(*row) if row else None
 
 

@@ -314,6 +314,19 @@ def record_handover(
         vouchers or [],
         {e.item_id: (e.sku, e.quantity) for e in due if e.serial_tracked},
     )
+    bands = Counter((m.sex, age_band(m.birth_date, today)) for m in who.members)
+    conn.execute(
+        _INSERT_PEOPLE,
+        [
+            {"distribution_id": distribution_id, "sex": sex, "age_band": band, "people": n}
+            for (sex, band), n in bands.items()
+        ],
+    )
+    conn.execute(
+        _INSERT_MEMBERS, {"distribution_id": distribution_id, "household_id": who.household_id}
+    )
+    # Stock last: every desk takes the same few stock rows, and on PostgreSQL each holds their
+    # row locks from here to its commit, so as little as possible comes after.
     wanted = {
         e.item_id: len(scanned.get(e.item_id, [])) if e.serial_tracked else e.quantity for e in due
     }
@@ -350,17 +363,6 @@ def record_handover(
                 for e in due
             ],
         )
-    bands = Counter((m.sex, age_band(m.birth_date, today)) for m in who.members)
-    conn.execute(
-        _INSERT_PEOPLE,
-        [
-            {"distribution_id": distribution_id, "sex": sex, "age_band": band, "people": n}
-            for (sex, band), n in bands.items()
-        ],
-    )
-    conn.execute(
-        _INSERT_MEMBERS, {"distribution_id": distribution_id, "household_id": who.household_id}
-    )
     after = decide(today, today, days).next_eligible_on
     assert after is not None
     items = [

@@ -1,10 +1,8 @@
 """Lots by expiry, and writing off the expired ones.
 
-A lot is a donation line with an expiry date. What is left of each lot is not counted box by
-box: the stock of a (site, item) is taken to be in its latest-expiring lots, as it is when
-the shelves are worked first-expiring first (stock without an expiry date, or moved in by a
-transfer, counts as latest). So on hand is shared out over the lots from the latest
-backwards, and what an expired lot still holds is what the write-off takes.
+A lot is stock of one item at one site with one lot number and expiry date; what is left of
+it is kept in stock_lots by every movement (app/stock/lots.py). Lots without an expiry date
+are not listed here.
 """
 
 from __future__ import annotations
@@ -12,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
 
 from app.stock.ledger import take
-from app.stock.models import Donation, DonationLine, Item, Site, StockLevel
+from app.stock.models import NO_EXPIRY, Item, Site, StockLevel, StockLot
 
 
 @dataclass(frozen=True)
@@ -30,87 +28,90 @@ class Lot:
     expires_on: date
     quantity: int
     days_left: int
+    id: int = 0
 
     @property
     def expired(self) -> bool:
         return self.days_left < 0
 
 
-def lots_by_expiry(session: Session, *, site_id: int | None, today: date) -> list[Lot]:
+def _dated(site_id: int | None) -> list[ColumnElement[bool]]:
+    """Lots with a date and something in them, at one site or all."""
+    where = [StockLot.on_hand > 0, StockLot.expires_on < NO_EXPIRY]
+    if site_id is not None:
+        where.append(StockLot.site_id == site_id)
+    return where
+
+
+def lots_by_expiry(
+    session: Session,
+    *,
+    site_id: int | None,
+    today: date,
+    limit: int | None = None,
+    expired_only: bool = False,
+) -> list[Lot]:
     """Lots still on the shelves with an expiry date, first-expiring first."""
-    levels = select(StockLevel.site_id, StockLevel.item_id, StockLevel.on_hand).where(
-        StockLevel.on_hand > 0
-    )
-    if site_id is not None:
-        levels = levels.where(StockLevel.site_id == site_id)
-    on_hand = {(s, i): int(n) for s, i, n in session.execute(levels)}
-    if not on_hand:
-        return []
-    reversal = aliased(Donation)
-    received = (
+    stmt = (
         select(
-            Donation.site_id,
-            DonationLine.item_id,
-            DonationLine.lot,
-            DonationLine.expires_on,
-            DonationLine.quantity,
+            StockLot.site_id,
+            Site.name,
+            StockLot.item_id,
+            Item.sku,
+            Item.name,
+            StockLot.lot,
+            StockLot.expires_on,
+            StockLot.on_hand,
+            StockLot.id,
         )
-        .join(DonationLine, DonationLine.donation_id == Donation.id)
-        .outerjoin(reversal, reversal.reverses_id == Donation.id)
-        .where(Donation.reverses_id.is_(None), reversal.id.is_(None))
+        .join(Item, Item.id == StockLot.item_id)
+        .join(Site, Site.id == StockLot.site_id)
+        .where(*_dated(site_id))
+        .order_by(StockLot.expires_on, Item.sku, Site.name, StockLot.lot)
     )
-    if site_id is not None:
-        received = received.where(Donation.site_id == site_id)
-    dated: dict[tuple[int, int], list[tuple[date, str | None, int]]] = {}
-    undated: dict[tuple[int, int], int] = {}
-    for site, item, lot, expires_on, quantity in session.execute(received):
-        key = (site, item)
-        if expires_on is None:
-            undated[key] = undated.get(key, 0) + quantity
-        else:
-            dated.setdefault(key, []).append((expires_on, lot, quantity))
-    names = {
-        row.id: (row.sku, row.name) for row in session.execute(select(Item.id, Item.sku, Item.name))
-    }
-    sites = dict(session.execute(select(Site.id, Site.name)).all())
-    lots: list[Lot] = []
-    for key, entries in dated.items():
-        left = on_hand.get(key, 0) - undated.get(key, 0)
-        for expires_on, lot, quantity in sorted(entries, key=lambda e: e[0], reverse=True):
-            if left <= 0:
-                break
-            share = min(quantity, left)
-            left -= share
-            sku, name = names[key[1]]
-            lots.append(
-                Lot(
-                    key[0],
-                    sites[key[0]],
-                    key[1],
-                    sku,
-                    name,
-                    lot,
-                    expires_on,
-                    share,
-                    (expires_on - today).days,
-                )
-            )
-    return sorted(lots, key=lambda lot: (lot.expires_on, lot.sku, lot.site))
+    if expired_only:
+        stmt = stmt.where(StockLot.expires_on < today)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [
+        Lot(
+            site,
+            site_name,
+            item,
+            sku,
+            name,
+            lot or None,
+            expires,
+            int(n),
+            (expires - today).days,
+            id_,
+        )
+        for site, site_name, item, sku, name, lot, expires, n, id_ in session.execute(stmt)
+    ]
+
+
+def count_lots(session: Session, *, site_id: int | None, today: date) -> tuple[int, int]:
+    """How many dated lots are on the shelves, and how many of them have expired."""
+    expired = func.sum(case((StockLot.expires_on < today, 1), else_=0))
+    total, gone = session.execute(select(func.count(), expired).where(*_dated(site_id))).one()
+    return int(total or 0), int(gone or 0)
 
 
 def write_off_expired(
     session: Session, *, site_id: int, today: date, user_id: int | None, at: datetime
 ) -> list[Lot]:
-    """Take every expired lot of the site off the shelves, one write-off movement each."""
-    # Lock the site's figures first, so the shares read are the ones taken.
+    """Take every expired lot of the site off the shelves, all of what each still holds, one
+    write-off movement each."""
+    # Lock the site's figures first (FOR UPDATE on PostgreSQL), so the lots read are the ones
+    # taken.
     session.execute(
         select(StockLevel.item_id)
         .where(StockLevel.site_id == site_id)
         .order_by(StockLevel.item_id)
         .with_for_update()
     ).all()
-    expired = [lot for lot in lots_by_expiry(session, site_id=site_id, today=today) if lot.expired]
-    for lot in expired:
+    expired = lots_by_expiry(session, site_id=site_id, today=today, expired_only=True)
+    for lot in sorted(expired, key=lambda lot: (lot.item_id, lot.id)):
         label = f"lot {lot.lot}, " if lot.lot else ""
         take(
             session,
@@ -121,5 +122,6 @@ def write_off_expired(
             user_id=user_id,
             at=at,
             reason=f"{label}expired {lot.expires_on.isoformat()}",
+            lot_id=lot.id,
         )
     return expired

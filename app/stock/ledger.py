@@ -1,33 +1,35 @@
 """The stock ledger: every change of stock is an append-only movement, and the on-hand figure
-of its (site, item) changes in the same transaction.
+of its (site, item) and of its lots change in the same transaction.
 
-Stock in is an upsert that adds to on hand. Stock out is a conditional UPDATE
-(``on_hand >= quantity``) whose row count says whether there was enough; the CHECK
-constraint ``on_hand >= 0`` is the last word under it. A count correction sets on hand to
-what was counted with a conditional UPDATE on the figure it read, so a handover between the
-read and the write makes it retry rather than overwrite. See
-docs/decisions/0008-stock-ledger.md.
+Stock in is an upsert that adds to on hand and to its lot. Stock out is a conditional UPDATE
+(``on_hand >= quantity``) whose row count says whether there was enough, then the same on
+the lots it takes from (first-expiring first, or the lot it names); the CHECK constraints
+``on_hand >= 0`` are the last word under both. A count correction sets on hand to what was
+counted with a conditional UPDATE on the figure it read, so a handover between the read and
+the write makes it retry rather than overwrite. See docs/decisions/0008-stock-ledger.md and
+docs/decisions/0010-lot-balances.md.
+
+Sites live in app/stock/sites.py, transfers in app/stock/transfers.py and reading the ledger
+in app/stock/history.py; their names are still found here for older imports.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import datetime
+import importlib
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from app.auth.models import User
 from app.db import dialect_insert
-from app.errors import DomainError, NotFound, ValidationFailed
+from app.errors import DomainError, ValidationFailed
 from app.households.rules import has_control_characters
-from app.stock.models import SITE_KINDS, Item, Site, StockLevel, StockMovement, Transfer
+from app.stock import lots
+from app.stock.models import StockLevel, StockMovement
 
 MAX_QUANTITY = 1_000_000
-SITE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 
 _levels = StockLevel.__table__
 _moves = StockMovement.__table__
@@ -41,16 +43,6 @@ class InsufficientStock(DomainError):
 
 class StockChanged(DomainError):
     code = "stock_changed"
-    status = 409
-
-
-class TransferReceived(DomainError):
-    code = "transfer_received"
-    status = 409
-
-
-class SiteTaken(DomainError):
-    code = "site_exists"
     status = 409
 
 
@@ -88,9 +80,12 @@ def put(
     user_id: int | None,
     at: datetime,
     reason: str | None = None,
+    lot: str | None = None,
+    expires_on: date | None = None,
     **links: int | None,
 ) -> int:
-    """Put ``quantity`` on the shelves of a site and record it; returns the movement's id."""
+    """Put ``quantity`` on the shelves of a site, in its lot (the unlotted one when neither
+    ``lot`` nor ``expires_on`` is given), and record it; returns the movement's id."""
     upsert = dialect_insert(session.get_bind().dialect.name)
     stmt = upsert(StockLevel).values(site_id=site_id, item_id=item_id, on_hand=quantity)
     session.execute(
@@ -99,7 +94,16 @@ def put(
             set_={"on_hand": StockLevel.on_hand + stmt.excluded.on_hand},
         )
     )
-    return _record(session, _movement(kind, item_id, site_id, quantity, at, user_id, reason, links))
+    lot_id = lots.add(
+        session,
+        site_id=site_id,
+        item_id=item_id,
+        quantity=quantity,
+        lot=lot,
+        expires_on=expires_on,
+    )
+    values = _movement(kind, item_id, site_id, quantity, at, user_id, reason, links)
+    return _record(session, {**values, "lot_id": lot_id})
 
 
 def take(
@@ -112,9 +116,13 @@ def take(
     user_id: int | None,
     at: datetime,
     reason: str | None = None,
+    lot_id: int | None = None,
     **links: int | None,
-) -> int:
-    """Take exactly ``quantity`` off the shelves, or raise InsufficientStock and take none."""
+) -> list[int]:
+    """Take exactly ``quantity`` off the shelves, or raise InsufficientStock and take none.
+
+    It comes from the lot ``lot_id`` when given, else from the first-expiring lots; one
+    movement per lot taken from. Returns the movements' ids."""
     taken = session.execute(
         update(_levels)
         .where(
@@ -131,14 +139,29 @@ def take(
             on_hand=have,
             wanted=quantity,
         )
-    values = _movement(kind, item_id, site_id, -quantity, at, user_id, reason, links)
-    return _record(session, values)
+    if lot_id is not None:
+        pieces = [lots.take_from(session, lot_id=lot_id, quantity=quantity)]
+    else:
+        pieces = lots.take_first_expiring(session, site_id=site_id, wanted={item_id: quantity})[
+            item_id
+        ]
+    return [
+        _record(
+            session,
+            {
+                **_movement(kind, item_id, site_id, -piece.quantity, at, user_id, reason, links),
+                "lot_id": piece.lot_id,
+            },
+        )
+        for piece in pieces
+    ]
 
 
-def move(session: Session, *, quantity: int, **kwargs: Any) -> int:
-    """A signed movement: positive puts, negative takes."""
+def move(session: Session, *, quantity: int, **kwargs: Any) -> list[int]:
+    """A signed movement: positive puts (into the unlotted lot), negative takes (first-expiring
+    lots first). Returns the movements' ids."""
     if quantity > 0:
-        return put(session, quantity=quantity, **kwargs)
+        return [put(session, quantity=quantity, **kwargs)]
     return take(session, quantity=-quantity, **kwargs)
 
 
@@ -164,6 +187,7 @@ def _movement(
         "distribution_id": links.get("distribution_id"),
         "transfer_id": links.get("transfer_id"),
         "voucher_batch_id": links.get("voucher_batch_id"),
+        "lot_id": None,
     }
 
 
@@ -176,49 +200,7 @@ def on_hand_of(session: Session, site_id: int, item_id: int) -> int:
     return int(value or 0)
 
 
-# --- Sites -----------------------------------------------------------------------------------
-
-
-def find_site(session: Session, code: str, field: str = "site") -> Site:
-    """The site with this code; a 422 naming the field when there is none."""
-    site = session.scalar(select(Site).where(Site.code == code.strip().upper()))
-    if site is None:
-        raise ValidationFailed({field: f"no site with the code {code[:20]!r}"})
-    return site
-
-
-def create_site(session: Session, *, code: str, name: str, kind: str) -> Site:
-    """A warehouse or a distribution point; codes are unique and upper case."""
-    code = code.strip().upper()
-    fields = {}
-    if not SITE_CODE.match(code):
-        fields["code"] = "1-20 letters, digits, '-' or '_'"
-    if not name.strip() or len(name) > 100 or has_control_characters(name):
-        fields["name"] = "1-100 characters"
-    if kind not in SITE_KINDS:
-        fields["kind"] = f"one of {', '.join(SITE_KINDS)}"
-    if fields:
-        raise ValidationFailed(fields)
-    if session.scalar(select(Site.id).where(Site.code == code)) is not None:
-        raise SiteTaken(_l("The site code %(code)s is taken.", code=code), code=code)
-    site = Site(code=code, name=name.strip(), kind=kind)
-    session.add(site)
-    session.flush()
-    return site
-
-
-def all_sites(session: Session) -> list[Site]:
-    return list(session.scalars(select(Site).order_by(Site.kind.desc(), Site.code)))
-
-
-def find_item(session: Session, sku: str, field: str = "sku") -> Item:
-    item = session.scalar(select(Item).where(Item.sku == sku.strip().upper()))
-    if item is None:
-        raise ValidationFailed({field: f"unknown SKU {sku[:40]!r}"})
-    return item
-
-
-# --- Adjustments, counts, transfers ----------------------------------------------------------
+# --- Adjustments and count corrections -------------------------------------------------------
 
 
 def record_adjustment(
@@ -230,8 +212,9 @@ def record_adjustment(
     reason: str | None,
     user_id: int | None,
     at: datetime,
-) -> int:
-    """Add (positive) or remove (negative) stock with a reason: breakage, a miscount found."""
+) -> list[int]:
+    """Add (positive) or remove (negative) stock with a reason: breakage, a miscount found.
+    Returns the movements (one per lot a removal took from)."""
     fields: dict[str, str] = {}
     check_quantity(quantity, fields, signed=True)
     text = check_reason(reason, fields)
@@ -260,7 +243,9 @@ def correct_count(
     at: datetime,
     reason: str | None = None,
 ) -> int | None:
-    """Set on hand to what was counted, if it still is ``expected``; returns the movement.
+    """Set on hand to what was counted, if it still is ``expected``; returns the (first)
+    movement. Found stock goes to the unlotted lot, missing stock comes off the
+    first-expiring lots.
 
     The UPDATE repeats ``on_hand = expected``: a handover between reading the figure and
     correcting it raises StockChanged instead of being wiped out by the correction.
@@ -293,164 +278,54 @@ def correct_count(
         ).rowcount
     if changed != 1:
         raise StockChanged(_l("The stock changed while the count was being finished; try again."))
-    values = _movement("count_correction", item_id, site_id, difference, at, user_id, reason, {})
-    return _record(session, values)
-
-
-def send_transfer(
-    session: Session,
-    *,
-    item_id: int,
-    from_site_id: int,
-    to_site_id: int,
-    quantity: int,
-    reason: str | None,
-    user_id: int | None,
-    at: datetime,
-) -> Transfer:
-    """Send stock to another site: it leaves the sender now and arrives when received."""
-    fields: dict[str, str] = {}
-    check_quantity(quantity, fields)
-    text = check_reason(reason, fields)
-    if from_site_id == to_site_id:
-        fields["to"] = "another site than the one it is sent from"
-    if fields:
-        raise ValidationFailed(fields)
-    transfer = Transfer(
-        item_id=item_id,
-        from_site_id=from_site_id,
-        to_site_id=to_site_id,
-        sent=quantity,
-        reason=text,
-        sent_at=at,
-        sent_by=user_id,
-    )
-    session.add(transfer)
-    session.flush()
-    take(
-        session,
-        site_id=from_site_id,
-        item_id=item_id,
-        quantity=quantity,
-        kind="transfer_out",
-        user_id=user_id,
-        at=at,
-        reason=text,
-        transfer_id=transfer.id,
-    )
-    return transfer
-
-
-def receive_transfer(
-    session: Session, *, transfer_id: int, received: int, user_id: int | None, at: datetime
-) -> Transfer:
-    """Receive a transfer with what arrived (the sent quantity, or less if some went
-    missing). Received once: the conditional UPDATE only changes a transfer not yet received."""
-    transfer = session.get(Transfer, transfer_id)
-    if transfer is None:
-        raise NotFound(_l("No such transfer."))
-    if isinstance(received, bool) or not 0 <= received <= transfer.sent:
-        raise ValidationFailed({"received": f"a whole number from 0 to {transfer.sent}"})
-    claimed = session.execute(
-        update(Transfer.__table__)
-        .where(Transfer.id == transfer_id, Transfer.received.is_(None))
-        .values(received=received, received_at=at, received_by=user_id)
-    ).rowcount
-    if claimed != 1:
-        raise TransferReceived(_l("This transfer was received already."), id=transfer_id)
-    if received:
-        put(
+    if difference > 0:
+        found = lots.add(session, site_id=site_id, item_id=item_id, quantity=difference)
+        pieces = [lots.Piece(found, difference)]
+    else:
+        pieces = lots.take_first_expiring(session, site_id=site_id, wanted={item_id: -difference})[
+            item_id
+        ]
+    ids = [
+        _record(
             session,
-            site_id=transfer.to_site_id,
-            item_id=transfer.item_id,
-            quantity=received,
-            kind="transfer_in",
-            user_id=user_id,
-            at=at,
-            reason=transfer.reason,
-            transfer_id=transfer.id,
+            {
+                **_movement(
+                    "count_correction",
+                    item_id,
+                    site_id,
+                    piece.quantity if difference > 0 else -piece.quantity,
+                    at,
+                    user_id,
+                    reason,
+                    {},
+                ),
+                "lot_id": piece.lot_id,
+            },
         )
-    session.refresh(transfer)
-    return transfer
+        for piece in pieces
+    ]
+    return ids[0]
 
 
-def transfers(session: Session, *, open_only: bool = False, limit: int = 100) -> list[Transfer]:
-    stmt = select(Transfer).order_by(Transfer.id.desc()).limit(limit)
-    if open_only:
-        stmt = stmt.where(Transfer.received.is_(None))
-    return list(session.scalars(stmt))
+# Names that moved to their own modules, still importable from here.
+_MOVED = {
+    "SITE_CODE": "app.stock.sites",
+    "SiteTaken": "app.stock.sites",
+    "find_site": "app.stock.sites",
+    "create_site": "app.stock.sites",
+    "all_sites": "app.stock.sites",
+    "find_item": "app.stock.sites",
+    "TransferReceived": "app.stock.transfers",
+    "send_transfer": "app.stock.transfers",
+    "receive_transfer": "app.stock.transfers",
+    "transfers": "app.stock.transfers",
+    "MovementRow": "app.stock.history",
+    "movements": "app.stock.history",
+    "on_hand_by_site": "app.stock.history",
+}
 
 
-# --- Reading the ledger ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MovementRow:
-    id: int
-    kind: str
-    sku: str
-    item_name: str
-    site: str
-    site_name: str
-    quantity: int
-    at: datetime
-    by: str | None
-    reason: str | None
-
-
-def movements(
-    session: Session,
-    *,
-    item_id: int | None = None,
-    site_id: int | None = None,
-    kinds: list[str] | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    limit: int | None = None,
-    movement_id: int | None = None,
-) -> list[MovementRow]:
-    """The movements, oldest first, narrowed by item, site, kinds and time [since, until)."""
-    stmt = (
-        select(
-            StockMovement.id,
-            StockMovement.kind,
-            Item.sku,
-            Item.name,
-            Site.code,
-            Site.name,
-            StockMovement.quantity,
-            StockMovement.at,
-            User.username,
-            StockMovement.reason,
-        )
-        .join(Item, Item.id == StockMovement.item_id)
-        .join(Site, Site.id == StockMovement.site_id)
-        .outerjoin(User, User.id == StockMovement.user_id)
-        .order_by(StockMovement.id)
-    )
-    if movement_id is not None:
-        stmt = stmt.where(StockMovement.id == movement_id)
-    if item_id is not None:
-        stmt = stmt.where(StockMovement.item_id == item_id)
-    if site_id is not None:
-        stmt = stmt.where(StockMovement.site_id == site_id)
-    if kinds:
-        stmt = stmt.where(StockMovement.kind.in_(kinds))
-    if since is not None:
-        stmt = stmt.where(StockMovement.at >= since)
-    if until is not None:
-        stmt = stmt.where(StockMovement.at < until)
-    if limit is not None:
-        stmt = stmt.order_by(None).order_by(StockMovement.id.desc()).limit(limit)
-    rows = [MovementRow(*row) for row in session.execute(stmt)]
-    return sorted(rows, key=lambda r: r.id) if limit is not None else rows
-
-
-def on_hand_by_site(session: Session) -> dict[int, dict[str, int]]:
-    """item id -> {site code: on hand}, for every (site, item) with a figure."""
-    codes = dict(session.execute(select(Site.id, Site.code)).all())
-    figures: dict[int, dict[str, int]] = {}
-    rows = session.execute(select(StockLevel.item_id, StockLevel.site_id, StockLevel.on_hand))
-    for item_id, site_id, on_hand in rows:
-        figures.setdefault(item_id, {})[codes[site_id]] = on_hand
-    return figures
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, false
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
@@ -22,6 +31,10 @@ MOVEMENT_KINDS = (
 )
 SITE_KINDS = ("warehouse", "distribution")
 DONOR_KINDS = ("person", "company", "ngo")
+# A lot without an expiry date is kept under this date: it sorts last when the shelves are
+# worked first-expiring first, and the (site, item, expires_on, lot) key stays unique, which
+# a NULL would not make it on SQLite.
+NO_EXPIRY = date(9999, 12, 31)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -101,6 +114,31 @@ class StockLevel(Base):
     on_hand: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class StockLot(Base):
+    """What is left of one lot at one site: stock with one lot number and one expiry date.
+
+    The lots of a (site, item) always add up to its StockLevel: every movement changes both in
+    one transaction. Stock in lands in its lot (a donation line's, the lots a transfer carried)
+    or in the unlotted lot (``lot`` empty, ``expires_on`` NO_EXPIRY); stock out takes the
+    first-expiring lots first unless it names its lot (a write-off, a donation's reversal).
+    """
+
+    __tablename__ = "stock_lots"
+    __table_args__ = (
+        CheckConstraint("on_hand >= 0", name="not_negative"),
+        UniqueConstraint("site_id", "item_id", "expires_on", "lot"),
+        Index("ix_stock_lots_site_expires", "site_id", "expires_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    # The donor's lot number; empty when the line had none.
+    lot: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    expires_on: Mapped[date]
+    on_hand: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class StockMovement(Base):
     """One change of stock: positive in, negative out. Never updated, never deleted."""
 
@@ -123,6 +161,9 @@ class StockMovement(Base):
     distribution_id: Mapped[int | None] = mapped_column(ForeignKey("distributions.id"), index=True)
     transfer_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id"), index=True)
     voucher_batch_id: Mapped[int | None] = mapped_column(ForeignKey("voucher_batches.id"))
+    # The lot it put stock in or took it from (empty before migration 0012). A movement that
+    # takes from several lots is recorded as one movement per lot.
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("stock_lots.id"))
     # Why an adjustment, a transfer or a write-off was made; free text, no personal data.
     reason: Mapped[str | None] = mapped_column(String(200))
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.db import utcnow
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.households.rules import has_control_characters
+from app.stock import lots
 from app.stock.catalog import add_barcode, check_donor, check_item_settings, donor_for
 from app.stock.ledger import MAX_QUANTITY, InsufficientStock, check_reason, put, take
 from app.stock.models import (
@@ -114,8 +115,11 @@ def add_stock(
     user_id: int | None,
     donation_id: int | None = None,
     at: datetime | None = None,
+    lot: str | None = None,
+    expires_on: date | None = None,
 ) -> None:
-    """Put ``quantity`` on the shelves and record the movement, in the caller's transaction."""
+    """Put ``quantity`` on the shelves, in its lot, and record the movement, in the caller's
+    transaction."""
     put(
         session,
         site_id=site_id,
@@ -125,6 +129,8 @@ def add_stock(
         user_id=user_id,
         at=at or utcnow(),
         donation_id=donation_id,
+        lot=lot,
+        expires_on=expires_on,
     )
 
 
@@ -162,7 +168,8 @@ def take_stock(
 
     The rows are locked first, in item order (FOR UPDATE on PostgreSQL; on SQLite the writer
     holds the database), and each UPDATE repeats ``on_hand >= quantity`` so the database has
-    the last word. Every quantity taken is a movement.
+    the last word. The items come off their first-expiring lots; every quantity taken from a
+    lot is a movement.
     """
     if not wanted:
         return {}
@@ -174,7 +181,6 @@ def take_stock(
         item_id: min(quantity, on_hand.get(item_id, 0)) for item_id, quantity in wanted.items()
     }
     now = at or utcnow()
-    moves = []
     for item_id in sorted(taken):
         quantity = taken[item_id]
         if quantity <= 0:
@@ -182,21 +188,25 @@ def take_stock(
         params = {"p_site_id": site_id, "p_item_id": item_id, "p_quantity": quantity}
         if conn.execute(_TAKE, params).rowcount != 1:
             raise InsufficientStock(_l("The stock changed while it was being taken; try again."))
-        moves.append(
-            {
-                "kind": kind,
-                "item_id": item_id,
-                "site_id": site_id,
-                "quantity": -quantity,
-                "at": now,
-                "user_id": user_id,
-                "distribution_id": distribution_id,
-                "donation_id": None,
-                "transfer_id": None,
-                "voucher_batch_id": None,
-                "reason": None,
-            }
-        )
+    pieces = lots.take_first_expiring(session, site_id=site_id, wanted=taken)
+    moves = [
+        {
+            "kind": kind,
+            "item_id": item_id,
+            "site_id": site_id,
+            "quantity": -piece.quantity,
+            "at": now,
+            "user_id": user_id,
+            "distribution_id": distribution_id,
+            "donation_id": None,
+            "transfer_id": None,
+            "voucher_batch_id": None,
+            "reason": None,
+            "lot_id": piece.lot_id,
+        }
+        for item_id in sorted(pieces)
+        for piece in pieces[item_id]
+    ]
     if moves:
         conn.execute(_INSERT_MOVE, moves)
     return taken
@@ -265,6 +275,8 @@ def record_donation(
             user_id=user_id,
             donation_id=donation.id,
             at=at,
+            lot=line.lot,
+            expires_on=line.expires_on,
         )
     session.flush()
     return donation
@@ -312,8 +324,9 @@ def reverse_donation(
     at: datetime,
 ) -> Donation:
     """Correct a donation recorded wrongly: a reversing donation takes its lines off the
-    shelves again. Once per donation (the unique ``reverses_id``); refused whole when some
-    of it has been handed over already (then record an adjustment instead)."""
+    shelves again, each from its own lot. Once per donation (the unique ``reverses_id``);
+    refused whole when some of a lot has been handed over already (then record an
+    adjustment instead)."""
     fields: dict[str, str] = {}
     text = check_reason(reason, fields)
     if fields:
@@ -351,19 +364,26 @@ def reverse_donation(
             session.flush()
     except IntegrityError:
         raise DonationReversed(_l("This donation was reversed just now.")) from None
-    totals: dict[int, int] = {}
-    for line in original.lines:
-        totals[line.item_id] = totals.get(line.item_id, 0) + line.quantity
-    for item_id in sorted(totals):
+    for line in sorted(original.lines, key=lambda dl: (dl.item_id, dl.id)):
+        lot_id = lots.find(
+            session,
+            site_id=original.site_id,
+            item_id=line.item_id,
+            lot=line.lot,
+            expires_on=line.expires_on,
+        )
+        if lot_id is None:
+            raise InsufficientStock(_l("This donation's lot is no longer on the shelves."))
         take(
             session,
             site_id=original.site_id,
-            item_id=item_id,
-            quantity=totals[item_id],
+            item_id=line.item_id,
+            quantity=line.quantity,
             kind="donation",
             user_id=user_id,
             at=at,
             reason=text,
+            lot_id=lot_id,
             donation_id=reversal.id,
         )
     return reversal

@@ -11,8 +11,10 @@ from app import context
 from app.auth.access import STOCK, allow
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
-from app.stock import catalog, counts, ledger
+from app.stock import catalog, counts
+from app.stock import transfers as shipments
 from app.stock.models import Item
+from app.stock.sites import all_sites, find_item, find_site
 from app.stock.views import bp
 
 
@@ -90,7 +92,7 @@ def count_line(count_id: int) -> Response:
                 db.session, count_id=count_id, item_id=item.id, counted=pack, add=True
             )
         else:
-            item = ledger.find_item(db.session, request.form.get("sku", ""))
+            item = find_item(db.session, request.form.get("sku", ""))
             counted = _int("counted")
             if counted is None:
                 raise ValidationFailed({"counted": _("a whole number")})
@@ -128,12 +130,12 @@ def transfers() -> str | Response | tuple[str, int]:
     status = 200
     if request.method == "POST":
         try:
-            item = ledger.find_item(db.session, request.form.get("sku", ""))
-            to = ledger.find_site(db.session, request.form.get("to", ""), "to")
+            item = find_item(db.session, request.form.get("sku", ""))
+            to = find_site(db.session, request.form.get("to", ""), "to")
             quantity = _int("quantity")
             if quantity is None:
                 raise ValidationFailed({"quantity": _("a whole number")})
-            ledger.send_transfer(
+            shipments.send_transfer(
                 db.session,
                 item_id=item.id,
                 from_site_id=context.site_id(),
@@ -161,9 +163,9 @@ def transfers() -> str | Response | tuple[str, int]:
     here = context.site_id()
     return render_template(
         "stock/transfers.html",
-        transfers=ledger.transfers(db.session),
+        transfers=shipments.transfers(db.session),
         here=here,
-        sites=[s for s in ledger.all_sites(db.session) if s.id != here],
+        sites=[s for s in all_sites(db.session) if s.id != here],
         items=db.session.scalars(select(Item).order_by(Item.sku)).all(),
     ), status
 
@@ -175,7 +177,7 @@ def receive_transfer(transfer_id: int) -> Response:
     try:
         if received is None:
             raise ValidationFailed({"received": _("a whole number")})
-        transfer = ledger.receive_transfer(
+        transfer = shipments.receive_transfer(
             db.session,
             transfer_id=transfer_id,
             received=received,

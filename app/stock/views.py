@@ -12,15 +12,18 @@ from app import context
 from app.auth.access import STOCK, allow
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
-from app.stock import catalog, expiry, ledger
+from app.stock import catalog, expiry, overview
 from app.stock.forecast import low_stock_forecast
 from app.stock.forms import CATEGORY_LABELS, BarcodeForm, DonationForm, ItemSettingsForm
+from app.stock.history import movements, on_hand_by_site
 from app.stock.labels import MOVEMENT_LABELS, SITE_LABELS
 from app.stock.models import Donation, Item, Site
-from app.stock.services import StockRow, record_donation, stock_on_hand
+from app.stock.services import record_donation
+from app.stock.sites import all_sites, find_site
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
 LOTS_SHOWN = 50
+LOW_SHOWN = 20
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -29,8 +32,7 @@ def index() -> str | Response | tuple[str, int]:
     """The stock of every site, and the donation form: a scanned box code adds its pack to
     the lines (an unknown one asks which item it is, once); the button records it all."""
     here = context.site_id()
-    rows = stock_on_hand(db.session, here)
-    sites = ledger.all_sites(db.session)
+    sites = all_sites(db.session)
     form = DonationForm()
     form.site.choices = [(s.code, s.name) for s in sites]
     if not form.is_submitted():
@@ -63,43 +65,52 @@ def index() -> str | Response | tuple[str, int]:
         status = 422
     return render_template(
         "stock/index.html",
-        **stock_page(rows, sites, here),
+        **stock_page(sites, here),
         form=form,
         donors=catalog.all_donors(db.session),
         unknown_barcode=form.barcode.data if status == 202 else None,
     ), (200 if status == 202 else status)
 
 
-def stock_page(rows: list[StockRow], sites: list[Site], here: int) -> dict[str, object]:
-    """What the stock table shows: each site's figure when there are several."""
-    by_site = ledger.on_hand_by_site(db.session) if len(sites) > 1 else {}
-    others = [site.code for site in sites if site.id != here] if by_site else []
+def stock_page(sites: list[Site], here: int) -> dict[str, object]:
+    """What the stock page shows: low stock, the first-expiring lots, and a page of the
+    catalog with what is on hand at the site in front of the user (and in all), or with
+    ``?view=all`` at every site side by side; ``?q=`` and ``?category=`` narrow it."""
+    args = request.args
+    every_site = args.get("view") == "all" and len(sites) > 1
+    shown = list(sites) if every_site else [s for s in sites if s.id == here]
     categories = {key: str(label) for key, label in CATEGORY_LABELS.items()}
-    # Plain tuples for the template: with hundreds of rows, each lookup in Jinja counts.
-    table = [
-        (
-            r.item.sku,
-            r.item.name,
-            categories.get(r.item.category, r.item.category),
-            [by_site.get(r.item.id, {}).get(code, 0) for code in others],
-            r.on_hand,
-        )
-        for r in rows
-    ]
-    lots = expiry.lots_by_expiry(db.session, site_id=here, today=context.today())
+    category = args.get("category", "")
+    table = overview.stock_table(
+        db.session,
+        site_ids=[s.id for s in shown],
+        text=args.get("q", ""),
+        category=category if category in categories else "",
+        page=args.get("page", 1, type=int),
+        labels=categories,
+    )
+    today = context.today()
+    lot_count, expired = expiry.count_lots(db.session, site_id=here, today=today)
+    low_stock = low_stock_forecast(db.session, site_id=here, now=context.now())
     return {
-        "low_stock": low_stock_forecast(db.session, site_id=here, now=context.now()),
-        "lots": lots[:LOTS_SHOWN],
-        "more_lots": max(0, len(lots) - LOTS_SHOWN),
-        "any_expired": any(lot.expired for lot in lots),
+        "low_stock": low_stock[:LOW_SHOWN] if args.get("low") != "all" else low_stock,
+        "more_low": max(0, len(low_stock) - LOW_SHOWN) if args.get("low") != "all" else 0,
+        "lots": expiry.lots_by_expiry(db.session, site_id=here, today=today, limit=LOTS_SHOWN),
+        "more_lots": max(0, lot_count - LOTS_SHOWN),
+        "any_expired": expired > 0,
         "warning_days": current_app.config["AID_EXPIRY_WARNING_DAYS"],
-        "rows": rows,
         "table": table,
-        "other_sites": others,
+        "shown_sites": shown,
+        "every_site": every_site,
+        "filters": {
+            "q": args.get("q", "")[:40],
+            "category": category,
+            "view": args.get("view", ""),
+        },
         "sites": sites,
         "here": next(s for s in sites if s.id == here),
-        "by_site": by_site,
         "categories": categories,
+        "item_choices": overview.item_choices(db.session),
     }
 
 
@@ -137,9 +148,7 @@ def _record(form: DonationForm) -> Donation:
         donor_kind=form.donor_kind.data or None,
         note=form.note.data,
         lines=form.to_lines(),
-        site_id=ledger.find_site(db.session, form.site.data).id
-        if form.site.data
-        else context.site_id(),
+        site_id=find_site(db.session, form.site.data).id if form.site.data else context.site_id(),
         received_on=received,
         user_id=context.actor_id(),
         at=context.now(),
@@ -212,7 +221,7 @@ def history(sku: str) -> tuple[str, int]:
     if item is None:
         raise NotFound(_("No item with the SKU %(sku)s.", sku=sku[:40]))
     problems: list[str] = []
-    sites = ledger.all_sites(db.session)
+    sites = all_sites(db.session)
     kind = request.args.get("kind", "")
     if kind and kind not in MOVEMENT_LABELS:
         problems.append(_("Choose a kind from the list."))
@@ -222,7 +231,7 @@ def history(sku: str) -> tuple[str, int]:
     if code and site is None:
         problems.append(_("Choose a site from the list."))
     since, until = _day_arg("from", problems), _day_arg("to", problems)
-    rows = ledger.movements(
+    rows = movements(
         db.session,
         item_id=item.id,
         site_id=site.id if site else None,
@@ -232,7 +241,7 @@ def history(sku: str) -> tuple[str, int]:
     )
     for problem in problems:
         flash(problem, "error")
-    by_site = ledger.on_hand_by_site(db.session).get(item.id, {})
+    by_site = on_hand_by_site(db.session).get(item.id, {})
     return render_template(
         "stock/history.html",
         item=item,

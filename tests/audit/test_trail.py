@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.audit.models import AuditEvent
@@ -126,3 +126,122 @@ def test_a_command_line_write_is_recorded_from_the_cli(app: Flask, make_user: An
         user_id = find_user(db.session, name).id  # type: ignore[union-attr]
     updates = _events(app, action="update", entity="users", entity_id=str(user_id))
     assert updates and updates[-1].address == "cli" and "active" in (updates[-1].fields or "")
+
+
+def _site_events(app: Flask) -> set[str]:
+    return {e.entity_id or "" for e in _events(app, entity="sites", action="create")}
+
+
+def test_a_transactions_events_are_written_in_one_statement_when_it_commits(
+    app: Flask, api: Any, register: Any, stock_up: Any, set_today: Any
+) -> None:
+    set_today(date(2026, 3, 1))
+    stock_up()
+    qr = register()["card"]["qr"]
+    desk = api("volunteer")
+    audit_inserts: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_EVENTS"):
+            audit_inserts.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert desk.post("/api/v1/distributions", json={"qr": qr}).status_code == 201
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    # The handover writes several tables (households, distributions, items, stock) ...
+    assert len({(e.entity) for e in _events(app, action="create")}) > 3
+    # ... and its events reach the trail together, in one INSERT.
+    assert len(audit_inserts) == 1
+
+
+def test_events_of_a_rolled_back_savepoint_or_transaction_are_forgotten(app: Flask) -> None:
+    from app.db import writing
+    from app.stock.models import Site
+
+    before = _site_events(app)
+    with app.app_context(), writing():
+        db.session.add(Site(code="KEEP", name="Kept"))
+        db.session.flush()
+        kept = db.session.scalar(select(Site.id).where(Site.code == "KEEP"))
+        try:
+            with db.session.begin_nested():
+                db.session.add(Site(code="UNDO", name="Undone"))
+                db.session.flush()
+                raise RuntimeError("the savepoint is rolled back")
+        except RuntimeError:
+            pass
+        with db.session.begin_nested():
+            db.session.add(Site(code="INNER", name="Released"))
+        inner = db.session.scalar(select(Site.id).where(Site.code == "INNER"))
+        db.session.commit()
+    assert _site_events(app) - before == {str(kept), str(inner)}
+
+    with app.app_context(), writing():
+        db.session.add(Site(code="GONE", name="Rolled back"))
+        db.session.flush()
+        db.session.rollback()
+    with app.app_context(), writing():  # the next transaction does not inherit them
+        db.session.add(Site(code="NEXT", name="Next"))
+        db.session.commit()
+        following = db.session.scalar(select(Site.id).where(Site.code == "NEXT"))
+    assert _site_events(app) - before == {str(kept), str(inner), str(following)}
+
+
+def test_a_long_transaction_writes_its_events_as_it_goes_and_savepoints_still_forget(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.audit import trail
+    from app.db import writing
+    from app.stock.models import Site
+
+    monkeypatch.setattr(trail, "MAX_NOTED", 3)
+    before = _site_events(app)
+    writes: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_EVENTS"):
+            writes.append(statement)
+
+    def site_id(code: str) -> str:
+        return str(db.session.scalar(select(Site.id).where(Site.code == code)))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+    with app.app_context(), writing():
+        for code in ("A1", "A2"):
+            db.session.add(Site(code=code, name=code))
+            db.session.flush()
+        kept = {site_id("A1"), site_id("A2")}
+        try:
+            with db.session.begin_nested():
+                for code in ("B1", "B2"):  # nothing is written early inside a savepoint
+                    db.session.add(Site(code=code, name=code))
+                    db.session.flush()
+                raise RuntimeError("undo the savepoint")
+        except RuntimeError:
+            pass
+        for code in ("C1", "C2", "C3", "C4"):
+            db.session.add(Site(code=code, name=code))
+            db.session.flush()
+            kept.add(site_id(code))
+        db.session.commit()
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert _site_events(app) - before == kept
+    assert len(writes) == 2  # A1 A2 C1, then C2 C3 C4, each as the third came
+
+
+def test_demo_data_is_one_bulk_load_in_the_trail_not_a_row_each(app: Flask) -> None:
+    from app import context
+    from app.db import writing
+    from app.demo import seed_demo
+
+    before = len(_events(app))
+    with app.test_request_context(), writing():
+        seed_demo(db.session, households=20, days=30, today=context.today(), card_key="k")
+        db.session.commit()
+    new = _events(app)[before:]
+    assert [(e.action, e.entity) for e in new] == [("bulk_load", "demo")]

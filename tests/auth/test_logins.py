@@ -157,3 +157,30 @@ def test_a_coordinator_deactivates_an_account_on_the_accounts_page(
     created = coordinator.post("/accounts", data={"username": "newdesk", "role": "volunteer"})
     assert created.status_code == 302
     assert "One-time password" in coordinator.get("/accounts").text
+
+
+def test_behind_a_declared_proxy_each_desk_counts_by_its_own_address(
+    app: Flask, make_user: Any, set_today: Any
+) -> None:
+    from app import register_proxies
+    from app.auth.models import LoginAttempt
+
+    _clock(app, set_today)
+    name = make_user("volunteer")
+
+    def attempt(forwarded: str) -> None:
+        app.test_client().post(
+            "/login",
+            data={"username": name, "password": "wrong guess here"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},  # the proxy
+            headers={"X-Forwarded-For": forwarded},
+        )
+
+    attempt("10.0.0.5")  # no proxy declared: the header is not believed
+    app.config["AID_PROXIES"] = 1
+    register_proxies(app)
+    attempt("10.0.0.6")
+    attempt("6.6.6.6, 10.0.0.7")  # a desk cannot pose as another: only the last hop counts
+    with app.app_context():
+        addresses = [r.address for r in db.session.query(LoginAttempt).order_by(LoginAttempt.id)]
+    assert addresses == ["127.0.0.1", "10.0.0.6", "10.0.0.7"]

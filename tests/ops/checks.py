@@ -27,19 +27,19 @@ HALF_WRITTEN = {
             OR d.people <> (SELECT SUM(p.people) FROM visit_people p
                              WHERE p.distribution_id = d.id)
     """,
+    # A line's stock may come from several lots: one movement per lot, summing to the line.
     "line given without its stock movement": """
         SELECT l.id FROM distribution_lines l
-         WHERE l.given > 0 AND NOT EXISTS (
-               SELECT 1 FROM stock_movements m
-                WHERE m.distribution_id = l.distribution_id AND m.item_id = l.item_id
-                  AND m.quantity = -l.given)
+         WHERE l.given > 0 AND l.given <> COALESCE((
+               SELECT -SUM(m.quantity) FROM stock_movements m
+                WHERE m.distribution_id = l.distribution_id AND m.item_id = l.item_id), 0)
     """,
     "handover movement without its line": """
         SELECT m.id FROM stock_movements m
          WHERE m.kind = 'handover' AND NOT EXISTS (
                SELECT 1 FROM distribution_lines l
                 WHERE l.distribution_id = m.distribution_id AND l.item_id = m.item_id
-                  AND l.given = -m.quantity)
+                  AND l.given > 0)
     """,
     "household marked served without its distribution": """
         SELECT h.id FROM households h
@@ -65,6 +65,13 @@ LEDGER = """
      WHERE NOT EXISTS (SELECT 1 FROM stock_levels s
                         WHERE s.site_id = m.site_id AND s.item_id = m.item_id)
      GROUP BY m.site_id, m.item_id
+    UNION ALL
+    SELECT s.site_id, s.item_id, s.on_hand, (SELECT SUM(l.on_hand) FROM stock_lots l
+                                               WHERE l.site_id = s.site_id
+                                                 AND l.item_id = s.item_id)
+      FROM stock_levels s
+     WHERE s.on_hand <> COALESCE((SELECT SUM(l.on_hand) FROM stock_lots l
+                                   WHERE l.site_id = s.site_id AND l.item_id = s.item_id), 0)
 """
 
 
@@ -82,7 +89,8 @@ def half_written(engine: Engine) -> dict[str, list[int]]:
 
 
 def ledger_gaps(engine: Engine) -> list[tuple[Any, ...]]:
-    """(site, item, on hand, sum of movements) wherever they differ; [] when it adds up."""
+    """(site, item, on hand, sum of movements or of lots) wherever they differ; [] when it
+    adds up."""
     with engine.connect() as conn:
         return [tuple(row) for row in conn.execute(text(LEDGER))]
 

@@ -1,5 +1,5 @@
 """Donations, handovers and adjustments at the same moment against the real server: no update
-is lost, on hand never goes below zero, and the ledger sums to on hand."""
+is lost, on hand never goes below zero, the ledger sums to on hand, and so do the lots."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from flask import Flask
 
+from app.extensions import db
 from tests.conftest import member
 from tests.server.test_concurrency import all_at_once
+from tests.stock.lot_checks import assert_lots_add_up
 
 pytestmark = pytest.mark.server
 
@@ -17,7 +20,7 @@ EACH = 8
 
 
 def test_concurrent_donations_handovers_and_adjustments_add_up(
-    live_server: Any, token_for: Any
+    live_server: Any, token_for: Any, app: Flask
 ) -> None:
     desk, stock = token_for("volunteer"), token_for("stock_manager")
     start = {
@@ -35,7 +38,8 @@ def test_concurrent_donations_handovers_and_adjustments_add_up(
     def act(i: int) -> tuple[str, Any]:
         kind, n = divmod(i, EACH)
         if kind == 0:
-            body = {"donor": "WV", "items": [{"sku": "FOOD", "quantity": n + 1}]}
+            line = {"sku": "FOOD", "quantity": n + 1, "lot": f"L{n % 3}"}
+            body = {"donor": "WV", "items": [{**line, "expires_on": f"2030-0{n % 3 + 1}-01"}]}
             return "donation", live_server.request("POST", "/api/v1/donations", stock, body)
         if kind == 1:
             return "handover", live_server.request(
@@ -73,3 +77,6 @@ def test_concurrent_donations_handovers_and_adjustments_add_up(
     for sku in ("FOOD", "HYGIENE"):
         assert on_hand[sku] >= 0
         assert on_hand[sku] == sums[sku] == expected[sku], (sku, live_server.log_tail())
+    with app.app_context():
+        assert_lots_add_up(db.session)
+        db.session.remove()

@@ -22,7 +22,7 @@ def donate(api: Any, *lines: tuple[str, int, str | None, str | None]) -> None:
     assert response.status_code == 201, response.text
 
 
-def test_stock_is_taken_to_be_in_the_latest_lots_and_listed_first_expiring_first(
+def test_stock_leaves_the_first_expiring_lot_first_and_lots_are_listed_so(
     api: Any, set_today: Any, session: Any
 ) -> None:
     set_today(date(2026, 3, 1))
