@@ -39,15 +39,25 @@ class DomainError(Exception):
 SOME_FIELDS = _l("Some fields need attention.")
 
 
+# What is wrong with one field: a lazily translated text (``_l("at most %(n)s characters",
+# n=100)``) read in the language of whoever is shown it; tests/test_i18n.py finds a plain one.
+Message = str | LazyString
+
+
 class ValidationFailed(DomainError):
     """Input that cannot be saved; ``fields`` maps a field path to what is wrong with it."""
 
     code = "validation"
     status = 422
 
-    def __init__(self, fields: dict[str, str], message: str | LazyString = SOME_FIELDS) -> None:
+    def __init__(self, fields: dict[str, Message], message: str | LazyString = SOME_FIELDS) -> None:
         super().__init__(message, fields=fields)
         self.fields = fields
+
+    def to_json(self) -> dict[str, Any]:
+        # The keys are the API's contract; each text is read now, in the caller's language.
+        fields = {path: str(text) for path, text in self.fields.items()}
+        return {**super().to_json(), "fields": fields}
 
 
 class NotFound(DomainError):

@@ -8,9 +8,10 @@ of AID_BENEFICIARY_LANGUAGES whatever the volunteer reads.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import LazyString, force_locale, get_locale, gettext, lazy_gettext
 from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import Form
 
@@ -65,3 +66,22 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.globals["beneficiary_lines"] = beneficiary_lines
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["get_locale"] = get_locale
+
+
+def message_to_json(message: str | LazyString) -> str | list[Any]:
+    """A message to keep in the database untranslated: a lazy one as [message id, values],
+    so that whoever reads it later reads it in their own language (message_from_json)."""
+    if isinstance(message, LazyString) and message._func is gettext and message._args:
+        values = {
+            name: value if isinstance(value, int | float) else str(value)
+            for name, value in message._kwargs.items()
+        }
+        return [message._args[0], values]
+    return str(message)
+
+
+def message_from_json(stored: str | list[Any]) -> str | LazyString:
+    if isinstance(stored, list):
+        text, values = stored
+        return lazy_gettext(text, **values)
+    return stored

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 
 from app import context
+from app.api.fields import validation_fields
 from app.auth.access import current_actor
 from app.auth.services import user_for_token
 from app.db import read_apart
@@ -82,21 +83,13 @@ def parse_body(model: type[M], *, optional: bool = False) -> M:
     if not raw.strip():
         if optional:
             return model()
-        raise ValidationFailed({"body": "a JSON object is required"})
+        raise ValidationFailed({"body": _l("a JSON object is required")})
     try:
         return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         if any(e["type"] == "json_invalid" for e in exc.errors()):
             raise BadJson(_l("The body is not valid JSON.")) from None
         raise ValidationFailed(validation_fields(exc)) from None
-
-
-def validation_fields(exc: ValidationError) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    for error in exc.errors():
-        path = ".".join(str(part) for part in error["loc"]) or "body"
-        fields.setdefault(path, error["msg"])
-    return fields
 
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -109,7 +102,7 @@ def parse_day(value: str, field: str = "date") -> date:
             return date.fromisoformat(value)
     except ValueError:
         pass
-    raise ValidationFailed({field: "a date written YYYY-MM-DD"})
+    raise ValidationFailed({field: _l("a date written YYYY-MM-DD")})
 
 
 def query_model(model: type[M], args: dict[str, Any]) -> M:

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.households.rules import has_control_characters
+from app.households.rules import NOT_ALLOWED, has_control_characters
 
 
 def _printable(value: str) -> str:
     if has_control_characters(value):
-        raise ValueError("contains characters that are not allowed")
+        raise ValueError(NOT_ALLOWED)  # read in the caller's language (api.fields)
     return value
 
 

@@ -16,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.auth.models import ROLES, ApiToken, User
 from app.auth.passwords import password_problem
 from app.db import utcnow
-from app.errors import DomainError, NotFound, ValidationFailed
+from app.errors import DomainError, Message, NotFound, ValidationFailed
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 # Checked against a real hash when the user is unknown, so both cases take the same time.
@@ -34,11 +34,11 @@ def _hash_token(token: str) -> str:
 
 def create_user(session: Session, username: str, role: str, password: str) -> User:
     """Create an account. Usernames are unique; passwords have at least 10 characters."""
-    fields = {}
+    fields: dict[str, Message] = {}
     if not USERNAME.match(username):
-        fields["username"] = "2-64 letters, digits or . _ @ -"
+        fields["username"] = _l("2-64 letters, digits or . _ @ -")
     if role not in ROLES:
-        fields["role"] = f"one of {', '.join(ROLES)}"
+        fields["role"] = _l("one of %(choices)s", choices=", ".join(ROLES))
     problem = password_problem(password, username)
     if problem:
         fields["password"] = problem
@@ -133,13 +133,15 @@ class Actor:
     id: int
     username: str
     role: str
+    # The language the user chose; the API answers its messages in it (app.i18n).
+    language: str | None = None
 
 
 _users = User.__table__
 _tokens = ApiToken.__table__
 # Built once: it runs on every API call.
 _ACTOR_BY_TOKEN = (
-    select(_users.c.id, _users.c.username, _users.c.role)
+    select(_users.c.id, _users.c.username, _users.c.role, _users.c.language)
     .join(_tokens, _tokens.c.user_id == _users.c.id)
     .where(
         _tokens.c.token_hash == bindparam("token_hash"),

@@ -85,8 +85,9 @@ def chosen_households(
     else:
         chosen = reissued_on(session, today, site_id=site_id, timezone=timezone)
     if not chosen:
-        what = "registered" if choice == "registered" else "given a new card"
-        raise ValidationFailed({"choice": f"no household was {what} here today"})
+        if choice == "registered":
+            raise ValidationFailed({"choice": _l("no household was registered here today")})
+        raise ValidationFailed({"choice": _l("no household was given a new card here today")})
     return chosen
 
 
@@ -104,10 +105,14 @@ def request_sheet(
     """
     wanted = tuple(dict.fromkeys(household_ids))
     if not wanted:
-        raise ValidationFailed({"household_ids": "no household to print"})
+        raise ValidationFailed({"household_ids": _l("no household to print")})
     if len(wanted) > MAX_SHEET_CARDS:
         raise ValidationFailed(
-            {"household_ids": f"at most {MAX_SHEET_CARDS:,} cards a sheet; make it in parts"}
+            {
+                "household_ids": _l(
+                    "at most %(n)s cards a sheet; make it in parts", n=f"{MAX_SHEET_CARDS:,}"
+                )
+            }
         )
     check_printable(session, wanted)
     session.execute(delete(CardSheetJob).where(CardSheetJob.created_at < now - KEEP_FOR))

@@ -91,13 +91,13 @@ def _cards_in_force(
         known = set(session.scalars(select(Household.id).where(Household.id.in_(missing))))
         raise ValidationFailed(
             {
-                f"{field}.{index}": f"household {i} has no card in force"
+                f"{field}.{index}": _l("household %(id)s has no card in force", id=i)
                 if i in known
-                else f"no household {i}"
+                else _l("no household %(id)s", id=i)
                 for index, i in enumerate(household_ids)
                 if i in missing
             },
-            "Some households cannot be printed.",
+            _l("Some households cannot be printed."),
         )
     return {i: found[i] for i in wanted}
 

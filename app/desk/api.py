@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
+from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from app import context
@@ -30,7 +31,9 @@ class CardIn(Body):
     def scanned(self) -> tuple[str, bool]:
         """The text to look up, and whether it was typed as a card number."""
         if (self.qr is None) == (self.card is None):
-            raise ValidationFailed({"qr": "give either qr (the scanned text) or card (the number)"})
+            raise ValidationFailed(
+                {"qr": _l("give either qr (the scanned text) or card (the number)")}
+            )
         return (self.card, True) if self.card is not None else (self.qr or "", False)
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 KEY = "279146358279"
 # 01-40 the counties and Bucharest, 41-46 Bucharest's sectors, 47-48 its former sectors 7
 # and 8 (still on CNPs given when Bucharest had eight; a CNP is for life), 51 Călărași,
@@ -33,23 +36,29 @@ def _is_date(year: int, month: int, day: int) -> bool:
     return True
 
 
-def check_cnp(cnp: str) -> str | None:
+def check_cnp(cnp: str) -> LazyString | None:
     """What is wrong with a CNP, or None: its length, its first digit, its birth date (a
     real calendar day in the century the first digit names), its county, its serial and its
     check digit, in that order. The check digit catches any one mistyped digit except one
     that moves the sum's remainder between 1 and 10, both written 1."""
     if len(cnp) != 13 or not (cnp.isascii() and cnp.isdigit()):
-        return "a CNP has 13 digits"
+        return _l("a CNP has 13 digits")
     sex = int(cnp[0])
     if sex == 0:
-        return "the first digit of a CNP (sex and century) is 1 to 9, not 0"
+        return _l("the first digit of a CNP (sex and century) is 1 to 9, not 0")
     yy, month, day = int(cnp[1:3]), int(cnp[3:5]), int(cnp[5:7])
     if not any(_is_date(c + yy, month, day) for c in _CENTURIES.get(sex, _NO_CENTURY)):
-        return f"digits 2 to 7 of the CNP ({cnp[1:7]}) are not a birth date written YYMMDD"
+        return _l(
+            "digits 2 to 7 of the CNP (%(digits)s) are not a birth date written YYMMDD",
+            digits=cnp[1:7],
+        )
     if int(cnp[7:9]) not in COUNTY_CODES:
-        return f"digits 8 and 9 of the CNP ({cnp[7:9]}) are not a county code (01-48, 51, 52)"
+        return _l(
+            "digits 8 and 9 of the CNP (%(digits)s) are not a county code (01-48, 51, 52)",
+            digits=cnp[7:9],
+        )
     if cnp[9:12] == "000":
-        return "digits 10 to 12 of the CNP are a serial number from 001 to 999, not 000"
+        return _l("digits 10 to 12 of the CNP are a serial number from 001 to 999, not 000")
     if cnp[12] != cnp_check_digit(cnp[:12]):
-        return "the last digit of the CNP does not match the others: a digit is mistyped"
+        return _l("the last digit of the CNP does not match the others: a digit is mistyped")
     return None

@@ -32,6 +32,10 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
+from typing import Literal
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from app.documents.cnp import check_cnp
 
@@ -55,7 +59,7 @@ def _unprintable(value: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in value)
 
 
-def _alphabet(letters: str) -> str | None:
+def _alphabet(letters: str) -> Literal["cyrillic", "latin"] | None:
     """The alphabet of every letter, cyrillic or latin; None when they mix."""
     if all(_CYRILLIC.fullmatch(ch) for ch in letters):
         return "cyrillic"
@@ -64,60 +68,67 @@ def _alphabet(letters: str) -> str | None:
     return None
 
 
-def _ukrainian_passport(key: str) -> str | None:
+def _ukrainian_passport(key: str) -> LazyString | None:
     if key.isdigit() and len(key) == 9:
-        return "nine digits is the number of a Ukrainian ID card, not of a passport"
+        return _l("nine digits is the number of a Ukrainian ID card, not of a passport")
     match = _SERIES_AND_NUMBER.match(key)
     if match is None or not match.group(1).isalpha():
-        return (
-            "a Ukrainian passport number is two letters and six digits: МЕ123456 (booklet) "
-            "or FA123456 (passport for travel abroad)"
+        return _l(
+            "a Ukrainian passport number is two letters and six digits: %(booklet)s (booklet) "
+            "or %(abroad)s (passport for travel abroad)",
+            booklet="МЕ123456",
+            abroad="FA123456",
         )
     if _alphabet(match.group(1)) is None:
-        return (
+        return _l(
             "the two letters of the series mix the Cyrillic and Latin alphabets: type both "
-            "in one (МЕ on a booklet, FA on a passport for travel abroad)"
+            "in one (%(booklet)s on a booklet, %(abroad)s on a passport for travel abroad)",
+            booklet="МЕ",
+            abroad="FA",
         )
     return None
 
 
-def _ukrainian_id_card(key: str) -> str | None:
+def _ukrainian_id_card(key: str) -> LazyString | None:
     if key.isdigit() and len(key) == 9:
         return None
     if key.isdigit() and len(key) == 13:
-        return (
-            "this is the record number (УНЗР, 13 digits); the document number is the "
-            "9 digits marked 'Document No.'"
+        return _l(
+            "this is the record number (%(record)s, 13 digits); the document number is the "
+            "9 digits marked 'Document No.'",
+            record="УНЗР",
         )
     if _SERIES_AND_NUMBER.match(key):
-        return "two letters and six digits is the number of a passport, not of an ID card"
-    return "a Ukrainian ID card number has 9 digits"
+        return _l("two letters and six digits is the number of a passport, not of an ID card")
+    return _l("a Ukrainian ID card number has 9 digits")
 
 
-def _ukrainian_birth_certificate(key: str) -> str | None:
+def _ukrainian_birth_certificate(key: str) -> LazyString | None:
     numeral, letters, digits = key[:-8], key[-8:-6], key[-6:]
     if len(key) < 9 or not digits.isdigit() or not letters.isalpha():
-        return (
+        return _l(
             "a birth certificate number is a series (a Roman numeral, a dash and two "
-            "Cyrillic letters) and six digits, such as I-БК 123456"
+            "Cyrillic letters) and six digits, such as %(example)s",
+            example="I-БК 123456",
         )
     if not _ROMAN.match(numeral.translate(_NUMERAL_TO_LATIN)):
-        return (
+        return _l(
             "the series of a birth certificate begins with a Roman numeral "
-            f"(I, II, III, IV...), not {numeral}"
+            "(I, II, III, IV...), not %(numeral)s",
+            numeral=numeral,
         )
     if _alphabet(letters.translate(_TO_CYRILLIC)) != "cyrillic":
-        return "the series of a birth certificate has two Cyrillic letters after the numeral"
+        return _l("the series of a birth certificate has two Cyrillic letters after the numeral")
     return None
 
 
-def _romanian_permit(key: str) -> str | None:
+def _romanian_permit(key: str) -> LazyString | None:
     # The CNP stays the same when the permit is renewed, the card's number does not. The
     # card's own number format could not be confirmed, so letters and digits pass as it.
     return check_cnp(key) if key.isdigit() else None
 
 
-_CHECKS: dict[tuple[str, str], Callable[[str], str | None]] = {
+_CHECKS: dict[tuple[str, str], Callable[[str], LazyString | None]] = {
     ("passport", "UKR"): _ukrainian_passport,
     ("id_card", "UKR"): _ukrainian_id_card,
     ("birth_certificate", "UKR"): _ukrainian_birth_certificate,
@@ -125,17 +136,17 @@ _CHECKS: dict[tuple[str, str], Callable[[str], str | None]] = {
 }
 
 
-def check_document_number(type: str, number: str, country: str) -> str | None:
+def check_document_number(type: str, number: str, country: str) -> LazyString | None:
     """What is wrong with a document number typed by hand, or None when it may be saved.
 
     Every number must be printable text of at most 40 characters; the formats of the table
     above apply only to their type and issuing country (a three-letter code, any case)."""
     if not compact(number):
-        return "the document number is required"
+        return _l("the document number is required")
     if len(number.strip()) > MAX_LENGTH:
-        return f"a document number has at most {MAX_LENGTH} characters"
+        return _l("a document number has at most %(n)s characters", n=MAX_LENGTH)
     if _unprintable(number):
-        return "the document number contains characters that are not allowed"
+        return _l("the document number contains characters that are not allowed")
     check = _CHECKS.get((type, country.strip().upper()))
     return check(compact(number)) if check else None
 
@@ -158,8 +169,10 @@ def is_expired(expires_on: date | None, day: date) -> bool:
     return expires_on is not None and day > expires_on
 
 
-def expiry_warning(expires_on: date | None, day: date) -> str | None:
+def expiry_warning(expires_on: date | None, day: date) -> LazyString | None:
     """The warning the form shows beside an expired document, or None."""
     if expires_on is None or not is_expired(expires_on, day):
         return None
-    return f"expired on {expires_on.isoformat()}: accepted, but ask for a valid document"
+    return _l(
+        "expired on %(day)s: accepted, but ask for a valid document", day=expires_on.isoformat()
+    )

@@ -25,6 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 from app.documents.mrz_fields import (
     FILLER,
     check_passes,
@@ -39,7 +42,7 @@ from app.documents.mrz_fields import (
 class NotMrz(ValueError):
     """The text is not a machine-readable zone; ``reason`` says why, for the volunteer."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str | LazyString) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -93,31 +96,41 @@ def mrz_lines(text: str) -> list[str]:
     lines = [_SPACES.sub("", line) for line in _LINE_BREAKS.split(text.translate(_TYPED))]
     lines = [line for line in lines if line]
     if not lines:
-        raise NotMrz("The text is empty.")
+        raise NotMrz(_l("The text is empty."))
     for line in lines:
         stray = _ALPHABET.sub("", line)
         if stray:
             raise NotMrz(
-                f"{stray[0]!r} is not used in a machine-readable zone, which has only the "
-                "letters A-Z, digits and <."
+                _l(
+                    "%(character)s is not used in a machine-readable zone, which has only the "
+                    "letters A-Z, digits and <.",
+                    character=repr(stray[0]),
+                )
             )
     if len(lines) == 1:
         shape = SHAPES.get(len(lines[0]))
         if shape is None:
             raise NotMrz(
-                f"{len(lines[0])} characters in one line: a machine-readable zone run "
-                "together has 90 (3 lines of 30), 72 (2 of 36) or 88 (2 of 44)."
+                _l(
+                    "%(n)s characters in one line: a machine-readable zone run together has "
+                    "90 (3 lines of 30), 72 (2 of 36) or 88 (2 of 44).",
+                    n=len(lines[0]),
+                )
             )
         count, width = shape
         lines = [lines[0][i * width : (i + 1) * width] for i in range(count)]
     elif (len(lines), len(lines[0])) not in SHAPES.values() or len(set(map(len, lines))) > 1:
         lengths = ", ".join(str(len(line)) for line in lines)
         raise NotMrz(
-            f"{len(lines)} lines of {lengths} characters: a machine-readable zone has "
-            "3 lines of 30, or 2 lines of 36 or 44."
+            _l(
+                "%(n)s lines of %(lengths)s characters: a machine-readable zone has 3 lines of "
+                "30, or 2 lines of 36 or 44.",
+                n=len(lines),
+                lengths=lengths,
+            )
         )
     if not lines[0][0].isalpha():
-        raise NotMrz("The first line does not begin with a document code (P, I, A, C or V).")
+        raise NotMrz(_l("The first line does not begin with a document code (P, I, A, C or V)."))
     return lines
 
 

@@ -30,14 +30,14 @@ def add_rule(
     or flagged with a disability or chronic disease)."""
     fields = {}
     if per not in PER:
-        fields["per"] = "household or member"
+        fields["per"] = _l("household or member")
     if isinstance(quantity, bool) or not 1 <= quantity <= 100:
-        fields["quantity"] = "a whole number from 1 to 100"
+        fields["quantity"] = _l("a whole number from 1 to 100")
     for name, age in (("under_age", under_age), ("min_age", min_age)):
         if age is not None and not 0 < age <= 120:
-            fields[name] = "an age from 1 to 120"
+            fields[name] = _l("an age from 1 to 120")
     if per == "household" and (under_age or min_age or include_flagged):
-        fields["per"] = "member, for a rule about ages or flags"
+        fields["per"] = _l("member, for a rule about ages or flags")
     if fields:
         raise ValidationFailed(fields)
     item = find_item(session, sku)

@@ -26,6 +26,7 @@ from app.households.rules import (
     NewMember,
     check_new_member,
     child_problem,
+    one_of,
 )
 from app.households.services import (
     duplicate_document,
@@ -173,7 +174,7 @@ def change_head(
     member = _member_of(session, household_id, member_id)
     if former_head_becomes not in RELATIONSHIPS or former_head_becomes == "head":
         raise ValidationFailed(
-            {"former_head_becomes": f"one of {', '.join(r for r in RELATIONSHIPS if r != 'head')}"}
+            {"former_head_becomes": one_of(tuple(r for r in RELATIONSHIPS if r != "head"))}
         )
     if member.relationship == "head":
         raise ChangeRefused(_l("This member is the head already."))
@@ -207,10 +208,10 @@ def move_member(
     member = _member_of(session, household_id, member_id)
     if relationship not in RELATIONSHIPS or relationship == "head":
         raise ValidationFailed(
-            {"relationship": f"one of {', '.join(r for r in RELATIONSHIPS if r != 'head')}"}
+            {"relationship": one_of(tuple(r for r in RELATIONSHIPS if r != "head"))}
         )
     if to_household_id == household_id:
-        raise ValidationFailed({"household_id": "the member is in this household already"})
+        raise ValidationFailed({"household_id": _l("the member is in this household already")})
     _household(session, to_household_id)
     if member.relationship == "head":
         raise ChangeRefused(_l("The head cannot be moved: change the head first."))

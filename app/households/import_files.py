@@ -9,6 +9,8 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.errors import ValidationFailed
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -75,18 +77,20 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     at ``file`` for anything else, an empty file, or more than MAX_ROWS rows."""
     name = filename.lower()
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationFailed({"file": f"at most {MAX_FILE_BYTES // 1024 // 1024} MB"})
+        raise ValidationFailed({"file": _l("at most %(n)s MB", n=MAX_FILE_BYTES // 1024 // 1024)})
     if name.endswith(".xlsx"):
         table = _read_xlsx(data)
     elif name.endswith(".csv"):
         table = _read_csv(data)
     else:
-        raise ValidationFailed({"file": "a .xlsx or .csv file"})
+        raise ValidationFailed({"file": _l("a .xlsx or .csv file")})
     table = [row for row in table if any(row)]
     if len(table) < 2:
-        raise ValidationFailed({"file": "a header row and at least one row of people"})
+        raise ValidationFailed({"file": _l("a header row and at least one row of people")})
     if len(table) - 1 > MAX_ROWS:
-        raise ValidationFailed({"file": f"at most {MAX_ROWS:,} rows; import it in parts"})
+        raise ValidationFailed(
+            {"file": _l("at most %(n)s rows; import it in parts", n=f"{MAX_ROWS:,}")}
+        )
     header = [h or f"#{i + 1}" for i, h in enumerate(table[0])]
     width = len(header)
     rows = [(row + [""] * width)[:width] for row in table[1:]]
@@ -99,7 +103,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     except UnicodeDecodeError:
         text = data.decode("cp1251", errors="replace")  # an older Ukrainian Excel's CSV
     if "\x00" in text:
-        raise ValidationFailed({"file": "this is not a text CSV file"})
+        raise ValidationFailed({"file": _l("this is not a text CSV file")})
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -107,7 +111,9 @@ def _read_csv(data: bytes) -> list[list[str]]:
     try:
         return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
-        raise ValidationFailed({"file": f"the CSV cannot be read: {exc}"}) from None
+        raise ValidationFailed(
+            {"file": _l("the CSV cannot be read: %(why)s", why=str(exc))}
+        ) from None
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
@@ -116,7 +122,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ValidationFailed({"file": "this .xlsx file cannot be opened"}) from None
+        raise ValidationFailed({"file": _l("this .xlsx file cannot be opened")}) from None
     try:
         sheet = book.worksheets[0]
         rows = []

@@ -12,7 +12,8 @@ shows the checking's count and then "saving".
 
 One row is one person. Rows with the same value in the "household" column are one household
 (the first row its head unless a relationship column says otherwise); without that column
-every row is a household of one.
+every row is a household of one. The rows are read and checked in households.import_checks;
+this module runs the jobs, keeps their progress and saves.
 """
 
 from __future__ import annotations
@@ -21,15 +22,15 @@ import json
 import logging
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,209 +38,30 @@ from app.cards import tokens
 from app.cards.models import Card
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
-from app.households.duplicates import PERSON_COLUMNS, like
-from app.households.import_files import FIELDS, REQUIRED, guess_mapping, read_table
-from app.households.models import Document, Household, ImportJob, Member
-from app.households.rules import (
-    DOCUMENT_TYPES,
-    RELATIONSHIPS,
-    NewDocument,
-    NewHousehold,
-    NewMember,
-    check_household,
+
+# build_groups, guess_mapping and read_table are still imported from here by the tests.
+from app.households.import_checks import (
+    CHUNK,
+    Group,
+    Problem,
+    build_groups,
+    check_groups,
+    problems_from_json,
+    problems_to_json,
 )
-from app.households.services import identity as document_identity
+from app.households.import_files import FIELDS, REQUIRED, guess_mapping, read_table
+from app.households.models import Household, ImportJob
 from app.households.services import index_names, new_member_row, normal_phone
 
 log = logging.getLogger(__name__)
 KEEP_FOR = timedelta(days=1)
 STALE_AFTER = timedelta(minutes=2)
 PROGRESS_EVERY_S = 0.2
-CHUNK = 500
-_SEXES = {"f": "F", "female": "F", "ж": "F", "m": "M", "male": "M", "ч": "M", "x": "X"}
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
-
-
-# --- Rows into households (pure) -----------------------------------------------------------
-
-
-@dataclass
-class Problem:
-    row: int  # the row's number in the file, the header being row 1
-    field: str
-    message: str
-
-
-@dataclass
-class Group:
-    """One household of the file: its members and the file's row number of each."""
-
-    rows: list[int] = field(default_factory=list)
-    members: list[NewMember] = field(default_factory=list)
-    phone: str | None = None
-    locality: str | None = None
-
-    def household(self) -> NewHousehold:
-        return NewHousehold(tuple(self.members), self.phone, self.locality)
-
-
-def _date(text: str) -> date | None:
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def build_groups(
-    rows: list[list[str]], mapping: dict[str, int | None]
-) -> tuple[list[Group], list[Problem]]:
-    """The file's households, and the problems of rows that cannot even be read (a date that
-    is not one, a sex or type not known)."""
-
-    def get(row: list[str], name: str) -> str:
-        index = mapping.get(name)
-        return row[index].strip() if index is not None and index < len(row) else ""
-
-    groups: dict[str, Group] = {}
-    problems: list[Problem] = []
-    for i, row in enumerate(rows):
-        number = i + 2
-        key = get(row, "household") or f"\x00{number}"
-        group = groups.setdefault(key, Group())
-        bad = len(problems)
-        born = _date(get(row, "birth_date"))
-        if born is None:
-            problems.append(Problem(number, "birth_date", "not a date (YYYY-MM-DD or DD.MM.YYYY)"))
-        expires_text = get(row, "document_expires_on")
-        expires = _date(expires_text) if expires_text else None
-        if expires_text and expires is None:
-            problems.append(Problem(number, "document_expires_on", "not a date"))
-        sex = _SEXES.get(get(row, "sex").lower())
-        if sex is None:
-            problems.append(Problem(number, "sex", "F, M or X"))
-        relationship = get(row, "relationship").lower() or ("head" if not group.rows else "other")
-        if relationship not in RELATIONSHIPS:
-            problems.append(Problem(number, "relationship", f"one of {', '.join(RELATIONSHIPS)}"))
-        doc_type = get(row, "document_type").lower().replace(" ", "_") or "passport"
-        if doc_type not in DOCUMENT_TYPES:
-            problems.append(Problem(number, "document_type", f"one of {', '.join(DOCUMENT_TYPES)}"))
-        if len(problems) > bad:
-            continue
-        group.rows.append(number)
-        group.phone = group.phone or get(row, "phone") or None
-        group.locality = group.locality or get(row, "locality") or None
-        group.members.append(
-            NewMember(
-                given_name=get(row, "given_name"),
-                family_name=get(row, "family_name"),
-                given_name_native=get(row, "given_name_native") or None,
-                family_name_native=get(row, "family_name_native") or None,
-                birth_date=born,  # type: ignore[arg-type]
-                sex=sex,  # type: ignore[arg-type]
-                relationship=relationship,
-                documents=(
-                    NewDocument(
-                        doc_type,
-                        get(row, "document_number"),
-                        get(row, "document_country") or "UKR",
-                        expires,
-                    ),
-                ),
-            )
-        )
-    return [g for g in groups.values() if g.members], problems
-
-
-def _problems_of(group: Group, fields: dict[str, str]) -> list[Problem]:
-    found = []
-    for path, message in fields.items():
-        parts = path.split(".")
-        if parts[0] == "members" and len(parts) > 2 and parts[1].isdigit():
-            row = group.rows[int(parts[1])]
-            name = "document_" + parts[4] if parts[2] == "documents" else parts[2]
-            found.append(Problem(row, name, message))
-        else:
-            found.append(Problem(group.rows[0], path, message))
-    return found
-
-
-# --- Checking against the register -----------------------------------------------------------
-
-
-def check_groups(
-    session: Session, groups: list[Group], today: date, progress: Callable[[int], None]
-) -> list[Problem]:
-    """Every problem of the file: the desk's checks per household, a document written twice
-    in the file or held by someone registered, and people like someone registered."""
-    problems: list[Problem] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    done = 0
-    for group in groups:
-        problems += _problems_of(group, check_household(group.household(), today, typed=True))
-        for row, member in zip(group.rows, group.members, strict=True):
-            for document in member.documents:
-                identity = document_identity(document)
-                if identity in seen:
-                    message = f"the same document as row {seen[identity]}"
-                    problems.append(Problem(row, "document_number", message))
-                seen.setdefault(identity, row)
-        done += len(group.rows)
-        progress(done // 2)
-    rows_of = {identity: row for identity, row in seen.items()}
-    identities = list(rows_of)
-    for start in range(0, len(identities), CHUNK):
-        chunk = identities[start : start + CHUNK]
-        for type_, country, key, household_id in session.execute(
-            select(Document.type, Document.country, Document.number_key, Member.household_id)
-            .join(Member, Member.id == Document.member_id)
-            .where(tuple_(Document.type, Document.country, Document.number_key).in_(chunk))
-        ):
-            problems.append(
-                Problem(
-                    rows_of[(type_, country, key)],
-                    "document_number",
-                    f"registered already, in household {household_id}",
-                )
-            )
-    problems += _likely(session, groups)
-    progress(done)
-    return sorted(problems, key=lambda p: p.row)
-
-
-def _likely(session: Session, groups: list[Group]) -> list[Problem]:
-    dates = sorted({m.birth_date for g in groups for m in g.members})
-    phones = sorted({p for g in groups if (p := normal_phone(g.phone))})
-    by_date: dict[date, list[Any]] = defaultdict(list)
-    by_phone: dict[str, list[Any]] = defaultdict(list)
-    query = select(*PERSON_COLUMNS, Household.phone).join(
-        Household, Household.id == Member.household_id
-    )
-    for start in range(0, len(dates), CHUNK):
-        chunk = dates[start : start + CHUNK]
-        for row in session.execute(query.where(Member.birth_date.in_(chunk))):
-            by_date[row.birth_date].append(row)
-    for start in range(0, len(phones), CHUNK):
-        for row in session.execute(query.where(Household.phone.in_(phones[start : start + CHUNK]))):
-            by_phone[row.phone].append(row)
-    problems = []
-    for group in groups:
-        phone = normal_phone(group.phone)
-        for number, member in zip(group.rows, group.members, strict=True):
-            alike = [r for r in by_date.get(member.birth_date, []) if like(member, r)]
-            alike += [r for r in by_phone.get(phone or "", []) if like(member, r)]
-            if alike:
-                person = alike[0]
-                problems.append(
-                    Problem(
-                        number,
-                        "given_name",
-                        f"like {person.given_name} {person.family_name}, registered in household "
-                        f"{person.household_id}: check, and leave the row out if it is them",
-                    )
-                )
-    return problems
+# A job's message is kept in English (a job has no request) and read through the catalog
+# when its progress is asked for (job_progress).
+CHANGED = _l("The register changed since the check: see the problems.")
+FAILED = _l("The import failed: nothing was saved.")
+STOPPED = _l("The server stopped while working: start again.")
 
 
 # --- Saving, all or nothing ------------------------------------------------------------------
@@ -365,10 +187,10 @@ def set_mapping(
 ) -> None:
     """Map the file's columns and queue the check. Every required field needs a column."""
     if job.status not in ("uploaded", "checked"):
-        raise ValidationFailed({"mapping": "this import has started already"})
+        raise ValidationFailed({"mapping": _l("this import has started already")})
     width = len(json.loads(job.columns))
-    problems = {name: "choose the column" for name in REQUIRED if mapping.get(name) is None} | {
-        name: "no such column"
+    problems = {name: _l("choose the column") for name in REQUIRED if mapping.get(name) is None} | {
+        name: _l("no such column")
         for name, index in mapping.items()
         if index is not None and not 0 <= index < width
     }
@@ -382,7 +204,7 @@ def set_mapping(
 def queue_import(session: Session, job: ImportJob, *, now: datetime) -> None:
     """Queue the saving of a checked file without problems."""
     if job.status != "checked" or job.problems != "[]":
-        raise ValidationFailed({"import": "only a checked file without problems is imported"})
+        raise ValidationFailed({"import": _l("only a checked file without problems is imported")})
     job.status, job.message, job.updated_at = "importing", None, now
     session.flush()
 
@@ -419,14 +241,13 @@ def check_job(session: Session, job_id: int, *, today: date, clock: Callable[[],
 
     problems += check_groups(session, groups, today, progress)
     session.commit()
-    listed = [[p.row, p.field, p.message] for p in sorted(problems, key=lambda p: p.row)]
     _note(
         session,
         job_id,
         clock,
         status="checked",
         done=ImportJob.total,
-        problems=json.dumps(listed, ensure_ascii=False),
+        problems=problems_to_json(sorted(problems, key=lambda p: p.row)),
         households=len(groups),
     )
 
@@ -447,14 +268,13 @@ def import_job(
     problems += check_groups(session, groups, today, lambda _: None)
     if problems:
         session.rollback()
-        listed = [[p.row, p.field, p.message] for p in problems]
         _note(
             session,
             job_id,
             clock,
             status="checked",
-            problems=json.dumps(listed, ensure_ascii=False),
-            message="The register changed since the check: see the problems.",
+            problems=problems_to_json(problems),
+            message=str(CHANGED),
         )
         return
     count = save_groups(
@@ -493,7 +313,7 @@ def start(
                         job_id,
                         clock,
                         status="failed",
-                        message="The import failed: nothing was saved.",
+                        message=str(FAILED),
                     )
                 except Exception:
                     log.exception("import %s: could not record the failure", job_id)
@@ -507,15 +327,16 @@ def start(
 
 def job_progress(session: Session, job_id: int, *, user_id: int, now: datetime) -> Progress:
     job = get_job(session, job_id, user_id=user_id)
-    status, message = job.status, job.message
+    # Kept in English by the job (CHANGED, FAILED): read in the reader's language.
+    status, message = job.status, gettext(job.message) if job.message else None
     if status in ("checking", "importing") and job.updated_at < now - STALE_AFTER:
-        status, message = "failed", "The server stopped while working: start again."
+        status, message = "failed", str(STOPPED)
     return Progress(job.id, status, job.done, job.total, message, job.households)
 
 
 def job_problems(session: Session, job: ImportJob) -> list[Problem]:
     raw = session.scalar(select(ImportJob.problems).where(ImportJob.id == job.id))
-    return [Problem(*p) for p in json.loads(raw or "[]")]
+    return problems_from_json(raw)
 
 
 def preview_rows(session: Session, job: ImportJob, limit: int = 10) -> list[dict[str, str]]:

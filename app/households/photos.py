@@ -31,16 +31,18 @@ FORMATS = ("JPEG", "PNG", "WEBP")
 def reencode(data: bytes) -> bytes:
     """A clean JPEG of the picture: upright, at most MAX_SIDE a side, without metadata."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationFailed({"photo": f"at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB"})
+        raise ValidationFailed(
+            {"photo": _l("at most %(n)s MB", n=MAX_UPLOAD_BYTES // 1024 // 1024)}
+        )
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in FORMATS:
-                raise ValidationFailed({"photo": "a JPEG, PNG or WebP picture"})
+                raise ValidationFailed({"photo": _l("a JPEG, PNG or WebP picture")})
             if image.width * image.height > MAX_PIXELS:
-                raise ValidationFailed({"photo": "the picture is too large"})
+                raise ValidationFailed({"photo": _l("the picture is too large")})
             upright = ImageOps.exif_transpose(image).convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
-        raise ValidationFailed({"photo": "not a picture that can be read"}) from None
+        raise ValidationFailed({"photo": _l("not a picture that can be read")}) from None
     upright.thumbnail((MAX_SIDE, MAX_SIDE))
     clean = Image.new("RGB", upright.size)
     clean.paste(upright)  # pixels only: nothing of the upload's metadata comes along
@@ -60,7 +62,7 @@ def save_photo(session: Session, household_id: int, data: bytes, *, photo_dir: s
     """Keep a photo of the household's head, replacing any; needs their photo consent."""
     head = _head(session, household_id)
     if "photo" not in standing_consents(session, [head.id])[head.id]:
-        raise ValidationFailed({"photo": "a photo needs the person's consent: record it first"})
+        raise ValidationFailed({"photo": _l("a photo needs the person's consent: record it first")})
     jpeg = reencode(data)
     folder = Path(photo_dir)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)

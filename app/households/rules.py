@@ -6,8 +6,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
 
 from app.documents.formats import check_document_number, normalise_document_number
+
+if TYPE_CHECKING:
+    from app.errors import Message
 
 SEXES = ("F", "M", "X")
 RELATIONSHIPS = ("head", "spouse", "child", "parent", "sibling", "other")
@@ -26,6 +32,21 @@ COUNTRY = re.compile(r"^[A-Z]{3}$")
 # Letters of any script (a Ukrainian birth certificate series is Cyrillic: I-БК), digits, / and -.
 DOCUMENT_NUMBER = re.compile(r"^(?:[^\W_]|[ /-])+$")
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,32}$")
+
+# Messages more than one check gives (lazily translated: see Problems).
+REQUIRED = _l("required")
+NOT_ALLOWED = _l("contains characters that are not allowed")
+HEALTH_CONSENT = _l("health flags need the person's consent")
+SEX_CHOICES = _l("F, M or X")
+
+
+def at_most_characters(n: int) -> Message:
+    return _l("at most %(n)s characters", n=n)
+
+
+def one_of(choices: tuple[str, ...]) -> Message:
+    """The accepted values, which are codes (head, spouse...): the same in every language."""
+    return _l("one of %(choices)s", choices=", ".join(choices))
 
 
 @dataclass(frozen=True)
@@ -67,11 +88,13 @@ class NewHousehold:
 
 @dataclass
 class Problems:
-    """Field path -> message, collected while checking."""
+    """Field path -> message, collected while checking. Each message is lazily translated
+    (``_l``): the rules need no request, and the page or the API reads it in its user's
+    language."""
 
-    fields: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, Message] = field(default_factory=dict)
 
-    def add(self, path: str, message: str) -> None:
+    def add(self, path: str, message: Message) -> None:
         self.fields.setdefault(path, message)
 
 
@@ -88,11 +111,11 @@ def has_control_characters(value: str) -> bool:
 
 def check_text(problems: Problems, path: str, value: str, max_length: int) -> None:
     if not value.strip():
-        problems.add(path, "required")
+        problems.add(path, REQUIRED)
     elif len(value) > max_length:
-        problems.add(path, f"at most {max_length} characters")
+        problems.add(path, at_most_characters(max_length))
     elif has_control_characters(value):
-        problems.add(path, "contains characters that are not allowed")
+        problems.add(path, NOT_ALLOWED)
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -103,7 +126,7 @@ def age_on(birth_date: date, day: date) -> int:
     return years
 
 
-def check_household(new: NewHousehold, today: date, *, typed: bool = False) -> dict[str, str]:
+def check_household(new: NewHousehold, today: date, *, typed: bool = False) -> dict[str, Message]:
     """Every problem with a household to register, by field path; empty when it may be saved.
 
     ``typed``: the numbers were typed by hand at the desk, so each is checked against the
@@ -111,12 +134,12 @@ def check_household(new: NewHousehold, today: date, *, typed: bool = False) -> d
     """
     problems = Problems()
     if not new.members:
-        problems.add("members", "at least one member, the head")
+        problems.add("members", _l("at least one member, the head"))
     elif len(new.members) > MAX_MEMBERS:
-        problems.add("members", f"at most {MAX_MEMBERS} members")
+        problems.add("members", _l("at most %(n)s members", n=MAX_MEMBERS))
     heads = [m for m in new.members if m.relationship == "head"]
     if new.members and len(heads) != 1:
-        problems.add("members", "exactly one member must be the head")
+        problems.add("members", _l("exactly one member must be the head"))
     seen: dict[tuple[str, str, str], str] = {}
     for i, member in enumerate(new.members[:MAX_MEMBERS]):
         _check_member(problems, f"members.{i}", member, today, seen, typed)
@@ -126,33 +149,33 @@ def check_household(new: NewHousehold, today: date, *, typed: bool = False) -> d
         if not skip and (problem := child_problem(member.birth_date, parents)):
             problems.add(f"members.{i}.birth_date", problem)
     if new.phone is not None and new.phone.strip() and not PHONE.match(new.phone.strip()):
-        problems.add("phone", "digits, spaces, dashes and an optional leading +")
+        problems.add("phone", _l("digits, spaces, dashes and an optional leading +"))
     if new.locality is not None:
         if len(new.locality) > MAX_NAME:
-            problems.add("locality", f"at most {MAX_NAME} characters")
+            problems.add("locality", at_most_characters(MAX_NAME))
         elif has_control_characters(new.locality):
-            problems.add("locality", "contains characters that are not allowed")
+            problems.add("locality", NOT_ALLOWED)
     return problems.fields
 
 
-def child_problem(child_born: date, parents_born: list[date]) -> str | None:
+def child_problem(child_born: date, parents_born: list[date]) -> Message | None:
     """A child older than its parents, or born before the elder was MIN_PARENT_AGE."""
     if not parents_born:
         return None
     if age_on(min(parents_born), child_born) < MIN_PARENT_AGE:
-        return (
-            f"older than the parent, or born before the parent was {MIN_PARENT_AGE}: "
-            "check both dates"
+        return _l(
+            "older than the parent, or born before the parent was %(age)s: check both dates",
+            age=MIN_PARENT_AGE,
         )
     return None
 
 
-def check_new_member(member: NewMember, today: date, *, typed: bool = False) -> dict[str, str]:
+def check_new_member(member: NewMember, today: date, *, typed: bool = False) -> dict[str, Message]:
     """Every problem with a member to add to a registered household, by field path."""
     problems = Problems()
     _check_member(problems, "member", member, today, {}, typed)
     if member.relationship == "head":
-        problems.add("member.relationship", "a household has one head: change the head instead")
+        problems.add("member.relationship", _l("a household has one head: change the head instead"))
     return {path.removeprefix("member."): message for path, message in problems.fields.items()}
 
 
@@ -171,23 +194,23 @@ def _check_member(
         if value is not None and value.strip():
             check_text(problems, f"{path}.{name}", value, MAX_NAME)
     if member.birth_date > today:
-        problems.add(f"{path}.birth_date", "is in the future")
+        problems.add(f"{path}.birth_date", _l("is in the future"))
     elif age_on(member.birth_date, today) > OLDEST_AGE:
-        problems.add(f"{path}.birth_date", f"more than {OLDEST_AGE} years ago")
+        problems.add(f"{path}.birth_date", _l("more than %(years)s years ago", years=OLDEST_AGE))
     if member.health_flags and not member.health_consent:
-        problems.add(f"{path}.health_consent", "health flags need the person's consent")
+        problems.add(f"{path}.health_consent", HEALTH_CONSENT)
     if member.sex not in SEXES:
-        problems.add(f"{path}.sex", "F, M or X")
+        problems.add(f"{path}.sex", SEX_CHOICES)
     if member.relationship not in RELATIONSHIPS:
-        problems.add(f"{path}.relationship", f"one of {', '.join(RELATIONSHIPS)}")
+        problems.add(f"{path}.relationship", one_of(RELATIONSHIPS))
     if not member.documents:
-        problems.add(f"{path}.documents", "at least one document")
+        problems.add(f"{path}.documents", _l("at least one document"))
     elif len(member.documents) > MAX_DOCUMENTS:
-        problems.add(f"{path}.documents", f"at most {MAX_DOCUMENTS} documents")
+        problems.add(f"{path}.documents", _l("at most %(n)s documents", n=MAX_DOCUMENTS))
     for j, document in enumerate(member.documents[:MAX_DOCUMENTS]):
         _check_document(problems, f"{path}.documents.{j}", document, seen, typed)
         if document.expires_on is not None and document.expires_on <= member.birth_date:
-            problems.add(f"{path}.documents.{j}.expires_on", "before the holder was born")
+            problems.add(f"{path}.documents.{j}.expires_on", _l("before the holder was born"))
 
 
 def _check_document(
@@ -198,21 +221,21 @@ def _check_document(
     typed: bool,
 ) -> None:
     if document.type not in DOCUMENT_TYPES:
-        problems.add(f"{path}.type", f"one of {', '.join(DOCUMENT_TYPES)}")
+        problems.add(f"{path}.type", one_of(DOCUMENT_TYPES))
     number = document.number.strip().upper()
     country = document.country.strip().upper()
     key = document_key(number, document.type, country)
     if not key:
-        problems.add(f"{path}.number", "required")
+        problems.add(f"{path}.number", REQUIRED)
     elif len(number) > MAX_DOCUMENT_NUMBER:
-        problems.add(f"{path}.number", f"at most {MAX_DOCUMENT_NUMBER} characters")
+        problems.add(f"{path}.number", at_most_characters(MAX_DOCUMENT_NUMBER))
     elif not DOCUMENT_NUMBER.match(number):
-        problems.add(f"{path}.number", "letters, digits, spaces, dashes or /")
+        problems.add(f"{path}.number", _l("letters, digits, spaces, dashes or /"))
     elif typed and (problem := check_document_number(document.type, number, country)):
         problems.add(f"{path}.number", problem)
     if not COUNTRY.match(country):
-        problems.add(f"{path}.country", "a three-letter ISO country code, such as UKR")
+        problems.add(f"{path}.country", _l("a three-letter ISO country code, such as UKR"))
     identity = (document.type, country, key)
     if key and identity in seen:
-        problems.add(f"{path}.number", f"the same document as {seen[identity]}")
+        problems.add(f"{path}.number", _l("the same document as %(path)s", path=seen[identity]))
     seen.setdefault(identity, path)

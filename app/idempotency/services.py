@@ -59,7 +59,7 @@ def claim(session: Session, *, user_id: int, key: str, digest: str, card_key: st
     failed (no stored answer) may be used again for the same request.
     """
     if not KEY.match(key):
-        raise ValidationFailed({"Idempotency-Key": "1-100 letters, digits or . _ : -"})
+        raise ValidationFailed({"Idempotency-Key": _l("1-100 letters, digits or . _ : -")})
     insert = dialect_insert(session.get_bind().dialect.name)
     claimed = session.execute(
         insert(IdempotencyRecord)

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from app import context
 from app.api import parse_day
@@ -11,7 +12,16 @@ from app.auth.access import COORDINATOR, allow
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.reports.excel import daily_workbook
-from app.reports.exports import CSV, XLSX, period_tables, title_line, write_csv, write_xlsx
+from app.reports.exports import (
+    ALL_SITES,
+    CSV,
+    XLSX,
+    period_label,
+    period_tables,
+    title_line,
+    write_csv,
+    write_xlsx,
+)
 from app.reports.period import PeriodFigures, find_site, period_figures
 from app.reports.served import served_on, served_table
 from app.reports.services import daily_counts
@@ -52,7 +62,7 @@ def daily_xlsx() -> Response:
 def xlsx_download(day: date) -> Response:
     """The day's Excel file, as the API and the page both serve it."""
     counts = daily_counts(db.session, day)
-    body = daily_workbook(counts, site="All sites", exported_at=context.local_now())
+    body = daily_workbook(counts, site=ALL_SITES, exported_at=context.local_now())
     filename = f"aiddesk-daily-{day.isoformat()}.xlsx"
     return Response(
         body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -65,7 +75,7 @@ def xlsx_download(day: date) -> Response:
 def _required_day(field: str) -> date:
     value = request.args.get(field)
     if not value:
-        raise ValidationFailed({field: "a date written YYYY-MM-DD is required"})
+        raise ValidationFailed({field: _l("a date written YYYY-MM-DD is required")})
     return parse_day(value, field)
 
 
@@ -73,7 +83,7 @@ def _mask_small() -> bool:
     """?small=mask shows counts under 5 as "<5", for files shared outside."""
     value = request.args.get("small", "")
     if value not in ("", "show", "mask"):
-        raise ValidationFailed({"small": "show or mask"})
+        raise ValidationFailed({"small": _l("show or mask")})
     return value == "mask"
 
 
@@ -96,9 +106,9 @@ def period_download(extension: str) -> Response:
     """The period report as .xlsx or .csv, as the API and the page both serve it."""
     mask = _mask_small()
     figures = requested_period()
-    site = figures.site.name if figures.site else "All sites"
-    period = f"{figures.start.isoformat()} to {figures.end.isoformat()}"
-    title = title_line("AidDesk period report", site, period, context.local_now())
+    site = figures.site.name if figures.site else ALL_SITES
+    period = period_label(figures.start, figures.end)
+    title = title_line(_l("AidDesk period report"), site, period, context.local_now())
     tables = period_tables(figures, mask_small=mask)
     code = figures.site.code if figures.site else "all"
     filename = f"aiddesk-period-{code}-{figures.start.isoformat()}-{figures.end.isoformat()}"
@@ -113,8 +123,8 @@ def served_download(extension: str) -> Response:
     site = find_site(db.session, request.args.get("site"))
     rows = served_on(db.session, day, site, current_app.config["AID_TIMEZONE"])
     title = title_line(
-        "AidDesk households served",
-        site.name if site else "All sites",
+        _l("AidDesk households served"),
+        site.name if site else ALL_SITES,
         day.isoformat(),
         context.local_now(),
     )

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from app import context
 from app.errors import DomainError
 from app.extensions import db
+from app.i18n import LANGUAGES
 from app.reports.excel import daily_workbook
-from app.reports.exports import daily_tables, period_tables, title_line, write_csv, write_xlsx
+from app.reports.exports import (
+    ALL_SITES,
+    daily_tables,
+    period_label,
+    period_tables,
+    title_line,
+    write_csv,
+    write_xlsx,
+)
 from app.reports.period import find_site, period_figures
 from app.reports.services import daily_counts
 
@@ -30,6 +42,25 @@ def _output(out: str) -> Path:
     return path
 
 
+def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and value not in LANGUAGES:
+        raise click.BadParameter(f"one of {', '.join(LANGUAGES)}", ctx=ctx, param=param)
+    return value
+
+
+def _labels_in(language: str | None) -> AbstractContextManager[None]:
+    """The language of the labels inside the file; the app's default locale unless given."""
+    return force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+language_option = click.option(
+    "--lang",
+    "language",
+    callback=_language,
+    help=f"The labels' language: {', '.join(LANGUAGES)} (default: the app's default locale).",
+)
+
+
 def _write(path: Path, body: bytes) -> None:
     # Written beside, then renamed: a half-written report is never left under the real name.
     partial = path.with_name(path.name + ".partial")
@@ -43,7 +74,7 @@ def _site_name(code: str | None) -> tuple[int | None, str]:
         site = find_site(db.session, code)
     except DomainError:
         raise click.BadParameter(f"no site with the code {code}", param_hint="--site") from None
-    return (site.id, site.name) if site else (None, "All sites")
+    return (site.id, site.name) if site else (None, str(ALL_SITES))
 
 
 @reports.command("daily")
@@ -52,8 +83,14 @@ def _site_name(code: str | None) -> tuple[int | None, str]:
 )
 @click.option("--out", required=True, help="The file to write: .xlsx or .csv.")
 @click.option("--site", default=None, help="A site's code (default: all sites).")
-def daily(day: object, out: str, site: str | None) -> None:
+@language_option
+def daily(day: object, out: str, site: str | None, language: str | None) -> None:
     """The day's counts, as the coordinator's page downloads them."""
+    with _labels_in(language):
+        _daily(day, out, site)
+
+
+def _daily(day: object, out: str, site: str | None) -> None:
     path = _output(out)
     chosen: date = day.date() if day else context.today()  # type: ignore[attr-defined]
     site_id, site_name = _site_name(site)
@@ -62,7 +99,7 @@ def daily(day: object, out: str, site: str | None) -> None:
     if path.suffix.lower() == ".xlsx":
         body = daily_workbook(counts, site=site_name, exported_at=exported)
     else:
-        title = title_line("AidDesk daily report", site_name, chosen.isoformat(), exported)
+        title = title_line(_l("AidDesk daily report"), site_name, chosen.isoformat(), exported)
         body = write_csv(daily_tables(counts), title)
     _write(path, body)
 
@@ -73,8 +110,21 @@ def daily(day: object, out: str, site: str | None) -> None:
 @click.option("--out", required=True, help="The file to write: .xlsx or .csv.")
 @click.option("--site", default=None, help="A site's code (default: all sites).")
 @click.option("--mask-small", is_flag=True, help='Counts under 5 as "<5", to share outside.')
-def period(start: object, end: object, out: str, site: str | None, mask_small: bool) -> None:
+@language_option
+def period(
+    start: object,
+    end: object,
+    out: str,
+    site: str | None,
+    mask_small: bool,
+    language: str | None,
+) -> None:
     """The period report: one row per day, totals, and a sheet per breakdown."""
+    with _labels_in(language):
+        _period(start, end, out, site, mask_small)
+
+
+def _period(start: object, end: object, out: str, site: str | None, mask_small: bool) -> None:
     path = _output(out)
     try:
         chosen = find_site(db.session, site)
@@ -82,9 +132,9 @@ def period(start: object, end: object, out: str, site: str | None, mask_small: b
     except DomainError as exc:
         raise click.ClickException(f"{exc.message} {getattr(exc, 'fields', '')}") from None
     title = title_line(
-        "AidDesk period report",
-        chosen.name if chosen else "All sites",
-        f"{figures.start.isoformat()} to {figures.end.isoformat()}",
+        _l("AidDesk period report"),
+        chosen.name if chosen else ALL_SITES,
+        period_label(figures.start, figures.end),
         context.local_now(),
     )
     tables = period_tables(figures, mask_small=mask_small)

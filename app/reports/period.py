@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
 
@@ -68,9 +69,9 @@ class PeriodFigures:
 def check_period(start: date, end: date) -> None:
     """A period runs forward and is at most MAX_DAYS long."""
     if start > end:
-        raise ValidationFailed({"to": "the end comes before the start"})
+        raise ValidationFailed({"to": _l("the end comes before the start")})
     if (end - start).days + 1 > MAX_DAYS:
-        raise ValidationFailed({"to": f"a period is at most {MAX_DAYS} days"})
+        raise ValidationFailed({"to": _l("a period is at most %(n)s days", n=MAX_DAYS)})
 
 
 def find_site(session: Session, code: str | None) -> Site | None:
@@ -79,7 +80,7 @@ def find_site(session: Session, code: str | None) -> Site | None:
         return None
     site = session.scalar(select(Site).where(Site.code == code))
     if site is None:
-        raise ValidationFailed({"site": "no site has this code"})
+        raise ValidationFailed({"site": _l("no site has this code")})
     return site
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
@@ -16,7 +17,7 @@ from app.auth.models import User
 from app.cards.models import Card
 from app.desk.models import Distribution
 from app.households.models import Member
-from app.reports.exports import Table
+from app.reports.exports import TOTAL, Table
 from app.stock.models import Site
 
 
@@ -79,16 +80,16 @@ def served_on(
 
 def served_table(rows: list[ServedHousehold]) -> Table:
     return Table(
-        "Served",
+        _l("Served"),
         [
-            "Served at",
-            "Household",
-            "Card",
-            "Head of household",
-            "Name in own script",
-            "People",
-            "Site",
-            "Desk",
+            _l("Served at"),
+            _l("Household"),
+            _l("Card"),
+            _l("Head of household"),
+            _l("Name in own script"),
+            _l("People"),
+            _l("Site"),
+            _l("Desk"),
         ],
         [
             [
@@ -103,5 +104,5 @@ def served_table(rows: list[ServedHousehold]) -> Table:
             ]
             for r in rows
         ],
-        totals=["Total", len(rows), "", "", "", sum(r.people for r in rows), "", ""],
+        totals=[TOTAL, len(rows), "", "", "", sum(r.people for r in rows), "", ""],
     )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from app import context
@@ -31,7 +32,7 @@ def parse_moment(value: str, field: str) -> datetime:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise ValidationFailed({field: "a date YYYY-MM-DD or a timestamp with its UTC offset"})
+        raise ValidationFailed({field: _l("a date YYYY-MM-DD or a timestamp with its UTC offset")})
     return moment
 
 
@@ -56,12 +57,14 @@ def stock_movements() -> Response:
     """The ledger, oldest first: ``?sku=``, ``?since=``, ``?site=``, ``?kind=``."""
     args = request.args
     if len(args.get("sku", "")) > 40 or len(args.get("since", "")) > 40:
-        raise ValidationFailed({"query": "too long"})
+        raise ValidationFailed({"query": _l("too long")})
     item = sites.find_item(db.session, args["sku"]) if args.get("sku") else None
     site = sites.find_site(db.session, args["site"]) if args.get("site") else None
     kind = args.get("kind") or None
     if kind is not None and kind not in MOVEMENT_KINDS:
-        raise ValidationFailed({"kind": f"one of {', '.join(MOVEMENT_KINDS)}"})
+        raise ValidationFailed(
+            {"kind": _l("one of %(choices)s", choices=", ".join(MOVEMENT_KINDS))}
+        )
     since = parse_moment(args["since"], "since") if args.get("since") else None
     rows = history.movements(
         db.session,

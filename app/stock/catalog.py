@@ -34,11 +34,11 @@ def normalize_barcode(code: str) -> str:
 
 def check_item_settings(fields: dict[str, str], *, category: str, unit: str, minimum: int) -> None:
     if category not in CATEGORIES:
-        fields["category"] = f"one of {', '.join(CATEGORIES)}"
+        fields["category"] = _l("one of %(choices)s", choices=", ".join(CATEGORIES))
     if not UNIT.match(unit.strip()):
-        fields["unit"] = "1-20 characters (piece, box, kg)"
+        fields["unit"] = _l("1-20 characters (piece, box, kg)")
     if isinstance(minimum, bool) or not 0 <= minimum <= MAX_QUANTITY:
-        fields["minimum"] = f"a whole number from 0 to {MAX_QUANTITY}"
+        fields["minimum"] = _l("a whole number from 0 to %(n)s", n=MAX_QUANTITY)
 
 
 def update_item(
@@ -54,7 +54,7 @@ def update_item(
     """Change an item's settings; its movements and past handovers stay as they are."""
     fields: dict[str, str] = {}
     if not name.strip() or len(name) > 100 or has_control_characters(name):
-        fields["name"] = "1-100 characters"
+        fields["name"] = _l("1-100 characters")
     check_item_settings(fields, category=category, unit=unit, minimum=minimum)
     if fields:
         raise ValidationFailed(fields)
@@ -69,9 +69,9 @@ def add_barcode(session: Session, *, item: Item, code: str, pack_quantity: int) 
     code = normalize_barcode(code)
     fields = {}
     if not BARCODE.match(code):
-        fields["barcode"] = "4-40 digits or capital letters"
+        fields["barcode"] = _l("4-40 digits or capital letters")
     if isinstance(pack_quantity, bool) or not 1 <= pack_quantity <= 10_000:
-        fields["pack_quantity"] = "a whole number from 1 to 10000"
+        fields["pack_quantity"] = _l("a whole number from 1 to %(n)s", n=10000)
     if fields:
         raise ValidationFailed(fields)
     known = session.scalar(select(Barcode).where(Barcode.code == code))
@@ -101,11 +101,11 @@ def find_barcode(session: Session, code: str) -> tuple[Item, int] | None:
 def check_donor(name: str, kind: str | None, contact: str | None) -> dict[str, str]:
     fields = {}
     if not name.strip() or len(name) > 200 or has_control_characters(name):
-        fields["donor"] = "1-200 characters"
+        fields["donor"] = _l("1-200 characters")
     if kind is not None and kind not in DONOR_KINDS:
-        fields["donor_kind"] = f"one of {', '.join(DONOR_KINDS)}"
+        fields["donor_kind"] = _l("one of %(choices)s", choices=", ".join(DONOR_KINDS))
     if contact is not None and (len(contact) > 200 or has_control_characters(contact)):
-        fields["contact"] = "at most 200 characters"
+        fields["contact"] = _l("at most %(n)s characters", n=200)
     return fields
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from flask import Response as FlaskResponse
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -14,7 +15,7 @@ from app import context
 from app.auth.access import STOCK, allow
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
-from app.reports.exports import Table, title_line, write_csv, write_xlsx
+from app.reports.exports import Label, Table, period_label, title_line, write_csv, write_xlsx
 from app.stock import catalog
 from app.stock import donor_report as reports
 from app.stock.donor_report import XLSX
@@ -249,7 +250,10 @@ def donor_report_csv(donor_id: int) -> FlaskResponse:
     start, end = _period()
     report = reports.donor_report(db.session, donor=donor, start=start, end=end)
     title = title_line(
-        f"Donor report: {donor.name}", "all sites", f"{start} to {end}", context.local_now()
+        _l("Donor report: %(donor)s", donor=donor.name),
+        _l("all sites"),
+        period_label(start, end),
+        context.local_now(),
     )
     return _download(
         write_csv(reports.donor_tables(report), title),
@@ -273,12 +277,14 @@ def voucher_report_csv() -> FlaskResponse:
     return _download(write_csv(tables, title), CSV, f"{name}.csv")
 
 
-def _voucher_file() -> tuple[list[Table], str, str]:
+def _voucher_file() -> tuple[list[Table], Label, str]:
     start, end = _period()
     donor = request.args.get("donor", "")[:200]
     issued = reports.issued_vouchers(db.session, donor=donor or None, start=start, end=end)
-    period = f"{start} to {end}"
-    title = title_line("Voucher serials issued", donor or "all donors", period, context.local_now())
+    period = period_label(start, end)
+    title = title_line(
+        _l("Voucher serials issued"), donor or _l("all donors"), period, context.local_now()
+    )
     return [reports.voucher_table(issued)], title, f"aiddesk-vouchers-{start}-{end}"
 
 

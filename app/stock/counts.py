@@ -75,7 +75,7 @@ def enter_counted(
     if count.finished_at is not None:
         raise CountFinished(_l("This count is finished."))
     if isinstance(counted, bool) or not 0 <= counted <= MAX_QUANTITY:
-        raise ValidationFailed({"counted": f"a whole number from 0 to {MAX_QUANTITY}"})
+        raise ValidationFailed({"counted": _l("a whole number from 0 to %(n)s", n=MAX_QUANTITY)})
     lines = StockCountLine.__table__
     upsert = dialect_insert(session.get_bind().dialect.name)
     stmt = upsert(lines).values(count_id=count_id, item_id=item_id, counted=counted)

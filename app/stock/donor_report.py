@@ -12,13 +12,15 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.desk.models import Distribution
-from app.reports.exports import Table
+from app.reports.exports import Table, sheet_title
 from app.stock.models import (
     Donation,
     DonationLine,
@@ -148,27 +150,27 @@ def issued_vouchers(
 def donor_workbook(report: DonorReport, *, exported_at: datetime) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = "Donor report"
+    ws.title = sheet_title(_("Donor report"))
     bold = Font(bold=True)
-    ws.append(["AidDesk donor report"])
+    ws.append([_("AidDesk donor report")])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["Donor", report.donor.name])
-    ws.append(["From", report.start])
-    ws.append(["To", report.end])
+    ws.append([_("Donor"), report.donor.name])
+    ws.append([_("From"), report.start])
+    ws.append([_("To"), report.end])
     ws["B3"].number_format = ws["B4"].number_format = "yyyy-mm-dd"
-    ws.append(["Exported at", exported_at.replace(tzinfo=None)])
+    ws.append([_("Exported at"), exported_at.replace(tzinfo=None)])
     ws["B5"].number_format = "yyyy-mm-dd hh:mm"
     ws.append([])
-    ws.append(["SKU", "Item", "Unit", "Given", "Handed over"])
+    ws.append([_("SKU"), _("Item"), _("Unit"), _("Given"), _("Handed over")])
     for cell in ws[ws.max_row]:
         cell.font = bold
     for line in report.lines:
         ws.append([line.sku, line.name, line.unit, line.given, line.handed_over])
     if report.vouchers:
         ws.append([])
-        ws.append(["Voucher serials issued"])
+        ws.append([_("Voucher serials issued")])
         ws[f"A{ws.max_row}"].font = bold
-        ws.append(["SKU", "Serial", "Issued"])
+        ws.append([_("SKU"), _("Serial"), _("Issued")])
         for cell in ws[ws.max_row]:
             cell.font = bold
         for v in report.vouchers:
@@ -187,8 +189,8 @@ def donor_tables(report: DonorReport) -> list[Table]:
     """The donor report as tables, for the CSV download (reports.exports.write_csv)."""
     tables = [
         Table(
-            "Given and handed over",
-            ["SKU", "Item", "Unit", "Given", "Handed over"],
+            _l("Given and handed over"),
+            [_l("SKU"), _l("Item"), _l("Unit"), _l("Given"), _l("Handed over")],
             [[x.sku, x.name, x.unit, x.given, x.handed_over] for x in report.lines],
         )
     ]
@@ -200,7 +202,7 @@ def donor_tables(report: DonorReport) -> list[Table]:
 def voucher_table(issued: list[IssuedVoucher]) -> Table:
     """Serials issued, per donor: the voucher donors' accounts."""
     return Table(
-        "Voucher serials issued",
-        ["Donor", "SKU", "Serial", "Issued (UTC)"],
+        _l("Voucher serials issued"),
+        [_l("Donor"), _l("SKU"), _l("Serial"), _l("Issued (UTC)")],
         [[v.donor, v.sku, v.serial, v.issued_at.replace(tzinfo=None)] for v in issued],
     )

@@ -76,11 +76,11 @@ def create_item(
     sku = sku.strip().upper()
     fields: dict[str, str] = {}
     if not re.match(SKU_PATTERN, sku):
-        fields["sku"] = "1-40 letters, digits, '-', '_' or '.'"
+        fields["sku"] = _l("1-40 letters, digits, '-', '_' or '.'")
     if not name.strip() or len(name) > 100 or has_control_characters(name):
-        fields["name"] = "1-100 characters"
+        fields["name"] = _l("1-100 characters")
     if category not in CATEGORIES:
-        fields["category"] = f"one of {', '.join(CATEGORIES)}"
+        fields["category"] = _l("one of %(choices)s", choices=", ".join(CATEGORIES))
     check_item_settings(fields, category=category, unit=unit, minimum=minimum)
     if fields:
         raise ValidationFailed(fields)
@@ -230,18 +230,18 @@ def record_donation(
     fields = check_donor(donor, donor_kind, None)
     note = (note or "").strip() or None
     if note is not None and (len(note) > 500 or has_control_characters(note.replace("\n", ""))):
-        fields["note"] = "at most 500 characters"
+        fields["note"] = _l("at most %(n)s characters", n=500)
     if not lines:
-        fields["items"] = "at least one line"
+        fields["items"] = _l("at least one line")
     known = items_by_sku(session, {line.sku.strip().upper() for line in lines})
     for i, line in enumerate(lines):
         if line.sku.strip().upper() not in known:
-            fields[f"items.{i}.sku"] = f"unknown SKU {line.sku[:40]!r}"
+            fields[f"items.{i}.sku"] = _l("unknown SKU %(sku)s", sku=repr(line.sku[:40]))
         if not 0 < line.quantity <= MAX_QUANTITY:
-            fields[f"items.{i}.quantity"] = f"a whole number from 1 to {MAX_QUANTITY}"
+            fields[f"items.{i}.quantity"] = _l("a whole number from 1 to %(n)s", n=MAX_QUANTITY)
         lot = (line.lot or "").strip()
         if len(lot) > 40 or has_control_characters(lot):
-            fields[f"items.{i}.lot"] = "at most 40 characters"
+            fields[f"items.{i}.lot"] = _l("at most %(n)s characters", n=40)
     if fields:
         raise ValidationFailed(fields)
     giver = donor_for(session, donor, donor_kind)

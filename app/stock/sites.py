@@ -24,7 +24,7 @@ def find_site(session: Session, code: str, field: str = "site") -> Site:
     """The site with this code; a 422 naming the field when there is none."""
     site = session.scalar(select(Site).where(Site.code == code.strip().upper()))
     if site is None:
-        raise ValidationFailed({field: f"no site with the code {code[:20]!r}"})
+        raise ValidationFailed({field: _l("no site with the code %(code)s", code=repr(code[:20]))})
     return site
 
 
@@ -33,11 +33,11 @@ def create_site(session: Session, *, code: str, name: str, kind: str) -> Site:
     code = code.strip().upper()
     fields = {}
     if not SITE_CODE.match(code):
-        fields["code"] = "1-20 letters, digits, '-' or '_'"
+        fields["code"] = _l("1-20 letters, digits, '-' or '_'")
     if not name.strip() or len(name) > 100 or has_control_characters(name):
-        fields["name"] = "1-100 characters"
+        fields["name"] = _l("1-100 characters")
     if kind not in SITE_KINDS:
-        fields["kind"] = f"one of {', '.join(SITE_KINDS)}"
+        fields["kind"] = _l("one of %(choices)s", choices=", ".join(SITE_KINDS))
     if fields:
         raise ValidationFailed(fields)
     if session.scalar(select(Site.id).where(Site.code == code)) is not None:
@@ -55,5 +55,5 @@ def all_sites(session: Session) -> list[Site]:
 def find_item(session: Session, sku: str, field: str = "sku") -> Item:
     item = session.scalar(select(Item).where(Item.sku == sku.strip().upper()))
     if item is None:
-        raise ValidationFailed({field: f"unknown SKU {sku[:40]!r}"})
+        raise ValidationFailed({field: _l("unknown SKU %(sku)s", sku=repr(sku[:40]))})
     return item

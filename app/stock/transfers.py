@@ -35,7 +35,7 @@ def send_transfer(
     check_quantity(quantity, fields)
     text = check_reason(reason, fields)
     if from_site_id == to_site_id:
-        fields["to"] = "another site than the one it is sent from"
+        fields["to"] = _l("another site than the one it is sent from")
     if fields:
         raise ValidationFailed(fields)
     transfer = Transfer(
@@ -72,7 +72,7 @@ def receive_transfer(
     if transfer is None:
         raise NotFound(_l("No such transfer."))
     if isinstance(received, bool) or not 0 <= received <= transfer.sent:
-        raise ValidationFailed({"received": f"a whole number from 0 to {transfer.sent}"})
+        raise ValidationFailed({"received": _l("a whole number from 0 to %(n)s", n=transfer.sent)})
     claimed = session.execute(
         update(Transfer.__table__)
         .where(Transfer.id == transfer_id, Transfer.received.is_(None))

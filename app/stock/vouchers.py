@@ -78,23 +78,25 @@ def parse_range(first_serial: str, last_serial: str) -> SerialRange:
     a, b = SERIAL.match(first), SERIAL.match(last)
     fields = {}
     if a is None:
-        fields["first_serial"] = "a number, or a fixed prefix followed by a number (SA-000100)"
+        fields["first_serial"] = _l("a number, or a fixed prefix followed by a number (SA-000100)")
     if b is None:
-        fields["last_serial"] = "a number, or a fixed prefix followed by a number (SA-000199)"
+        fields["last_serial"] = _l("a number, or a fixed prefix followed by a number (SA-000199)")
     if fields or a is None or b is None:
         raise ValidationFailed(fields)
     if a["prefix"] != b["prefix"]:
-        raise ValidationFailed({"last_serial": "the same prefix as the first serial"})
+        raise ValidationFailed({"last_serial": _l("the same prefix as the first serial")})
     da, db_ = a["number"], b["number"]
     padded = da.startswith("0") or db_.startswith("0")
     if len(da) != len(db_) and padded:
-        raise ValidationFailed({"last_serial": "as many digits as the first serial"})
+        raise ValidationFailed({"last_serial": _l("as many digits as the first serial")})
     width = len(da) if len(da) == len(db_) else 0
     span = SerialRange(a["prefix"], int(da), int(db_), width)
     if span.last < span.first:
-        raise ValidationFailed({"last_serial": "not before the first serial"})
+        raise ValidationFailed({"last_serial": _l("not before the first serial")})
     if span.count > MAX_BATCH:
-        raise ValidationFailed({"last_serial": f"at most {MAX_BATCH} serials in one batch"})
+        raise ValidationFailed(
+            {"last_serial": _l("at most %(n)s serials in one batch", n=MAX_BATCH)}
+        )
     return span
 
 
@@ -114,7 +116,7 @@ def record_voucher_batch(
     tracked by serial from now on. Refused whole if any serial is known already."""
     donor = donor.strip()
     if not donor or len(donor) > 200 or has_control_characters(donor):
-        raise ValidationFailed({"donor": "1-200 characters"})
+        raise ValidationFailed({"donor": _l("1-200 characters")})
     span = parse_range(first_serial, last_serial)
     item = find_item(session, sku)
     serials = span.serials()
