@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated
 
 from flask import Blueprint, Response, jsonify, request
+from flask_babel import lazy_gettext as _l
 from pydantic import Field, StringConstraints
 
 from app import context
@@ -139,7 +140,7 @@ def add_donation() -> tuple[Response, int]:
     body = parse_body(DonationIn)
     today = context.today()
     if body.received_on is not None and body.received_on > today:
-        raise ValidationFailed({"received_on": "not after today"})
+        raise ValidationFailed({"received_on": _l("not after today")})
     site_id = find_site(db.session, body.site).id if body.site else context.site_id()
     donation = record_donation(
         db.session,

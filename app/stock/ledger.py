@@ -50,7 +50,7 @@ def check_reason(reason: str | None, fields: dict[str, str]) -> str:
     """A reason is required for every movement a person decides (adjustment, transfer)."""
     text = (reason or "").strip()
     if not text or len(text) > 200 or has_control_characters(text):
-        fields["reason"] = "1-200 characters saying why"
+        fields["reason"] = _l("1-200 characters saying why")
     return text
 
 
@@ -60,9 +60,9 @@ def check_quantity(
     low = -MAX_QUANTITY if signed else 1
     if isinstance(quantity, bool) or not low <= quantity <= MAX_QUANTITY or quantity == 0:
         fields[field] = (
-            f"a whole number from -{MAX_QUANTITY} to {MAX_QUANTITY}, not 0"
+            _l("a whole number from -%(n)s to %(n)s, not 0", n=MAX_QUANTITY)
             if signed
-            else f"a whole number from 1 to {MAX_QUANTITY}"
+            else _l("a whole number from 1 to %(n)s", n=MAX_QUANTITY)
         )
 
 
