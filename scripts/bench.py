@@ -247,7 +247,7 @@ class NewFamilies:
         self.count = 0
         self.rng = random.Random()
         # Another run on a reused database must not meet its own documents again.
-        self.series = "".join(self.rng.choice("ABCDEFGHKLMNPRSTVXZ") for _ in range(2))
+        self.series = "".join(self.rng.choice("ABCDEFGHKLMNPRSTVXZ") for _ in range(5))
 
     def next(self) -> dict[str, object]:
         with self.lock:
