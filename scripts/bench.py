@@ -258,7 +258,7 @@ class NewFamilies:
             "members": [
                 {
                     "given_name": "Bench" + letters,
-                    "family_name": f"Newcomer{number}",
+                    "family_name": f"Newcomer{self.series.lower()}{number}",
                     "birth_date": f"{1950 + number % 50}-0{1 + number % 9}-1{number % 10}",
                     "sex": "FM"[number % 2],
                     "relationship": "head",
