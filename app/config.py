@@ -36,14 +36,21 @@ def _languages(value: str) -> list[str]:
     return languages
 
 
-def _positive(name: str, default: str) -> int:
+def _whole(name: str, default: str, low: int, high: int | None = None, unit: str = "") -> int:
+    """A whole number from the environment, from ``low`` to ``high`` (no upper bound: None)."""
     try:
         value = int(os.environ.get(name, default))
     except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number") from exc
-    if value < 1:
-        raise ConfigError(f"{name} must be at least 1")
+        raise ConfigError(f"{name} must be a whole number{unit}") from exc
+    if high is None and value < low:
+        raise ConfigError(f"{name} must be at least {low}")
+    if high is not None and not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}")
     return value
+
+
+def _positive(name: str, default: str) -> int:
+    return _whole(name, default, 1)
 
 
 def load_config(instance_path: Path) -> dict[str, object]:
@@ -54,33 +61,13 @@ def load_config(instance_path: Path) -> dict[str, object]:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"AID_TIMEZONE={timezone!r} is not a known time zone") from exc
-    try:
-        days = int(os.environ.get("ELIGIBILITY_DAYS", "10"))
-    except ValueError as exc:
-        raise ConfigError("ELIGIBILITY_DAYS must be a whole number of days") from exc
-    if not 1 <= days <= 365:
-        raise ConfigError("ELIGIBILITY_DAYS must be between 1 and 365")
-    try:
-        expiry_warning = int(os.environ.get("AID_EXPIRY_WARNING_DAYS", "30"))
-    except ValueError as exc:
-        raise ConfigError("AID_EXPIRY_WARNING_DAYS must be a whole number of days") from exc
-    if not 0 <= expiry_warning <= 365:
-        raise ConfigError("AID_EXPIRY_WARNING_DAYS must be between 0 and 365")
+    days = _whole("ELIGIBILITY_DAYS", "10", 1, 365, " of days")
+    expiry_warning = _whole("AID_EXPIRY_WARNING_DAYS", "30", 0, 365, " of days")
     session_idle = _positive("AID_SESSION_IDLE_MINUTES", "30")
     session_max = _positive("AID_SESSION_MAX_HOURS", "12")
     retention = _positive("AID_RETENTION_MONTHS", "24")
-    try:
-        proxies = int(os.environ.get("AID_PROXIES", "0"))
-    except ValueError as exc:
-        raise ConfigError("AID_PROXIES must be a whole number") from exc
-    if not 0 <= proxies <= 5:
-        raise ConfigError("AID_PROXIES must be between 0 and 5")
-    try:
-        checkpoint_seconds = int(os.environ.get("AID_SQLITE_CHECKPOINT_SECONDS", "1"))
-    except ValueError as exc:
-        raise ConfigError("AID_SQLITE_CHECKPOINT_SECONDS must be a whole number") from exc
-    if not 0 <= checkpoint_seconds <= 3600:
-        raise ConfigError("AID_SQLITE_CHECKPOINT_SECONDS must be between 0 and 3600")
+    proxies = _whole("AID_PROXIES", "0", 0, 5)
+    checkpoint_seconds = _whole("AID_SQLITE_CHECKPOINT_SECONDS", "1", 0, 3600)
     beneficiary_languages = _languages(os.environ.get("AID_BENEFICIARY_LANGUAGES", "uk,ro"))
     return {
         "SECRET_KEY": _secret("SECRET_KEY", instance_path),
