@@ -44,7 +44,7 @@ def main() -> None:
     from app.auth.models import User
     from app.demo import seed_demo
     from app.extensions import db
-    from app.stock import ledger
+    from app.stock import sites as stock_sites
     from app.stock.models import CATEGORIES, Item
     from app.stock.services import DonationLineInput, record_donation
 
@@ -72,11 +72,11 @@ def main() -> None:
                         minimum=rng.randint(0, 60),
                     )
                 )
-            sites = [ledger.find_site(db.session, "MAIN")]
+            sites = [stock_sites.find_site(db.session, "MAIN")]
             for n in range(1, args.sites):
                 kind = "warehouse" if n == 1 else "distribution"
                 sites.append(
-                    ledger.create_site(db.session, code=f"S{n}", name=f"Site {n}", kind=kind)
+                    stock_sites.create_site(db.session, code=f"S{n}", name=f"Site {n}", kind=kind)
                 )
             db.session.flush()
             skus = [i.sku for i in db.session.query(Item).order_by(Item.id)]

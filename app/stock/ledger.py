@@ -15,7 +15,6 @@ in app/stock/history.py; their names are still found here for older imports.
 
 from __future__ import annotations
 
-import importlib
 from datetime import date, datetime
 from typing import Any
 
@@ -305,27 +304,3 @@ def correct_count(
         for piece in pieces
     ]
     return ids[0]
-
-
-# Names that moved to their own modules, still importable from here.
-_MOVED = {
-    "SITE_CODE": "app.stock.sites",
-    "SiteTaken": "app.stock.sites",
-    "find_site": "app.stock.sites",
-    "create_site": "app.stock.sites",
-    "all_sites": "app.stock.sites",
-    "find_item": "app.stock.sites",
-    "TransferReceived": "app.stock.transfers",
-    "send_transfer": "app.stock.transfers",
-    "receive_transfer": "app.stock.transfers",
-    "transfers": "app.stock.transfers",
-    "MovementRow": "app.stock.history",
-    "movements": "app.stock.history",
-    "on_hand_by_site": "app.stock.history",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.errors import ValidationFailed
-from app.stock import ledger
+from app.stock import ledger, sites, transfers
 from app.stock.models import Item, StockLevel, StockMovement
 
 
 def ids(session: Any) -> tuple[int, int, int]:
-    main = ledger.find_site(session, "MAIN").id
-    depot = ledger.create_site(session, code="DEPOT", name="Warehouse", kind="warehouse").id
+    main = sites.find_site(session, "MAIN").id
+    depot = sites.create_site(session, code="DEPOT", name="Warehouse", kind="warehouse").id
     food = session.scalar(select(Item.id).where(Item.sku == "FOOD"))
     return main, depot, food
 
@@ -73,7 +73,7 @@ def test_a_transfer_leaves_the_sender_when_sent_and_arrives_when_received(sessio
         user_id=None,
         at=utcnow(),
     )
-    transfer = ledger.send_transfer(
+    transfer = transfers.send_transfer(
         session,
         item_id=food,
         from_site_id=depot,
@@ -84,13 +84,13 @@ def test_a_transfer_leaves_the_sender_when_sent_and_arrives_when_received(sessio
         at=utcnow(),
     )
     assert (level(session, depot, food), level(session, main, food)) == (30, 0)
-    ledger.receive_transfer(
+    transfers.receive_transfer(
         session, transfer_id=transfer.id, received=18, user_id=None, at=utcnow()
     )
     assert (level(session, depot, food), level(session, main, food)) == (30, 18)
     assert transfer.received == 18
-    with pytest.raises(ledger.TransferReceived):
-        ledger.receive_transfer(
+    with pytest.raises(transfers.TransferReceived):
+        transfers.receive_transfer(
             session, transfer_id=transfer.id, received=2, user_id=None, at=utcnow()
         )
     assert level(session, main, food) == 18 == ledger_sum(session, main, food)
@@ -100,7 +100,7 @@ def test_a_transfer_leaves_the_sender_when_sent_and_arrives_when_received(sessio
 def test_a_transfer_to_the_same_site_or_of_more_than_on_hand_is_refused(session: Any) -> None:
     main, depot, food = ids(session)
     with pytest.raises(ValidationFailed):
-        ledger.send_transfer(
+        transfers.send_transfer(
             session,
             item_id=food,
             from_site_id=main,
@@ -111,7 +111,7 @@ def test_a_transfer_to_the_same_site_or_of_more_than_on_hand_is_refused(session:
             at=utcnow(),
         )
     with pytest.raises(ledger.InsufficientStock):
-        ledger.send_transfer(
+        transfers.send_transfer(
             session,
             item_id=food,
             from_site_id=main,

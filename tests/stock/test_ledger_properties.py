@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.errors import DomainError
-from app.stock import expiry, ledger
+from app.stock import expiry, ledger, transfers
+from app.stock import sites as stock_sites
 from app.stock.models import NO_EXPIRY, Item, StockLot, StockMovement
 from app.stock.services import take_stock
 from tests.stock.lot_checks import assert_lots_add_up
@@ -112,7 +113,7 @@ def apply(
     elif kind == "transfer":
         other = sites[1 - s]
         try:
-            transfer = ledger.send_transfer(
+            transfer = transfers.send_transfer(
                 session,
                 item_id=item,
                 from_site_id=site,
@@ -126,7 +127,7 @@ def apply(
             assert have < quantity
             return
         received = min(rest[0], quantity)
-        ledger.receive_transfer(
+        transfers.receive_transfer(
             session, transfer_id=transfer.id, received=received, user_id=None, at=now
         )
         model[key] = have - quantity
@@ -190,8 +191,10 @@ def apply(
 @given(operations=st.lists(OPERATIONS, min_size=1, max_size=25))
 def test_movements_always_sum_to_on_hand(session: Any, operations: list[Any]) -> None:
     try:
-        sites = [ledger.find_site(session, "MAIN").id]
-        sites.append(ledger.create_site(session, code="DEPOT", name="Depot", kind="warehouse").id)
+        sites = [stock_sites.find_site(session, "MAIN").id]
+        sites.append(
+            stock_sites.create_site(session, code="DEPOT", name="Depot", kind="warehouse").id
+        )
         items = list(session.scalars(select(Item.id).order_by(Item.id).limit(2)))
         model: dict[tuple[int, int], int] = {}
         lots: dict[tuple[int, int], Lots] = {}
