@@ -38,8 +38,6 @@ from app.cards import tokens
 from app.cards.models import Card
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
-
-# build_groups, guess_mapping and read_table are still imported from here by the tests.
 from app.households.import_checks import (
     CHUNK,
     Group,

@@ -11,7 +11,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.households.imports import build_groups, guess_mapping, read_table
+from app.households.import_checks import build_groups
+from app.households.import_files import guess_mapping, read_table
 from app.households.models import Household, ImportJob, Member
 
 WAIT_S = 60.0
