@@ -101,8 +101,9 @@ def put(
         lot=lot,
         expires_on=expires_on,
     )
-    values = _movement(kind, item_id, site_id, quantity, at, user_id, reason, links)
-    return _record(session, {**values, "lot_id": lot_id})
+    return _record(
+        session, movement_row(kind, item_id, site_id, quantity, at, user_id, reason, links, lot_id)
+    )
 
 
 def take(
@@ -147,10 +148,9 @@ def take(
     return [
         _record(
             session,
-            {
-                **_movement(kind, item_id, site_id, -piece.quantity, at, user_id, reason, links),
-                "lot_id": piece.lot_id,
-            },
+            movement_row(
+                kind, item_id, site_id, -piece.quantity, at, user_id, reason, links, piece.lot_id
+            ),
         )
         for piece in pieces
     ]
@@ -164,7 +164,7 @@ def move(session: Session, *, quantity: int, **kwargs: Any) -> list[int]:
     return take(session, quantity=-quantity, **kwargs)
 
 
-def _movement(
+def movement_row(
     kind: str,
     item_id: int,
     site_id: int,
@@ -173,7 +173,10 @@ def _movement(
     user_id: int | None,
     reason: str | None,
     links: dict[str, int | None],
+    lot_id: int | None = None,
 ) -> dict[str, Any]:
+    """The values of one stock_movements row (``links``: the donation, distribution, transfer
+    or voucher batch it belongs to)."""
     return {
         "kind": kind,
         "item_id": item_id,
@@ -186,7 +189,7 @@ def _movement(
         "distribution_id": links.get("distribution_id"),
         "transfer_id": links.get("transfer_id"),
         "voucher_batch_id": links.get("voucher_batch_id"),
-        "lot_id": None,
+        "lot_id": lot_id,
     }
 
 
@@ -287,19 +290,17 @@ def correct_count(
     ids = [
         _record(
             session,
-            {
-                **_movement(
-                    "count_correction",
-                    item_id,
-                    site_id,
-                    piece.quantity if difference > 0 else -piece.quantity,
-                    at,
-                    user_id,
-                    reason,
-                    {},
-                ),
-                "lot_id": piece.lot_id,
-            },
+            movement_row(
+                "count_correction",
+                item_id,
+                site_id,
+                piece.quantity if difference > 0 else -piece.quantity,
+                at,
+                user_id,
+                reason,
+                {},
+                piece.lot_id,
+            ),
         )
         for piece in pieces
     ]

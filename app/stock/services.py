@@ -20,7 +20,14 @@ from app.errors import DomainError, NotFound, ValidationFailed
 from app.households.rules import has_control_characters
 from app.stock import lots
 from app.stock.catalog import add_barcode, check_donor, check_item_settings, donor_for
-from app.stock.ledger import MAX_QUANTITY, InsufficientStock, check_reason, put, take
+from app.stock.ledger import (
+    MAX_QUANTITY,
+    InsufficientStock,
+    check_reason,
+    movement_row,
+    put,
+    take,
+)
 from app.stock.models import (
     CATEGORIES,
     Donation,
@@ -189,21 +196,11 @@ def take_stock(
         if conn.execute(_TAKE, params).rowcount != 1:
             raise InsufficientStock(_l("The stock changed while it was being taken; try again."))
     pieces = lots.take_first_expiring(session, site_id=site_id, wanted=taken)
+    links = {"distribution_id": distribution_id}
     moves = [
-        {
-            "kind": kind,
-            "item_id": item_id,
-            "site_id": site_id,
-            "quantity": -piece.quantity,
-            "at": now,
-            "user_id": user_id,
-            "distribution_id": distribution_id,
-            "donation_id": None,
-            "transfer_id": None,
-            "voucher_batch_id": None,
-            "reason": None,
-            "lot_id": piece.lot_id,
-        }
+        movement_row(
+            kind, item_id, site_id, -piece.quantity, now, user_id, None, links, piece.lot_id
+        )
         for item_id in sorted(pieces)
         for piece in pieces[item_id]
     ]
