@@ -56,9 +56,14 @@ def beneficiary_lines(day: date) -> list[tuple[str, str]]:
 
 
 def init_i18n(app: Flask) -> None:
-    from app import ROOT
+    from pathlib import Path
 
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+    from app import ROOT
+    from app.catalogs import compiled_catalogs
+
+    if "BABEL_TRANSLATION_DIRECTORIES" not in app.config:
+        folder = compiled_catalogs(ROOT / "translations", Path(app.instance_path) / "translations")
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(folder)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     babel.init_app(app, locale_selector=select_locale)
     # {% trans %} blocks are extracted trimmed (babel.cfg): render them the same way.

@@ -1,5 +1,5 @@
 # Sourced by scripts/run and scripts/test: make .venv with the project installed.
-# Reinstalls only when pyproject.toml changed since the last install.
+# Installs from the hash-checked lock (requirements/*.txt); again only when it changed.
 
 find_python() {
   for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3 python; do
@@ -22,22 +22,15 @@ ensure_venv() {
     echo "Creating .venv with $python ..."
     "$python" -m venv .venv
   fi
-  local stamp=".venv/.installed${extras:+-$extras}"
+  # Every package comes from the lock, with its hash checked (scripts/lock makes the lock).
+  local lock="requirements/${extras:-base}.txt"
+  local stamp=".venv/.installed-${extras:-base}"
   local want
-  want=$(.venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(open("pyproject.toml","rb").read()).hexdigest())')
+  want=$(.venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()+open("pyproject.toml","rb").read()).hexdigest())' "$lock")
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "Installing dependencies${extras:+ ($extras)} ..."
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet --editable ".${extras:+[$extras]}"
+    echo "Installing dependencies from $lock ..."
+    .venv/bin/python -m pip install --quiet --require-hashes -r "$lock"
+    .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation --editable .
     echo "$want" > "$stamp"
-  fi
-  compile_translations
-}
-
-# The .mo catalogs are built from the committed .po files, never committed themselves.
-# Cheap enough to run every time, so an edited .po is always served.
-compile_translations() {
-  if [ -d translations ]; then
-    .venv/bin/pybabel --quiet compile -d translations
   fi
 }

@@ -26,7 +26,10 @@ def each_engine(engine: str, tmp_path: Path) -> str:
     if engine == "sqlite":
         return f"sqlite:///{tmp_path / 'aiddesk.db'}"
     if not PG_URL:
-        pytest.skip("needs TEST_DATABASE_URL (PostgreSQL)")
+        pytest.skip(
+            "needs PostgreSQL: apt-get install postgresql, then "
+            "TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test scripts/test"
+        )
     reset_postgres(PG_URL)
     return PG_URL
 
