@@ -30,10 +30,14 @@ class Chart:
     labels: list[str]
     series: list[Series]
     stacked: bool = True
+    # Whether the series are parts of one whole, so a row's sum means something: items by
+    # category add up, households and people do not.
+    summable: bool = True
 
     @property
     def rows(self) -> list[tuple[str, list[int], int]]:
-        """(label, a value per series, their sum): the table under the chart."""
+        """(label, a value per series, their sum): the table under the chart; show the sum
+        only when ``summable``."""
         return (
             [
                 (label, values, sum(values))
@@ -124,6 +128,7 @@ def served_per_day(figures: PeriodFigures, households: str, people: str) -> Char
             Series(people, [d.people_served for d in figures.days]),
         ],
         stacked=False,
+        summable=False,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -119,7 +120,14 @@ def finish_count(count_id: int) -> Response:
         _problem(exc)
         return redirect(url_for("stock.count", count_id=count_id))
     db.session.commit()
-    flash(_("Count finished: %(number)s corrections.", number=len(corrections)), "ok")
+    flash(
+        ngettext(
+            "Count finished: %(num)d correction.",
+            "Count finished: %(num)d corrections.",
+            len(corrections),
+        ),
+        "ok",
+    )
     return redirect(url_for("stock.count", count_id=count_id))
 
 

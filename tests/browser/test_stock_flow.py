@@ -65,7 +65,7 @@ def test_scanned_donation_count_transfer_and_forecast(
     page.keyboard.press("Enter")
     expect(page.locator(".flash.ok")).to_contain_text("counted 12")
     page.get_by_role("button", name="Finish the count").click()
-    expect(page.locator(".flash.ok")).to_contain_text("1 corrections")
+    expect(page.locator(".flash.ok")).to_contain_text("1 correction.")
 
     page.goto("/stock/transfers")
     page.get_by_label("Item").select_option("PASTA")

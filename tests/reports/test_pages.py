@@ -170,3 +170,16 @@ def test_the_served_list_from_the_page_is_the_days_households(
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
     assert [row[1] for row in rows[2:-1]] == [fortnight.book.ids["A"], fortnight.book.ids["B"]]
     assert date(2026, 3, 2).isoformat() in rows[0][0]
+
+
+def test_served_per_day_adds_no_households_to_people_and_its_numbers_are_folded(
+    fortnight: Fortnight, login: Any, set_today: Any
+) -> None:
+    set_today(END)
+    page = login("coordinator").get("/reports/charts?days=30").text
+    served = page.split('id="chart-served"')[1].split("</section>")[0]
+    assert '<th>02.03</th><td class="num">2</td><td class="num">5</td></tr>' in served
+    assert "Total" not in served
+    items = page.split('id="chart-items"')[1].split("</section>")[0]
+    assert "Total" in items  # the categories are parts of one whole
+    assert "<details open" not in page
