@@ -195,11 +195,12 @@ class Caller:
             self.token = issue_api_token(db.session, find_user(db.session, name))  # type: ignore[arg-type]
             db.session.commit()
         self.pages = self.app.test_client()
-        assert self.pages.post("/login", data={"username": name, "password": PASSWORD}).status_code
+        signed_in = self.pages.post("/login", data={"username": name, "password": PASSWORD})
+        assert signed_in.status_code == 302
         self.api = self.app.test_client()
 
     def family(self, coordinator: Any) -> Family:
-        """A new flagged family, registered and given its consents by a coordinator."""
+        """A new flagged family (with the consents to its flags), registered by a coordinator."""
         self.family_count += 1
         numbers = [f"FV{self.family_count:03d}{n:03d}" for n in (1, 2, 3)]
         body = {
