@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from app.audit.trail import record
 from app.db import writing
@@ -14,4 +15,22 @@ def record_seen(action: str, entity: str, entity_id: object, fields: Sequence[st
     db.session.commit()  # ends the read transaction this request is in
     with writing():
         record(db.session.connection(), action, entity, entity_id, fields)
+        db.session.commit()
+
+
+@contextmanager
+def audited_read(audited: bool) -> Iterator[None]:
+    """A GET whose reads note what they showed in the audit trail (households.read_model for a
+    coordinator): the reads and their events in one short writer transaction, committed at the
+    end. Without ``audited`` the GET stays an ordinary read, off the write gate."""
+    if not audited:
+        yield
+        return
+    db.session.commit()  # ends the read transaction this request is in
+    with writing():
+        try:
+            yield
+        except BaseException:
+            db.session.rollback()
+            raise
         db.session.commit()

@@ -10,32 +10,25 @@ from pydantic import Field
 from app import context
 from app.api import parse_body, writes
 from app.api.types import Body, Code, Id, Name, Note
-from app.audit.views import record_seen
+from app.audit.views import audited_read
 from app.auth.access import COORDINATOR, DESK, allow, current_actor
-from app.cards.services import card_qr, current_card, current_card_png, issue_card
+from app.cards.services import card_qr, current_card_png, issue_card
 from app.errors import NotFound
 from app.extensions import db
-from app.households import changes, photos, vulnerability
-from app.households.models import CONSENT_KINDS, Household
+from app.households import changes, vulnerability
+from app.households.models import CONSENT_KINDS
+from app.households.read_model import household_json, read_household
 from app.households.rules import (
     DOCUMENT_TYPES,
     RELATIONSHIPS,
-    SENIOR_AGE,
     SEXES,
     NewDocument,
     NewHousehold,
     NewMember,
-    age_on,
 )
 from app.households.search import search_people
 from app.households.services import get_household, register_household
-from app.households.visibility import (
-    SENSITIVE_FIELDS,
-    entitled_per_visit,
-    masked_number,
-    sees_everything,
-)
-from app.households.vulnerability import standing_consents
+from app.households.visibility import sees_everything
 
 bp = Blueprint("households", __name__)
 
@@ -127,57 +120,17 @@ class CardIn(Body):
     reason: Note | None = None
 
 
-def household_json(household: Household, *, everything: bool = True) -> dict[str, object]:
-    """The household as the API gives it; without ``everything`` (a volunteer's read), the
-    document numbers show their last 4 characters and the health flags are null, and
-    ``entitlements`` says what the household receives at a visit."""
-    card = current_card(db.session, household.id)
-    consents = standing_consents(db.session, [m.id for m in household.members])
-    today = context.today()
-    return {
-        "id": household.id,
-        "registered_on": household.registered_on.isoformat(),
-        "phone": household.phone,
-        "locality": household.locality,
-        "last_served_on": household.last_served_on.isoformat()
-        if household.last_served_on
-        else None,
-        "card": {"number": card.number, "qr": card_qr(card, context.card_key())} if card else None,
-        "members": [
-            {
-                "id": m.id,
-                "given_name": m.given_name,
-                "family_name": m.family_name,
-                "given_name_native": m.given_name_native,
-                "family_name_native": m.family_name_native,
-                "birth_date": m.birth_date.isoformat(),
-                "sex": m.sex,
-                "relationship": m.relationship,
-                "disability": m.disability if everything else None,
-                "chronic_disease": m.chronic_disease if everything else None,
-                "pregnant_or_breastfeeding": m.pregnant_or_breastfeeding if everything else None,
-                "single_parent": m.single_parent if everything else None,
-                "aged_65_or_over": age_on(m.birth_date, today) >= SENIOR_AGE,
-                "consents": {kind: kind in consents[m.id] for kind in CONSENT_KINDS},
-                "has_photo": m.photo is not None,
-                "departed_on": m.departed_on.isoformat() if m.departed_on else None,
-                "documents": [
-                    {
-                        "type": d.type,
-                        "number": d.number if everything else masked_number(d.number),
-                        "country": d.country,
-                        "expires_on": d.expires_on.isoformat() if d.expires_on else None,
-                    }
-                    for d in m.documents
-                ],
-            }
-            for m in household.members
-        ],
-        "entitlements": [
-            {"sku": e.sku, "quantity": e.quantity}
-            for e in entitled_per_visit(db.session, household, context.today())
-        ],
-    }
+def _role() -> str | None:
+    actor = current_actor()
+    return actor.role if actor else None
+
+
+def _answer(household_id: int, role: str | None) -> dict[str, object]:
+    """The household as the caller may see it (households.read_model): every answer that
+    carries a household is made here."""
+    view = read_household(db.session, household_id, role=role, today=context.today())
+    qr = card_qr(view.card, context.card_key()) if view.card else None
+    return household_json(view, qr)
 
 
 @bp.post("/households")
@@ -195,18 +148,15 @@ def create() -> tuple[Response, int]:
         card_key=context.card_key(),
         confirm_new=body.confirm_new,
     )
-    return jsonify(household_json(registered.household)), 201
+    return jsonify(_answer(registered.household.id, _role())), 201
 
 
 @bp.get("/households/<id:household_id>")
 @allow(*DESK)
 def show(household_id: int) -> Response:
-    household = get_household(db.session, household_id)
-    actor = current_actor()
-    everything = sees_everything(actor.role if actor else None)
-    body = household_json(household, everything=everything)
-    if everything:
-        record_seen("view", "households", household.id, SENSITIVE_FIELDS)
+    role = _role()
+    with audited_read(sees_everything(role)):
+        body = _answer(household_id, role)
     return jsonify(body)
 
 
@@ -274,7 +224,7 @@ def add_member(household_id: int) -> tuple[Response, int]:
         user_id=context.actor_id(),
         confirm_new=body.confirm_new,
     )
-    return jsonify(household_json(get_household(db.session, household_id))), 201
+    return jsonify(_answer(household_id, _role())), 201
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/departure")
@@ -289,7 +239,7 @@ def departure(household_id: int, member_id: int) -> Response:
         now=context.now(),
         user_id=context.actor_id(),
     )
-    return jsonify(household_json(get_household(db.session, household_id)))
+    return jsonify(_answer(household_id, _role()))
 
 
 @bp.post("/households/<id:household_id>/head")
@@ -305,7 +255,7 @@ def head(household_id: int) -> Response:
         now=context.now(),
         user_id=context.actor_id(),
     )
-    return jsonify(household_json(get_household(db.session, household_id)))
+    return jsonify(_answer(household_id, _role()))
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/move")
@@ -322,7 +272,7 @@ def move(household_id: int, member_id: int) -> Response:
         now=context.now(),
         user_id=context.actor_id(),
     )
-    return jsonify(household_json(get_household(db.session, body.household_id)))
+    return jsonify(_answer(body.household_id, _role()))
 
 
 @bp.get("/households/<id:household_id>/history")
@@ -366,11 +316,14 @@ def withdraw_consent(household_id: int, member_id: int, kind: str) -> Response:
         raise NotFound(_l("No consent kind %(kind)s.", kind=kind))
     vulnerability.member_of(db.session, household_id, member_id)
     vulnerability.withdraw_consent(
-        db.session, member_id, kind, user_id=context.actor_id(), now=context.now()
+        db.session,
+        member_id,
+        kind,
+        user_id=context.actor_id(),
+        now=context.now(),
+        photo_dir=current_app.config["AID_PHOTO_DIR"],
     )
-    if kind == "photo":
-        photos.remove_photo(db.session, member_id, photo_dir=current_app.config["AID_PHOTO_DIR"])
-    return jsonify(household_json(get_household(db.session, household_id)))
+    return jsonify(_answer(household_id, _role()))
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/flags")
@@ -384,4 +337,4 @@ def set_flags(household_id: int, member_id: int) -> Response:
         member_id,
         vulnerability.Flags(**body.model_dump()),
     )
-    return jsonify(household_json(get_household(db.session, household_id)))
+    return jsonify(_answer(household_id, _role()))

@@ -205,13 +205,16 @@ def withdraw_consent(household_id: int, member_id: int, kind: str) -> BaseRespon
         vulnerability.member_of(db.session, household_id, member_id)
         try:
             vulnerability.withdraw_consent(
-                db.session, member_id, kind, user_id=context.actor_id(), now=context.now()
+                db.session,
+                member_id,
+                kind,
+                user_id=context.actor_id(),
+                now=context.now(),
+                photo_dir=_photo_dir(),
             )
         except vulnerability.ConsentRefused as exc:
             _refused(exc)
         else:
-            if kind == "photo":
-                photos.remove_photo(db.session, member_id, photo_dir=_photo_dir())
             db.session.commit()
             flash(_("Consent withdrawn; what it allowed is cleared."), "ok")
     return _to_vulnerability(household_id)

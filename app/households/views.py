@@ -11,23 +11,19 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import context
-from app.audit.views import record_seen
+from app.audit.views import audited_read
 from app.auth.access import DESK, allow, current_actor
-from app.cards.models import Card
 from app.cards.pdf import card_pdf
 from app.cards.services import current_card_png, issue_card
 from app.cards.sheets import card_face
-from app.desk.models import Distribution
 from app.documents.formats import expiry_warning
 from app.documents.mrz import NotMrz, read_mrz
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.households.change_views import bp as changes_bp
-from app.households.changes import history
 from app.households.duplicates import PossibleDuplicate
 from app.households.forms import (
     LABELS,
@@ -43,17 +39,10 @@ from app.households.forms import (
     WithdrawForm,
 )
 from app.households.import_views import bp as imports_bp
-from app.households.rules import SENIOR_AGE, age_on
+from app.households.read_model import read_household_page
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
-from app.households.visibility import (
-    SENSITIVE_FIELDS,
-    entitled_per_visit,
-    masked_number,
-    sees_everything,
-)
-from app.households.vulnerability import standing_consents
-from app.stock.vouchers import household_serials
+from app.households.visibility import sees_everything
 
 bp = Blueprint("households", __name__, url_prefix="/households")
 bp.register_blueprint(changes_bp)
@@ -156,51 +145,33 @@ def search() -> str:
 @bp.get("/<id:household_id>")
 @allow(*DESK)
 def show(household_id: int) -> str:
-    household = get_household(db.session, household_id)
-    cards = db.session.scalars(
-        select(Card).where(Card.household_id == household.id).order_by(Card.issued_at.desc())
-    ).all()
-    visits = db.session.scalars(
-        select(Distribution)
-        .where(Distribution.household_id == household.id)
-        .order_by(Distribution.served_on.desc())
-        .limit(50)
-    ).all()
+    actor = current_actor()
+    role = actor.role if actor else None
+    with audited_read(sees_everything(role)):
+        page = read_household_page(db.session, household_id, role=role, today=context.today())
+    household = page.household
     head_form = HeadForm()
     head_form.member_id.choices = [
         (m.id, m.full_name) for m in household.members if m.present and m.relationship != "head"
     ]
-    actor = current_actor()
-    everything = sees_everything(actor.role if actor else None)
-    entitled = entitled_per_visit(db.session, household, context.today())
-    if everything:
-        record_seen("view", "households", household.id, SENSITIVE_FIELDS)
     return render_template(
         "households/show.html",
+        page=page,
         household=household,
-        cards=cards,
-        visits=visits,
-        serials=household_serials(db.session, household.id),
-        reissue=ReissueForm(),
         labels=LABELS,
         today=context.today(),
-        history=history(db.session, household.id),
+        reissue=ReissueForm(),
         departed_form=DepartedForm(),
         head_form=head_form,
         move_forms={m.id: MoveForm(prefix=f"move-{m.id}") for m in household.members},
-        consents=standing_consents(db.session, [m.id for m in household.members]),
         consent_form=ConsentForm(),
         withdraw_form=WithdrawForm(),
         flags_forms={
-            m.id: FlagsForm(prefix=f"flags-{m.id}", obj=m, formdata=None) for m in household.members
+            m.id: FlagsForm(prefix=f"flags-{m.id}", obj=m, formdata=None)
+            for m in household.members
+            if household.everything
         },
         photo_form=PhotoForm() if current_app.config.get("AID_PHOTOS") else None,
-        seniors={
-            m.id for m in household.members if age_on(m.birth_date, context.today()) >= SENIOR_AGE
-        },
-        everything=everything,
-        shown_number=(lambda number: number) if everything else masked_number,
-        entitled=entitled,
     )
 
 

@@ -1,10 +1,10 @@
-"""What each role sees of a household (issue 7, need to know).
+"""What each role sees of a household (issue 7, need to know; applied in households.read_model).
 
 Coordinators see everything, and each of their views of document numbers and health flags is
 recorded in the audit trail. Volunteers see what the desk needs: names, household, card,
 visits, the document numbers' last 4 characters, and what the household is entitled to,
-never why (no disability or chronic disease). Stock managers see no household at all
-(tests/access_table.py).
+never why (no health flag, and no answer about the consent to them). Stock managers see no
+household at all (tests/access_table.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,14 @@ SENSITIVE_FIELDS = (
     "members.chronic_disease",
     "members.pregnant_or_breastfeeding",
     "members.single_parent",
+    "consents.health_flags",
 )
+# A standing consent to health flags says that a flag is likely set: as sensitive as the flags.
+HEALTH_CONSENT_KIND = "health_flags"
+
+
+def may_see_households(role: str | None) -> bool:
+    return role in ("volunteer", "coordinator")
 
 
 def sees_everything(role: str | None) -> bool:
