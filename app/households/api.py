@@ -336,5 +336,6 @@ def set_flags(household_id: int, member_id: int) -> Response:
         household_id,
         member_id,
         vulnerability.Flags(**body.model_dump()),
+        may_clear=sees_everything(_role()),
     )
     return jsonify(_answer(household_id, _role()))

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import context
-from app.auth.access import COORDINATOR, DESK, allow
+from app.auth.access import COORDINATOR, DESK, allow, current_actor
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
 from app.households import changes, photos, vulnerability
@@ -38,6 +38,7 @@ from app.households.forms import (
 )
 from app.households.models import CONSENT_KINDS
 from app.households.services import DuplicateDocument, get_household
+from app.households.visibility import sees_everything
 
 bp = Blueprint("changes", __name__)
 
@@ -236,6 +237,7 @@ def flags(household_id: int, member_id: int) -> BaseResponse:
                     pregnant_or_breastfeeding=form.pregnant_or_breastfeeding.data,
                     single_parent=form.single_parent.data,
                 ),
+                may_clear=sees_everything(getattr(current_actor(), "role", None)),
             )
         except ValidationFailed:
             db.session.rollback()
