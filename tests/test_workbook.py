@@ -160,11 +160,11 @@ def hostile_names(
     coordinator = api("coordinator")
     stock = _hostile_api(app, make_user, client, "stock_manager", "@SUM(1)")
     answer = coordinator.post(
-        "/api/v1/sites", json={"code": "EVIL", "name": HOSTILE[4], "kind": "distribution"}
+        "/api/v1/sites", json={"code": "EVIL", "name": HOSTILE[0], "kind": "distribution"}
     )
     assert answer.status_code == 201, answer.text
     answer = stock.post(
-        "/api/v1/items", json={"sku": "EVIL-1", "name": HOSTILE[0], "category": "food"}
+        "/api/v1/items", json={"sku": "EVIL-1", "name": HOSTILE[4], "category": "food"}
     )
     assert answer.status_code == 201, answer.text
     for donor in HOSTILE:
@@ -210,12 +210,12 @@ def test_no_export_runs_a_name_a_person_typed(
     evil = "a%3B%3D1%2B1"  # the voucher report's donor as typed into its filter
     pages = {
         "/reports/daily.xlsx?date=2026-03-04": [],
-        "/reports/period.xlsx?" + period + "&site=EVIL": [HOSTILE[4]],
-        "/reports/period.csv?" + period + "&site=EVIL": [HOSTILE[4]],
+        "/reports/period.xlsx?" + period + "&site=EVIL": [HOSTILE[0]],
+        "/reports/period.csv?" + period + "&site=EVIL": [HOSTILE[0]],
         "/reports/served.xlsx?date=2026-03-04": HOSTILE,
         "/reports/served.csv?date=2026-03-04": HOSTILE,
-        f"/stock/donors/{donor}/report.xlsx?{period}": [HOSTILE[0]],
-        f"/stock/donors/{donor}/report.csv?{period}": [HOSTILE[0]],
+        f"/stock/donors/{donor}/report.xlsx?{period}": [HOSTILE[0], HOSTILE[4]],
+        f"/stock/donors/{donor}/report.csv?{period}": [HOSTILE[0], HOSTILE[4]],
         f"/stock/vouchers.xlsx?{period}": [HOSTILE[0]],
         f"/stock/vouchers.csv?{period}&donor={evil}": [HOSTILE[4]],
         "/audit/events.csv": ["@SUM(1)"],
@@ -234,7 +234,7 @@ def test_no_export_runs_a_name_a_person_typed(
             out = tmp_path / f"{args[0]}.{extension}"
             result = app.test_cli_runner().invoke(args=["reports", *args, "--out", str(out)])
             assert result.exit_code == 0, result.output
-            files[" ".join(args) + f" {extension}"] = (out.read_bytes(), [HOSTILE[4]])
+            files[" ".join(args) + f" {extension}"] = (out.read_bytes(), [HOSTILE[0]])
     for what, (data, names) in files.items():
         kind = "csv" if data.startswith(b"\xef\xbb\xbf") else "xlsx"
         found = formulas_in_csv(data) if kind == "csv" else formulas_in_xlsx(data)
