@@ -38,7 +38,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 Label = str | LazyString
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
-UTC_ZONE = ZoneInfo("UTC")
+_NAIVE = "a time without a zone cannot be written as the site's local time"
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def guard_csv(text: str) -> str:
 def local_time(moment: datetime, zone: ZoneInfo) -> datetime:
     """The moment as the site's clock showed it, without a zone (Excel has none)."""
     if moment.tzinfo is None:
-        raise ValueError("a time without a zone cannot be written as the site's local time")
+        raise ValueError(_NAIVE)
     return moment.astimezone(zone).replace(tzinfo=None)
 
 
@@ -175,8 +175,8 @@ def _refuse_naive_times(tables: Sequence[Table]) -> None:
     for table in tables:
         for row in _body(table):
             for value in row:
-                if isinstance(value, datetime):
-                    local_time(value, UTC_ZONE)
+                if isinstance(value, datetime) and value.tzinfo is None:
+                    raise ValueError(_NAIVE)
 
 
 def write_xlsx(

@@ -86,9 +86,13 @@ def sheet_rows(data: bytes) -> Iterator[tuple[Any, ...]]:
     except Exception:  # openpyxl has many errors for a malformed file: each is the same answer
         raise _refused(DAMAGED) from None
     try:
-        if not book.worksheets:
+        try:
+            sheets = book.worksheets
+        except Exception:  # a sheet named in the workbook but missing from the zip
+            raise _refused(DAMAGED) from None
+        if not sheets:
             raise _refused(_l("this .xlsx file has no sheet"))
-        sheet = book.worksheets[0]
+        sheet = sheets[0]
         sheet.reset_dimensions()  # not the <dimension> the file claims: the cells it has
         rows = sheet.iter_rows(values_only=True)
         while True:

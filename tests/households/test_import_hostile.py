@@ -20,15 +20,17 @@ from tests.households.test_import import HEADER, as_csv, as_xlsx, people
 SHEET = "xl/worksheets/sheet1.xml"
 
 
-def rewritten(data: bytes, member: str, change: Callable[[bytes], bytes]) -> bytes:
-    """The .xlsx with one member's XML changed, compressed as Excel would."""
+def rewritten(data: bytes, member: str, change: Callable[[bytes], bytes | None]) -> bytes:
+    """The .xlsx with one member's XML changed (or left out, for None), compressed as Excel
+    would."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
-            body = source.read(info.filename)
+            body: bytes | None = source.read(info.filename)
             if info.filename == member:
-                body = change(body)
-            target.writestr(info.filename, body, compress_type=zipfile.ZIP_DEFLATED)
+                body = change(body)  # type: ignore[arg-type]
+            if body is not None:
+                target.writestr(info.filename, body, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -107,6 +109,10 @@ def _no_sheet(xml: bytes) -> bytes:
     return re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", xml)
 
 
+def _left_out(xml: bytes) -> None:
+    return None
+
+
 def _bad_xml(xml: bytes) -> bytes:
     return xml[: xml.index(b'<row r="3"') + 10]
 
@@ -125,14 +131,23 @@ def _not_a_date(xml: bytes) -> bytes:
         (SHEET, _whitespace_bomb, f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB"),
         (SHEET, _entities, "declares XML entities"),
         ("xl/workbook.xml", _no_sheet, "no sheet"),
+        (SHEET, _left_out, "no sheet"),
         (SHEET, _bad_xml, "damaged"),
         (SHEET, _not_a_number, "damaged"),
         (SHEET, _not_a_date, "damaged"),
     ],
-    ids=["whitespace-bomb", "entities", "no-sheet", "bad-xml", "not-a-number", "not-a-date"],
+    ids=[
+        "whitespace-bomb",
+        "entities",
+        "no-sheet",
+        "sheet-left-out",
+        "bad-xml",
+        "not-a-number",
+        "not-a-date",
+    ],
 )
 def test_a_hostile_or_broken_workbook_is_a_422_with_a_message(
-    login: Any, member: str, change: Callable[[bytes], bytes], message: str
+    login: Any, member: str, change: Callable[[bytes], bytes | None], message: str
 ) -> None:
     data = rewritten(as_xlsx(people(4)), member, change)
     assert len(data) < 200_000  # small on the wire, whatever it unpacks to
