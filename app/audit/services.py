@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -14,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.auth.models import User
+from app.workbook import write_csv_rows
 
 PAGE = 500
 COLUMNS = ("at", "user", "address", "action", "entity", "entity_id", "fields")
@@ -60,13 +59,12 @@ def entities(session: Session) -> list[str]:
 
 
 def csv_bytes(rows: Iterable[tuple[AuditEvent, str | None]], timezone: str) -> bytes:
-    """UTF-8 with a BOM, so a spreadsheet opens it with the right letters."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    """UTF-8 with a BOM, so a spreadsheet opens it with the right letters; each time in the
+    site's zone, with its offset and seconds (the trail is read to the second)."""
     zone = ZoneInfo(timezone)
-    for event, username in rows:
-        writer.writerow(
+    return write_csv_rows(
+        COLUMNS,
+        (
             [
                 event.at.astimezone(zone).isoformat(timespec="seconds"),
                 username or "",
@@ -76,5 +74,7 @@ def csv_bytes(rows: Iterable[tuple[AuditEvent, str | None]], timezone: str) -> b
                 event.entity_id or "",
                 event.fields or "",
             ]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            for event, username in rows
+        ),
+        timezone=timezone,
+    )

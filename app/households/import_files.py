@@ -1,20 +1,30 @@
 """Reading a register file for import (households.imports): a .csv or .xlsx as a header
-and rows of text, and a first guess of which column holds which field."""
+and rows of text, and a first guess of which column holds which field.
+
+A file is read row by row and refused as soon as it passes a cap (rows, columns, cells, text),
+before any row is padded to the header's width: a 1 MB file cannot become a page of hundreds
+of megabytes. The .xlsx is opened by households.import_xlsx, which does not trust it.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
+from collections.abc import Iterable, Sequence
+from contextlib import closing
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from app.errors import ValidationFailed
+from app.households.import_xlsx import sheet_rows
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_COLUMNS = 200  # a register has 14 fields; a Kobo export, some dozens more
+MAX_CELLS = 500_000  # rows × columns once padded: 20,000 people × 25 columns
+MAX_TEXT = 16 * 1024 * 1024  # characters kept, all cells together
 MAX_CELL = 200
 
 FIELDS = (
@@ -74,30 +84,66 @@ def _cell(value: Any) -> str:
 
 def read_table(filename: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     """The header and the rows of a .csv or .xlsx file, every cell as text; ValidationFailed
-    at ``file`` for anything else, an empty file, or more than MAX_ROWS rows."""
+    at ``file`` for anything else, an empty or unreadable file, or one past the caps."""
     name = filename.lower()
     if len(data) > MAX_FILE_BYTES:
         raise ValidationFailed({"file": _l("at most %(n)s MB", n=MAX_FILE_BYTES // 1024 // 1024)})
     if name.endswith(".xlsx"):
-        table = _read_xlsx(data)
+        with closing(sheet_rows(data)) as cells:
+            table = _rows(cells)
     elif name.endswith(".csv"):
-        table = _read_csv(data)
+        table = _rows(_csv_cells(data))
     else:
         raise ValidationFailed({"file": _l("a .xlsx or .csv file")})
-    table = [row for row in table if any(row)]
     if len(table) < 2:
         raise ValidationFailed({"file": _l("a header row and at least one row of people")})
-    if len(table) - 1 > MAX_ROWS:
-        raise ValidationFailed(
-            {"file": _l("at most %(n)s rows; import it in parts", n=f"{MAX_ROWS:,}")}
-        )
     header = [h or f"#{i + 1}" for i, h in enumerate(table[0])]
     width = len(header)
+    if (len(table) - 1) * width > MAX_CELLS:
+        raise _too_many_cells()
     rows = [(row + [""] * width)[:width] for row in table[1:]]
     return header, rows
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _too_many_cells() -> ValidationFailed:
+    return ValidationFailed(
+        {"file": _l("at most %(n)s cells; import it in parts", n=f"{MAX_CELLS:,}")}
+    )
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _rows(cells: Iterable[Sequence[Any]]) -> list[list[str]]:
+    """The rows that hold something, as text without their empty cells at the end; refused
+    past MAX_ROWS rows, MAX_COLUMNS columns, MAX_CELLS cells or MAX_TEXT characters."""
+    rows: list[list[str]] = []
+    count = text = 0
+    for raw in cells:
+        width = len(raw)
+        while width and _blank(raw[width - 1]):
+            width -= 1
+        if width > MAX_COLUMNS:
+            raise ValidationFailed({"file": _l("at most %(n)s columns", n=MAX_COLUMNS)})
+        if not width:
+            continue
+        row = [_cell(c) for c in raw[:width]]
+        count += width
+        text += sum(len(c) for c in row)
+        if count > MAX_CELLS:
+            raise _too_many_cells()
+        if text > MAX_TEXT:
+            raise ValidationFailed({"file": _l("at most %(n)s MB", n=MAX_TEXT // 1024 // 1024)})
+        rows.append(row)
+        if len(rows) - 1 > MAX_ROWS:
+            raise ValidationFailed(
+                {"file": _l("at most %(n)s rows; import it in parts", n=f"{MAX_ROWS:,}")}
+            )
+    return rows
+
+
+def _csv_cells(data: bytes) -> Iterable[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -109,30 +155,11 @@ def _read_csv(data: bytes) -> list[list[str]]:
     except csv.Error:
         dialect = csv.excel  # type: ignore[assignment]
     try:
-        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+        yield from csv.reader(io.StringIO(text), dialect)
     except csv.Error as exc:
         raise ValidationFailed(
             {"file": _l("the CSV cannot be read: %(why)s", why=str(exc))}
         ) from None
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ValidationFailed({"file": _l("this .xlsx file cannot be opened")}) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell(c) for c in row])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        book.close()
 
 
 def guess_mapping(columns: list[str]) -> dict[str, int | None]:

@@ -11,20 +11,11 @@ from app.api import parse_day
 from app.auth.access import COORDINATOR, allow
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.reports.excel import daily_workbook
-from app.reports.exports import (
-    ALL_SITES,
-    CSV,
-    XLSX,
-    period_label,
-    period_tables,
-    title_line,
-    write_csv,
-    write_xlsx,
-)
+from app.reports.exports import ALL_SITES, daily_file, period_tables
 from app.reports.period import PeriodFigures, find_site, period_figures
 from app.reports.served import served_on, served_table
 from app.reports.services import daily_counts
+from app.workbook import CSV, XLSX, period_label, title_line, write_csv, write_xlsx
 
 bp = Blueprint("reports", __name__)
 
@@ -62,7 +53,13 @@ def daily_xlsx() -> Response:
 def xlsx_download(day: date) -> Response:
     """The day's Excel file, as the API and the page both serve it."""
     counts = daily_counts(db.session, day)
-    body = daily_workbook(counts, site=ALL_SITES, exported_at=context.local_now())
+    body = daily_file(
+        counts,
+        site=ALL_SITES,
+        exported_at=context.local_now(),
+        timezone=current_app.config["AID_TIMEZONE"],
+        extension="xlsx",
+    )
     filename = f"aiddesk-daily-{day.isoformat()}.xlsx"
     return Response(
         body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -112,16 +109,18 @@ def period_download(extension: str) -> Response:
     tables = period_tables(figures, mask_small=mask)
     code = figures.site.code if figures.site else "all"
     filename = f"aiddesk-period-{code}-{figures.start.isoformat()}-{figures.end.isoformat()}"
+    timezone = current_app.config["AID_TIMEZONE"]
     if extension == "csv":
-        return _download(write_csv(tables, title), CSV, f"{filename}.csv")
-    return _download(write_xlsx(tables, title), XLSX, f"{filename}.xlsx")
+        return _download(write_csv(tables, title, timezone=timezone), CSV, f"{filename}.csv")
+    return _download(write_xlsx(tables, title, timezone=timezone), XLSX, f"{filename}.xlsx")
 
 
 def served_download(extension: str) -> Response:
     """The households served on ?date= (default today) at ?site= (default all sites)."""
     day = _day()
     site = find_site(db.session, request.args.get("site"))
-    rows = served_on(db.session, day, site, current_app.config["AID_TIMEZONE"])
+    timezone = current_app.config["AID_TIMEZONE"]
+    rows = served_on(db.session, day, site, timezone)
     title = title_line(
         _l("AidDesk households served"),
         site.name if site else ALL_SITES,
@@ -129,9 +128,10 @@ def served_download(extension: str) -> Response:
         context.local_now(),
     )
     filename = f"aiddesk-served-{site.code if site else 'all'}-{day.isoformat()}"
+    tables = [served_table(rows)]
     if extension == "csv":
-        return _download(write_csv([served_table(rows)], title), CSV, f"{filename}.csv")
-    return _download(write_xlsx([served_table(rows)], title), XLSX, f"{filename}.xlsx")
+        return _download(write_csv(tables, title, timezone=timezone), CSV, f"{filename}.csv")
+    return _download(write_xlsx(tables, title, timezone=timezone), XLSX, f"{filename}.xlsx")
 
 
 def period_json(figures: PeriodFigures) -> dict[str, Any]:

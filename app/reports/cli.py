@@ -16,18 +16,10 @@ from app import context
 from app.errors import DomainError
 from app.extensions import db
 from app.i18n import LANGUAGES
-from app.reports.excel import daily_workbook
-from app.reports.exports import (
-    ALL_SITES,
-    daily_tables,
-    period_label,
-    period_tables,
-    title_line,
-    write_csv,
-    write_xlsx,
-)
+from app.reports.exports import ALL_SITES, daily_file, period_tables
 from app.reports.period import find_site, period_figures
 from app.reports.services import daily_counts
+from app.workbook import period_label, title_line, write_csv, write_xlsx
 
 reports = AppGroup("reports", help="Export reports to files.")
 FORMATS = (".xlsx", ".csv")
@@ -95,12 +87,13 @@ def _daily(day: object, out: str, site: str | None) -> None:
     chosen: date = day.date() if day else context.today()  # type: ignore[attr-defined]
     site_id, site_name = _site_name(site)
     counts = daily_counts(db.session, chosen, site_id)
-    exported = context.local_now()
-    if path.suffix.lower() == ".xlsx":
-        body = daily_workbook(counts, site=site_name, exported_at=exported)
-    else:
-        title = title_line(_l("AidDesk daily report"), site_name, chosen.isoformat(), exported)
-        body = write_csv(daily_tables(counts), title)
+    body = daily_file(
+        counts,
+        site=site_name,
+        exported_at=context.local_now(),
+        timezone=current_app.config["AID_TIMEZONE"],
+        extension=path.suffix.lower().lstrip("."),
+    )
     _write(path, body)
 
 
@@ -139,7 +132,7 @@ def _period(start: object, end: object, out: str, site: str | None, mask_small: 
     )
     tables = period_tables(figures, mask_small=mask_small)
     write = write_xlsx if path.suffix.lower() == ".xlsx" else write_csv
-    _write(path, write(tables, title))
+    _write(path, write(tables, title, timezone=current_app.config["AID_TIMEZONE"]))
 
 
 def register_report_commands(app: Flask) -> None:

@@ -17,8 +17,9 @@ from app.auth.models import User
 from app.cards.models import Card
 from app.desk.models import Distribution
 from app.households.models import Member
-from app.reports.exports import TOTAL, Table
+from app.reports.exports import TOTAL
 from app.stock.models import Site
+from app.workbook import Table
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response as FlaskResponse
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -15,10 +15,8 @@ from app import context
 from app.auth.access import STOCK, allow
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
-from app.reports.exports import Label, Table, period_label, title_line, write_csv, write_xlsx
 from app.stock import catalog
 from app.stock import donor_report as reports
-from app.stock.donor_report import XLSX
 from app.stock.forms import (
     CATEGORY_LABELS,
     DONOR_KIND_CHOICES,
@@ -31,8 +29,8 @@ from app.stock.forms import (
 from app.stock.models import Donor, Item
 from app.stock.services import create_item, recent_donations, reverse_donation
 from app.stock.views import bp
+from app.workbook import CSV, XLSX, Label, Table, period_label, title_line, write_csv, write_xlsx
 
-CSV = "text/csv"
 DONOR_KINDS = {c.value: c.label for c in DONOR_KIND_CHOICES if c.value}
 
 
@@ -229,21 +227,19 @@ def donor_report(donor_id: int) -> str:
 @bp.get("/donors/<id:donor_id>/report.xlsx")
 @allow(*STOCK)
 def donor_report_xlsx(donor_id: int) -> FlaskResponse:
-    donor = db.session.get(Donor, donor_id)
-    if donor is None:
-        raise NotFound(_("No such donor."))
-    start, end = _period()
-    report = reports.donor_report(db.session, donor=donor, start=start, end=end)
-    body = reports.donor_workbook(report, exported_at=context.local_now())
-    filename = f"aiddesk-donor-{donor.id}-{start.isoformat()}-{end.isoformat()}.xlsx"
-    return FlaskResponse(
-        body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+    tables, title, name = _donor_file(donor_id)
+    body = write_xlsx(tables, title, timezone=_timezone(), one_sheet=_l("Donor report"))
+    return _download(body, XLSX, f"{name}.xlsx")
 
 
 @bp.get("/donors/<id:donor_id>/report.csv")
 @allow(*STOCK)
 def donor_report_csv(donor_id: int) -> FlaskResponse:
+    tables, title, name = _donor_file(donor_id)
+    return _download(write_csv(tables, title, timezone=_timezone()), CSV, f"{name}.csv")
+
+
+def _donor_file(donor_id: int) -> tuple[list[Table], Label, str]:
     donor = db.session.get(Donor, donor_id)
     if donor is None:
         raise NotFound(_("No such donor."))
@@ -255,11 +251,11 @@ def donor_report_csv(donor_id: int) -> FlaskResponse:
         period_label(start, end),
         context.local_now(),
     )
-    return _download(
-        write_csv(reports.donor_tables(report), title),
-        CSV,
-        f"aiddesk-donor-{donor.id}-{start}-{end}.csv",
-    )
+    return reports.donor_tables(report), title, f"aiddesk-donor-{donor.id}-{start}-{end}"
+
+
+def _timezone() -> str:
+    return current_app.config["AID_TIMEZONE"]
 
 
 @bp.get("/vouchers.xlsx")
@@ -267,14 +263,14 @@ def donor_report_csv(donor_id: int) -> FlaskResponse:
 def voucher_report_xlsx() -> FlaskResponse:
     """The voucher serial report as a workbook: serials issued in the period, per donor."""
     tables, title, name = _voucher_file()
-    return _download(write_xlsx(tables, title), XLSX, f"{name}.xlsx")
+    return _download(write_xlsx(tables, title, timezone=_timezone()), XLSX, f"{name}.xlsx")
 
 
 @bp.get("/vouchers.csv")
 @allow(*STOCK)
 def voucher_report_csv() -> FlaskResponse:
     tables, title, name = _voucher_file()
-    return _download(write_csv(tables, title), CSV, f"{name}.csv")
+    return _download(write_csv(tables, title, timezone=_timezone()), CSV, f"{name}.csv")
 
 
 def _voucher_file() -> tuple[list[Table], Label, str]:

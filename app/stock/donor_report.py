@@ -8,19 +8,14 @@ handed over first. Vouchers are exact: each issued serial names its batch and do
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.desk.models import Distribution
-from app.reports.exports import Table, sheet_title
 from app.stock.models import (
     Donation,
     DonationLine,
@@ -30,8 +25,7 @@ from app.stock.models import (
     Voucher,
     VoucherBatch,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from app.workbook import Table
 
 
 @dataclass(frozen=True)
@@ -147,46 +141,8 @@ def issued_vouchers(
     return [IssuedVoucher(*row) for row in session.execute(stmt)]
 
 
-def donor_workbook(report: DonorReport, *, exported_at: datetime) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_title(_("Donor report"))
-    bold = Font(bold=True)
-    ws.append([_("AidDesk donor report")])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([_("Donor"), report.donor.name])
-    ws.append([_("From"), report.start])
-    ws.append([_("To"), report.end])
-    ws["B3"].number_format = ws["B4"].number_format = "yyyy-mm-dd"
-    ws.append([_("Exported at"), exported_at.replace(tzinfo=None)])
-    ws["B5"].number_format = "yyyy-mm-dd hh:mm"
-    ws.append([])
-    ws.append([_("SKU"), _("Item"), _("Unit"), _("Given"), _("Handed over")])
-    for cell in ws[ws.max_row]:
-        cell.font = bold
-    for line in report.lines:
-        ws.append([line.sku, line.name, line.unit, line.given, line.handed_over])
-    if report.vouchers:
-        ws.append([])
-        ws.append([_("Voucher serials issued")])
-        ws[f"A{ws.max_row}"].font = bold
-        ws.append([_("SKU"), _("Serial"), _("Issued")])
-        for cell in ws[ws.max_row]:
-            cell.font = bold
-        for v in report.vouchers:
-            ws.append([v.sku, v.serial, v.issued_at.replace(tzinfo=None)])
-            ws[f"C{ws.max_row}"].number_format = "yyyy-mm-dd hh:mm"
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 28
-    for column in "CDE":
-        ws.column_dimensions[column].width = 14
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def donor_tables(report: DonorReport) -> list[Table]:
-    """The donor report as tables, for the CSV download (reports.exports.write_csv)."""
+    """The donor report as tables, for its workbook and its CSV (app.workbook)."""
     tables = [
         Table(
             _l("Given and handed over"),
@@ -200,9 +156,10 @@ def donor_tables(report: DonorReport) -> list[Table]:
 
 
 def voucher_table(issued: list[IssuedVoucher]) -> Table:
-    """Serials issued, per donor: the voucher donors' accounts."""
+    """Serials issued, per donor: the voucher donors' accounts. The writer shows each time
+    as the site's clock did."""
     return Table(
         _l("Voucher serials issued"),
-        [_l("Donor"), _l("SKU"), _l("Serial"), _l("Issued (UTC)")],
-        [[v.donor, v.sku, v.serial, v.issued_at.replace(tzinfo=None)] for v in issued],
+        [_l("Donor"), _l("SKU"), _l("Serial"), _l("Issued")],
+        [[v.donor, v.sku, v.serial, v.issued_at] for v in issued],
     )

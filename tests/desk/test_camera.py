@@ -1,7 +1,7 @@
 import io
 
 import qrcode
-from PIL import Image, ImageDraw
+from PIL import EpsImagePlugin, Image, ImageDraw
 
 from tests.conftest import member
 
@@ -47,3 +47,17 @@ def test_garbage_and_huge_frames_are_refused_with_a_message(login) -> None:  # t
     Image.new("L", (4000, 3000), 255).save(huge, format="PNG", optimize=True)
     answer = client.post("/desk/decode", data=huge.getvalue(), content_type="image/png")
     assert answer.status_code == 422
+
+
+def test_a_frame_is_read_only_by_the_jpeg_png_and_webp_readers(login, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An EPS "frame" never reaches Pillow's EPS reader (it runs Ghostscript where installed)."""
+    opened: list[object] = []
+    eps_open = EpsImagePlugin.EpsImageFile._open
+    monkeypatch.setattr(
+        EpsImagePlugin.EpsImageFile, "_open", lambda self: opened.append(self) or eps_open(self)
+    )
+    eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n%%EndComments\nshowpage\n"
+    answer = login("volunteer").post("/desk/decode", data=eps, content_type="image/jpeg")
+    assert answer.status_code == 422 and answer.get_json()["error"] == "bad_frame"
+    assert answer.get_json()["message"] == "The frame is not a JPEG, PNG or WebP image."
+    assert opened == []

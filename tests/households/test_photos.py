@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import EpsImagePlugin, Image
 
 from app.errors import ValidationFailed
 from app.households.photos import MAX_SIDE, reencode
@@ -112,3 +112,32 @@ def test_the_card_carries_the_head_s_photo_beside_its_titles(  # type: ignore[no
     assert [r.text for r in read_barcodes(card)] == [household["card"]["qr"]]  # QR untouched
     pdf = desk.get(f"{path}/card.pdf").data
     assert pdf.startswith(b"%PDF") and b"/Subtype /Image" in pdf
+
+
+def test_a_picture_of_too_many_pixels_is_refused_before_it_is_drawn() -> None:
+    """6000 x 6000 is 120 KB as a PNG and hundreds of MB once drawn: its header is enough.
+    A phone's 12-megapixel photo is still taken."""
+    with Image.open(io.BytesIO(reencode(picture((4032, 3024))))) as image:
+        assert image.size == (MAX_SIDE, 450)
+    out = io.BytesIO()
+    Image.new("1", (6000, 6000), 1).save(out, "PNG", optimize=True)
+    assert len(out.getvalue()) < 200_000
+    with pytest.raises(ValidationFailed) as refused:
+        reencode(out.getvalue())
+    assert str(refused.value.fields["photo"]) == "the picture is too large"
+
+
+EPS = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n%%EndComments\nshowpage\n"
+
+
+def test_only_the_jpeg_png_and_webp_readers_see_an_upload(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The EPS reader would hand the file to Ghostscript where it is installed."""
+    opened: list[object] = []
+    eps_open = EpsImagePlugin.EpsImageFile._open
+    monkeypatch.setattr(
+        EpsImagePlugin.EpsImageFile, "_open", lambda self: opened.append(self) or eps_open(self)
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        reencode(EPS)
+    assert str(refused.value.fields["photo"]) == "a JPEG, PNG or WebP picture"
+    assert opened == []

@@ -76,7 +76,7 @@ def test_a_donor_report_shares_handovers_first_in_first_out_and_counts_serials(
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
     rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
     assert ("FOOD", "Food parcel", "piece", 5, 1) in rows
-    assert any(r[:2] == ("CHILD-VOUCHER", "C-10") for r in rows)
+    assert any(r[:3] == ("Caritas", "CHILD-VOUCHER", "C-10") for r in rows)  # as in the CSV
 
     report = " ".join(
         client.get("/stock/vouchers?from=2026-03-04&to=2026-03-04&donor=Caritas").text.split()
