@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from flask import Flask
 
 from app.auth.models import LoginAttempt
@@ -73,7 +72,8 @@ def test_changing_ones_own_password_ends_ones_api_tokens(app: Flask, make_user: 
 
 
 def test_a_copied_session_cookie_is_refused_after_logout(app: Flask, make_user: Any) -> None:
-    client = _login(app, make_user("volunteer"))
+    name = make_user("volunteer")
+    client, phone = _login(app, name), _login(app, name)
     cookie = client.get_cookie("session")
     assert cookie is not None
     thief = app.test_client()
@@ -82,13 +82,7 @@ def test_a_copied_session_cookie_is_refused_after_logout(app: Flask, make_user: 
     assert client.post("/logout").status_code == 302
     refused = thief.get("/desk")
     assert refused.status_code == 302 and refused.headers["Location"].startswith("/login")
-
-
-def test_logout_ends_only_that_session_of_the_account(app: Flask, make_user: Any) -> None:
-    name = make_user("volunteer")
-    desk, phone = _login(app, name), _login(app, name)
-    desk.post("/logout")
-    assert phone.get("/desk").status_code == 200
+    assert phone.get("/desk").status_code == 200  # the account's other session goes on
 
 
 def test_a_wrong_current_password_counts_as_a_failed_login_and_is_throttled(
@@ -156,38 +150,29 @@ def test_guessing_a_known_account_at_its_desk_is_still_slowed(app: Flask, make_u
     assert again.status_code == 429
 
 
-@pytest.mark.parametrize(
-    "target",
-    [
-        "/%09/evil.example",
-        "/%0A/x",
-        "/%0D%0A/evil.example",
-        "/%00/evil.example",
-        "%2F%2Fevil.example",
-        "https://evil.example/desk",
-        "/\\evil.example",
-        "//evil.example",
-        "javascript:alert(1)",
-        "/%7F/evil.example",
-        "http:/desk",
-    ],
+OFF_SITE = (
+    "/%09/evil.example",
+    "/%0A/x",
+    "/%0D%0A/evil.example",
+    "/%7F/evil.example",
+    "%2F%2Fevil.example",
+    "https://evil.example/desk",
+    "/\\evil.example",
+    "//evil.example",
+    "javascript:alert(1)",
+    "http:/desk",
 )
-def test_login_never_redirects_off_the_site(client: Any, make_user: Any, target: str) -> None:
-    response = client.post(
-        f"/login?next={target}", data={"username": make_user("volunteer"), "password": PASSWORD}
-    )
-    if response.status_code == 400:  # a NUL anywhere in a request is refused before the view
-        assert "%00" in target
-        return
-    assert response.status_code == 302
-    location = response.headers["Location"]
-    assert location.startswith("/") and not location.startswith("//"), location
-    assert "evil" not in location and "\\" not in location
 
 
-def test_login_keeps_a_local_path_with_its_query(client: Any, make_user: Any) -> None:
-    response = client.post(
-        "/login?next=/households/search%3Fq%3Dpetrenko",
-        data={"username": make_user("volunteer"), "password": PASSWORD},
-    )
-    assert response.headers["Location"] == "/households/search?q=petrenko"
+def test_login_never_redirects_off_the_site_and_never_fails_on_next(
+    client: Any, make_user: Any
+) -> None:
+    data = {"username": make_user("volunteer"), "password": PASSWORD}
+    for target in OFF_SITE:
+        response = client.post(f"/login?next={target}", data=data)
+        assert response.status_code == 302, target
+        location = response.headers["Location"]
+        assert location == "/desk", (target, location)
+        client.post("/logout")
+    kept = client.post("/login?next=/households/search%3Fq%3Dpetrenko", data=data)
+    assert kept.headers["Location"] == "/households/search?q=petrenko"  # a local path stays
