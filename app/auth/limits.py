@@ -5,6 +5,7 @@ a search by name) are free."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -39,8 +40,12 @@ def card_in_query() -> bool:
 
 
 def card_in_body() -> bool:
-    """POST /api/v1/distributions: the same two fields, in the JSON body."""
-    body = request.get_json(silent=True)
+    """POST /api/v1/distributions: the same two fields, in the JSON body. A body that is not
+    a JSON object is left to the view to refuse (400 or 422)."""
+    try:
+        body = json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):
+        return False
     return isinstance(body, dict) and ("card" in body or typed_card(body.get("qr")))
 
 

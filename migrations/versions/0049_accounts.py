@@ -17,10 +17,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # Added in place (ADD COLUMN with its default): rebuilding users, as a batch would on
+    # SQLite, would trip over the rows that point at it.
+    op.add_column(
+        'users',
+        sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
     op.create_table('login_sessions',
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
