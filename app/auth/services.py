@@ -81,6 +81,9 @@ def set_password(session: Session, user: User, password: str, *, one_time: bool)
     end at once. A ``one_time`` password (a reset: someone else has seen it) must be replaced
     at the next login; the user's own choice clears that."""
     problem = password_problem(password, user.username)
+    if problem is None and check_password_hash(user.password_hash, password):
+        # A one-time password chosen again would stay known to whoever gave it.
+        problem = _l("must differ from the current password")
     if problem:
         raise ValidationFailed({"password": problem})
     user.password_hash = generate_password_hash(password)

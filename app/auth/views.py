@@ -110,7 +110,7 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @allow(*EVERYONE)
-def password() -> str | Response:
+def password() -> str | Response | tuple[str, int]:
     """Change one's own password; every session and API token of the account ends, this
     session included. The current password is checked like a login: a wrong one counts as a
     failed login (docs/decisions/0009), and the same delays hold."""

@@ -46,6 +46,11 @@ def test_a_new_account_chooses_its_own_password_before_anything_else(
         assert held.status_code == 302 and held.headers["Location"] == "/account/password", path
     assert client.post("/desk/check", data={"scan": "1234567890"}).status_code == 302
     assert client.get("/account/password").status_code == 200
+    same = client.post(
+        "/account/password", data={"current": password, "new": password, "again": password}
+    )
+    assert same.status_code == 200 and "must differ from the current password" in same.text
+    assert client.get("/desk").headers["Location"] == "/account/password"
     changed = client.post("/account/password", data={"current": password, "new": NEW, "again": NEW})
     assert changed.status_code == 302 and changed.headers["Location"] == "/login"
     assert _login(app, "newdesk", password)[1].status_code == 200  # the old one is gone
