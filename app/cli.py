@@ -105,13 +105,17 @@ def users_activate(username: str) -> None:
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def users_password(username: str, password: str) -> None:
-    """Set a new password: every session of the account ends at once."""
+    """Set a new password: every session and API token of the account ends at once, and the
+    account's next login must choose its own password."""
     try:
-        set_password(db.session, _user(username), password)
+        set_password(db.session, _user(username), password, one_time=True)
     except DomainError as exc:
         _fail(exc)
     db.session.commit()
-    click.echo(f"New password set for {username}; its sessions have ended.")
+    click.echo(
+        f"New password set for {username}; its sessions and API tokens have ended."
+        " It must be changed at the next login."
+    )
 
 
 @users.command("bootstrap")
@@ -122,7 +126,7 @@ def users_bootstrap(username: str) -> None:
         return
     password = generate_password()
     try:
-        create_user(db.session, username, "coordinator", password)
+        create_user(db.session, username, "coordinator", password, one_time=True)
     except DomainError as exc:
         _fail(exc)
     db.session.commit()

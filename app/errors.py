@@ -35,6 +35,10 @@ class DomainError(Exception):
     def to_json(self) -> dict[str, Any]:
         return {"error": self.code, "message": str(self.message), **self.details}
 
+    def http_headers(self) -> dict[str, str]:
+        """Headers the answer carries besides the body (a 429's Retry-After)."""
+        return {}
+
 
 SOME_FIELDS = _l("Some fields need attention.")
 
@@ -85,14 +89,16 @@ def _http_error(exc: HTTPException) -> Response | tuple[Any, int]:
     return render_template("error.html", status=status, message=exc.description), status
 
 
-def _domain_error(exc: DomainError) -> tuple[Any, int]:
+def _domain_error(exc: DomainError) -> tuple[Any, int, dict[str, str]]:
     if exc.keeps_changes:
         db.session.commit()
     else:
         db.session.rollback()
+    headers = exc.http_headers()
     if is_api_request():
-        return jsonify(exc.to_json()), exc.status
-    return render_template("error.html", status=exc.status, message=exc.message), exc.status
+        return jsonify(exc.to_json()), exc.status, headers
+    page = render_template("error.html", status=exc.status, message=exc.message)
+    return page, exc.status, headers
 
 
 def _busy(exc: DatabaseBusy) -> tuple[Any, int]:

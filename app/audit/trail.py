@@ -32,7 +32,16 @@ from app.audit.models import AuditEvent
 from app.db import utcnow
 
 NOT_AUDITED = frozenset(
-    {"audit_events", "login_attempts", "idempotency_keys", "name_keys", "card_sheet_jobs"}
+    {
+        "audit_events",
+        "login_attempts",
+        # Logins are in the aiddesk.auth log; the lookup budget changes at each typed number.
+        "login_sessions",
+        "lookup_budgets",
+        "idempotency_keys",
+        "name_keys",
+        "card_sheet_jobs",
+    }
 )
 _AUDIT = AuditEvent.__table__
 

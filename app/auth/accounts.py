@@ -1,5 +1,8 @@
 """The coordinator's page of accounts: create one, deactivate or reactivate it, give it a
-new password. Deactivating ends the account's sessions and API tokens at once."""
+new password. Deactivating ends the account's sessions and API tokens at once.
+
+A generated password is shown once, in the answer to the POST that made it: never in a flash,
+which would carry it in the session cookie to every later request."""
 
 from __future__ import annotations
 
@@ -25,6 +28,16 @@ from app.extensions import db
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
 
+def _page(form: NewUserForm, issued: str | None = None) -> str:
+    return render_template(
+        "auth/accounts.html",
+        form=form,
+        users=list_users(db.session),
+        button=AccountForm(),
+        issued=issued,
+    )
+
+
 @bp.route("", methods=["GET", "POST"])
 @allow(*COORDINATOR)
 def index() -> str | Response:
@@ -32,24 +45,21 @@ def index() -> str | Response:
     if form.validate_on_submit():
         password = generate_password()
         try:
-            user = create_user(db.session, form.username.data or "", form.role.data, password)
+            user = create_user(
+                db.session, form.username.data or "", form.role.data, password, one_time=True
+            )
         except (ValidationFailed, UsernameTaken) as exc:
             db.session.rollback()
             flash(exc.message, "error")
         else:
             db.session.commit()
-            flash(
-                _(
-                    "Account %(name)s created. One-time password: %(password)s",
-                    name=user.username,
-                    password=password,
-                ),
-                "ok",
+            issued = _(
+                "Account %(name)s created. One-time password: %(password)s",
+                name=user.username,
+                password=password,
             )
-            return redirect(url_for("accounts.index"))
-    return render_template(
-        "auth/accounts.html", form=form, users=list_users(db.session), button=AccountForm()
-    )
+            return _page(NewUserForm(formdata=None), issued)
+    return _page(form)
 
 
 @bp.post("/<id:user_id>/active")
@@ -67,18 +77,17 @@ def toggle(user_id: int) -> Response:
 
 @bp.post("/<id:user_id>/password")
 @allow(*COORDINATOR)
-def reset_password(user_id: int) -> Response:
-    if AccountForm().validate_on_submit():
-        user = get_user(db.session, user_id)
-        password = generate_password()
-        set_password(db.session, user, password)
-        db.session.commit()
-        flash(
-            _(
-                "New password for %(name)s: %(password)s (their sessions have ended).",
-                name=user.username,
-                password=password,
-            ),
-            "ok",
-        )
-    return redirect(url_for("accounts.index"))
+def reset_password(user_id: int) -> str | Response:
+    if not AccountForm().validate_on_submit():
+        return redirect(url_for("accounts.index"))
+    user = get_user(db.session, user_id)
+    password = generate_password()
+    set_password(db.session, user, password, one_time=True)
+    db.session.commit()
+    issued = _(
+        "New password for %(name)s: %(password)s (their sessions and API tokens have ended;"
+        " it must be changed at the first login).",
+        name=user.username,
+        password=password,
+    )
+    return _page(NewUserForm(formdata=None), issued)

@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from app.db import Base, utcnow
 
@@ -27,6 +28,9 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The interface language the user chose ("ro", "uk", ...); None follows the browser.
     language: Mapped[str | None] = mapped_column(String(16))
+    # The password was generated and shown to someone else (a new account, a reset): the first
+    # login must choose a new one before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
@@ -69,3 +73,27 @@ class LoginAttempt(Base):
     username: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool]
+
+
+class LoginSession(Base):
+    """One login on the pages: its id travels in the signed cookie, and a logout ends the row,
+    so a copy of the cookie is refused afterwards."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+class LookupBudget(Base):
+    """How far ahead of the clock an account's lookups by number have run (a GCRA bucket, see
+    docs/decisions/0013-lookup-throttle.md): one row per account, one conditional UPDATE per
+    lookup."""
+
+    __tablename__ = "lookup_budgets"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    # The moment (milliseconds since the epoch) the account's bucket is empty again.
+    free_at_ms: Mapped[int] = mapped_column(BigInteger)

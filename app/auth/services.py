@@ -32,8 +32,12 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_user(session: Session, username: str, role: str, password: str) -> User:
-    """Create an account. Usernames are unique; passwords have at least 10 characters."""
+def create_user(
+    session: Session, username: str, role: str, password: str, *, one_time: bool = False
+) -> User:
+    """Create an account. Usernames are unique; passwords have at least 10 characters. A
+    ``one_time`` password (generated, shown to whoever creates the account) must be replaced
+    at the first login."""
     fields: dict[str, Message] = {}
     if not USERNAME.match(username):
         fields["username"] = _l("2-64 letters, digits or . _ @ -")
@@ -46,7 +50,12 @@ def create_user(session: Session, username: str, role: str, password: str) -> Us
         raise ValidationFailed(fields)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise UsernameTaken(_l("The user %(username)s exists already.", username=username))
-    user = User(username=username, role=role, password_hash=generate_password_hash(password))
+    user = User(
+        username=username,
+        role=role,
+        password_hash=generate_password_hash(password),
+        must_change_password=one_time,
+    )
     session.add(user)
     session.flush()
     return user
@@ -67,13 +76,19 @@ def _end_sessions(session: Session, user: User) -> None:
     )
 
 
-def set_password(session: Session, user: User, password: str) -> None:
-    """A new password (10+ characters, not a common one); the user's sessions end at once."""
+def set_password(session: Session, user: User, password: str, *, one_time: bool) -> None:
+    """A new password (10+ characters, not a common one); the user's sessions and API tokens
+    end at once. A ``one_time`` password (a reset: someone else has seen it) must be replaced
+    at the next login; the user's own choice clears that."""
     problem = password_problem(password, user.username)
+    if problem is None and check_password_hash(user.password_hash, password):
+        # A one-time password chosen again would stay known to whoever gave it.
+        problem = _l("must differ from the current password")
     if problem:
         raise ValidationFailed({"password": problem})
     user.password_hash = generate_password_hash(password)
-    user.session_version += 1
+    user.must_change_password = one_time
+    _end_sessions(session, user)
     session.flush()
 
 

@@ -32,10 +32,11 @@ def username_key(username: str) -> str:
     return username.strip().casefold()[:64]
 
 
-def _failures(session: Session, column: object, value: str, now: datetime) -> Counted:
+def _failures(session: Session, now: datetime, **match: str) -> Counted:
+    """Failures within the window of the attempts whose columns have these values."""
     failures, last = session.execute(
         select(func.count(LoginAttempt.id), func.max(LoginAttempt.at)).where(
-            column == value,  # type: ignore[operator]
+            *(getattr(LoginAttempt, column) == value for column, value in match.items()),
             LoginAttempt.at > now - WINDOW,
             LoginAttempt.succeeded.is_(False),
         )
@@ -73,20 +74,24 @@ def known_address(session: Session, username: str, address: str, now: datetime) 
 def retry_after(session: Session, username: str, address: str, now: datetime) -> int:
     """Seconds before this address may try this account again; 0 when it may try now.
 
-    An account's own delay does not hold at an address it logged in from lately: someone
-    guessing from elsewhere cannot keep its owner out at the usual desk. The address's delay
-    is short (at most a minute) and holds for every account.
+    At an address the account logged in from lately, neither the account's delay nor the
+    address's holds: someone guessing from elsewhere, or at other accounts from the same
+    address (a shared proxy, a desk's neighbour), cannot keep the owner out at the usual desk.
+    Only this account's own failures at this address slow it there, on the account's schedule,
+    so guessing at a known desk is no faster than anywhere else. Elsewhere both delays hold:
+    the account's, and the address's (short, at most a minute, over every account).
     """
     key = username_key(username)
-    account = 0
-    if not known_address(session, key, address, now):
-        account = _wait(
-            _failures(session, LoginAttempt.username, key, now), ACCOUNT_FREE, ACCOUNT_MAX_WAIT, now
+    if known_address(session, key, address, now):
+        return _wait(
+            _failures(session, now, username=key, address=address),
+            ACCOUNT_FREE,
+            ACCOUNT_MAX_WAIT,
+            now,
         )
-    by_address = _wait(
-        _failures(session, LoginAttempt.address, address, now), ADDRESS_FREE, ADDRESS_MAX_WAIT, now
-    )
-    return max(account, by_address)
+    account = _wait(_failures(session, now, username=key), ACCOUNT_FREE, ACCOUNT_MAX_WAIT, now)
+    by_address = _failures(session, now, address=address)
+    return max(account, _wait(by_address, ADDRESS_FREE, ADDRESS_MAX_WAIT, now))
 
 
 def record_attempt(

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import logging
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -10,8 +13,9 @@ from werkzeug.wrappers import Response
 from app import context
 from app.auth.access import EVERYONE, allow, public
 from app.auth.forms import LoginForm, PasswordForm
+from app.auth.login_sessions import end_login_session, open_login_session
 from app.auth.services import authenticate, find_user, set_password
-from app.auth.sessions import start_session
+from app.auth.sessions import SESSION_ID, longest, start_session
 from app.auth.throttle import record_attempt, retry_after
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -27,11 +31,25 @@ HOME_BY_ROLE = {
 }
 
 
+# Browsers drop tabs and line breaks from a URL, so "/\t/evil.example" leads to
+# "//evil.example": they are taken out before the target is judged.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _safe_next(target: str | None) -> str | None:
-    # Only paths on this site: "/desk", never "//elsewhere" or "https://...".
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """A path on this site ("/desk?x=1"), never "//elsewhere", "https://..." or "/\\host"."""
+    if not target:
+        return None
+    target = _CONTROL.sub("", target)
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 def _log(event: str, user_id: int | None, **fields: object) -> None:
@@ -71,9 +89,15 @@ def login() -> str | Response | tuple[str, int]:
         record_attempt(db.session, username, address, now, succeeded=user is not None)
         if user is not None:
             login_user(user)
-            start_session()
+            session_id = open_login_session(
+                db.session, user, now, longest=timedelta(seconds=longest())
+            )
+            start_session(session_id)
             db.session.commit()
             _log("login", user.id)
+            if user.must_change_password:
+                flash(_("Choose your own password before you go on."), "error")
+                return redirect(url_for("auth.password"))
             return redirect(
                 _safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
             )
@@ -86,18 +110,37 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @allow(*EVERYONE)
-def password() -> str | Response:
-    """Change one's own password; every session of the account ends, this one included."""
+def password() -> str | Response | tuple[str, int]:
+    """Change one's own password; every session and API token of the account ends, this
+    session included. The current password is checked like a login: a wrong one counts as a
+    failed login (docs/decisions/0009), and the same delays hold."""
     form = PasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if authenticate(db.session, user.username, form.current.data or "") is None:
+        address = (request.remote_addr or "")[:64]
+        now = context.now()
+        wait = retry_after(db.session, user.username, address, now)
+        if wait:
+            _log("password_check_throttled", user.id, retry_after=wait)
+            db.session.rollback()
+            flash(
+                _("Too many failed logins: try again in %(seconds)s seconds.", seconds=wait),
+                "error",
+            )
+            return render_template("auth/password.html", form=form), 429
+        checked = authenticate(db.session, user.username, form.current.data or "")
+        record_attempt(db.session, user.username, address, now, succeeded=checked is not None)
+        if checked is None:
+            db.session.commit()
+            _log("password_check_failed", user.id)
             form.current.errors = [*form.current.errors, _("That is not your password.")]
         else:
             try:
-                set_password(db.session, user, form.new.data or "")
+                set_password(db.session, user, form.new.data or "", one_time=False)
             except ValidationFailed as exc:
                 db.session.rollback()
+                record_attempt(db.session, user.username, address, now, succeeded=True)
+                db.session.commit()
                 form.new.errors = [*form.new.errors, exc.fields["password"]]
             else:
                 db.session.commit()
@@ -121,7 +164,13 @@ def language() -> Response:
 @bp.post("/logout")
 @allow(*EVERYONE)
 def logout() -> Response:
+    """End the session on the server too: a copy of the cookie is refused from now on."""
+    session_id = session.get(SESSION_ID)
+    if isinstance(session_id, str):
+        end_login_session(db.session, session_id, context.now())
+        db.session.commit()
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"))
 
 

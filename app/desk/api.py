@@ -8,6 +8,7 @@ from app import context
 from app.api import parse_body, query_model, writes
 from app.api.types import Body, Code, ScanText
 from app.auth.access import DESK, allow
+from app.auth.limits import card_in_body, card_in_query, limit_lookups
 from app.db import writing
 from app.desk.services import check_card, note_refusal, record_handover
 from app.errors import ValidationFailed
@@ -43,6 +44,7 @@ def _iso(day: object) -> str | None:
 
 @bp.get("/eligibility")
 @allow(*DESK)
+@limit_lookups(card_in_query)
 def eligibility() -> Response:
     query = query_model(CardIn, {k: v for k, v in request.args.items() if k in ("qr", "card")})
     scanned, typed = query.scanned()
@@ -88,6 +90,7 @@ def eligibility() -> Response:
 
 @bp.post("/distributions")
 @allow(*DESK)
+@limit_lookups(card_in_body)
 @writes
 def distribute() -> tuple[Response, int]:
     body = parse_body(CardIn)

@@ -19,6 +19,8 @@ from wtforms.validators import DataRequired, Length
 
 from app import context
 from app.auth.access import DESK, allow
+from app.auth.limits import card_in_form, limit_lookups
+from app.auth.lookups import TooManyLookups
 from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
 from app.desk.camera import BadFrame, read_qr
 from app.desk.services import (
@@ -62,6 +64,10 @@ def _page(fragment: str, state: str | None) -> str:
     return render_template("desk/index.html", form=form, panel_html=Markup(fragment), state=state)
 
 
+def _too_many_lookups(exc: TooManyLookups) -> tuple[str, int]:
+    return _render({"state": "too_many_lookups", "message": str(exc.message)}, 429)
+
+
 def _card_problem(exc: Exception) -> dict[str, object]:
     kind = CARD_PROBLEMS[type(exc)]  # type: ignore[index]
     return {"state": kind, "message": str(exc), **getattr(exc, "details", {})}
@@ -75,6 +81,7 @@ def index() -> tuple[str, int]:
 
 @bp.post("/check")
 @allow(*DESK)
+@limit_lookups(card_in_form, _too_many_lookups)
 def check() -> tuple[str, int]:
     form = ScanForm()
     if not form.validate():
@@ -120,6 +127,7 @@ def _answer(scanned: str, extra: dict[str, object] | None = None) -> tuple[str, 
 
 @bp.post("/handover")
 @allow(*DESK)
+@limit_lookups(card_in_form, _too_many_lookups)
 def handover() -> tuple[str, int]:
     """Record the handover. The form carries an idempotency key: sent again (a double click,
     a retry after a timeout), it shows the first answer and records nothing new."""

@@ -12,6 +12,7 @@ from app.api import parse_body, writes
 from app.api.types import Body, Code, Id, Name, Note
 from app.audit.views import audited_read
 from app.auth.access import COORDINATOR, DESK, allow, current_actor
+from app.auth.limits import limit_lookups, number_in_search
 from app.cards.services import card_qr, current_card_png, issue_card
 from app.errors import NotFound
 from app.extensions import db
@@ -188,9 +189,15 @@ def card_png(household_id: int) -> Response:
 
 @bp.get("/people")
 @allow(*DESK)
+@limit_lookups(number_in_search)
 def people() -> Response:
     """People matching ``q`` (card or document number, phone, names), best matches first."""
-    found = search_people(db.session, request.args.get("q", ""))
+    actor = current_actor()
+    found = search_people(
+        db.session,
+        request.args.get("q", ""),
+        everything=sees_everything(actor.role if actor else None),
+    )
     return jsonify(
         [
             {

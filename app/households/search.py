@@ -55,11 +55,61 @@ def _people(session: Session, where: object, matched: str, limit: int) -> list[F
     return [Found(*row[:6], matched=matched) for row in rows]
 
 
-def search_people(session: Session, query: str, limit: int = 20) -> list[Found]:
+_DAY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+
+
+def _birth_date(word: str) -> date | None:
+    """A birth date typed with the number: 14.03.1985 (as on the documents) or 1985-03-14."""
+    try:
+        if found := _DAY.match(word):
+            return date(int(found[3]), int(found[2]), int(found[1]))
+        return date.fromisoformat(word) if len(word) == 10 else None
+    except ValueError:
+        return None
+
+
+def _identified(session: Session, people: list[Found], query: str) -> list[Found]:
+    """Those of the people whose family name (in any spelling, the whole word) or birth date is
+    in the query too: a document number alone does not open a family's record."""
+    typed = query.split()
+    born = {day for day in map(_birth_date, typed) if day}
+    names = name_keys(" ".join(w for w in typed if not any(ch.isdigit() for ch in w)))
+    if not people or not (born or names):
+        return []
+    rows = session.execute(
+        select(Member.id, Member.family_name, Member.family_name_native).where(
+            Member.id.in_([p.person_id for p in people])
+        )
+    ).all()
+    named = {row.id for row in rows if names & name_keys(row.family_name, row.family_name_native)}
+    return [p for p in people if p.person_id in named or p.birth_date in born]
+
+
+def _number_spans(query: str) -> set[str]:
+    """The query, and each run of its words that could be the document number typed beside
+    a name or a birth date ("FA 123456 Petrenko" → "FA 123456", "FA", "123456", ...)."""
+    typed = query.split()[:8]
+    spans = {query}
+    for start in range(len(typed)):
+        for end in range(start + 1, len(typed) + 1):
+            run = typed[start:end]
+            if any(_birth_date(w) for w in run) or not any(ch.isdigit() for w in run for ch in w):
+                continue
+            spans.add(" ".join(run))
+    return spans
+
+
+def search_people(
+    session: Session, query: str, *, everything: bool, limit: int = 20
+) -> list[Found]:
     """People matching the query, best matches first: a card number (any card the household
     ever had), a document number (spaces, dashes and case ignored), a phone number, or names
     (every word must begin a word of the name, in Latin or Cyrillic, in any usual
-    transliteration)."""
+    transliteration).
+
+    Without ``everything`` (a volunteer), a document number finds its holder only with the
+    family name or the birth date beside it ("FA123456 Petrenko", "FA123456 14.03.1985"): a
+    list of numbers is not a way to the families behind them."""
     query = query.strip()[:MAX_QUERY]
     if not query:
         return []
@@ -68,10 +118,16 @@ def search_people(session: Session, query: str, limit: int = 20) -> list[Found]:
     if scan.kind == "number":
         households = select(Card.household_id).where(Card.number == scan.value)
         found += _people(session, Member.household_id.in_(households), "card", limit)
-    keys = {document_key(query), document_key(query, "birth_certificate", "UKR")}
-    if len(document_key(query)) >= 4:
+    keys = {
+        key
+        for text in _number_spans(query)
+        for kind in ((), ("birth_certificate", "UKR"))
+        if len(key := document_key(text, *kind)) >= 4
+    }
+    if keys:
         holders = select(Document.member_id).where(Document.number_key.in_(keys))
-        found += _people(session, Member.id.in_(holders), "document", limit)
+        holding = _people(session, Member.id.in_(holders), "document", limit)
+        found += holding if everything else _identified(session, holding, query)
     digits = re.sub(r"\D", "", query)
     if len(digits) >= 6 and not found:
         households = select(Household.id).where(

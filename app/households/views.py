@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from app import context
 from app.audit.views import audited_read
 from app.auth.access import DESK, allow, current_actor
+from app.auth.limits import limit_lookups, number_in_search
 from app.cards.pdf import card_pdf
 from app.cards.services import current_card_png, issue_card
 from app.cards.sheets import card_face
@@ -132,13 +133,17 @@ def _read_zone(member: MemberForm) -> None:
 
 @bp.get("/search")
 @allow(*DESK)
+@limit_lookups(number_in_search)
 def search() -> str:
     query = request.args.get("q", "")
+    actor = current_actor()
+    everything = sees_everything(actor.role if actor else None)
     return render_template(
         "households/search.html",
         query=query,
-        found=search_people(db.session, query),
+        found=search_people(db.session, query, everything=everything),
         labels=LABELS,
+        everything=everything,
     )
 
 

@@ -45,7 +45,9 @@ def test_a_new_password_ends_the_old_sessions(app: Flask, make_user: Any) -> Non
     name = make_user("volunteer")
     client = _login(app, name)
     with app.app_context():
-        set_password(db.session, find_user(db.session, name), "a fresh long passphrase")  # type: ignore[arg-type]
+        set_password(
+            db.session, find_user(db.session, name), "a fresh long passphrase", one_time=True
+        )  # type: ignore[arg-type]
         db.session.commit()
     assert client.get("/desk").status_code == 302
 

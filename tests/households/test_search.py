@@ -3,7 +3,7 @@ from tests.conftest import member
 
 def test_found_by_document_number_in_any_spelling(api, register) -> None:  # type: ignore[no-untyped-def]
     household = register(member(doc="FE 123-456"))
-    found = api("volunteer").get("/api/v1/people?q=fe123456").get_json()
+    found = api("coordinator").get("/api/v1/people?q=fe123456").get_json()
     assert [(p["household_id"], p["matched"]) for p in found] == [(household["id"], "document")]
 
 
