@@ -37,9 +37,23 @@ from app.households.forms import (
     WithdrawForm,
 )
 from app.households.models import CONSENT_KINDS
+from app.households.rules import numbers_turned_cyrillic
 from app.households.services import DuplicateDocument, get_household
 
 bp = Blueprint("changes", __name__)
+
+
+def show_stored_numbers(changed: list[tuple[str, str]]) -> None:
+    """Tell the volunteer each number whose Latin letters were stored as Cyrillic ones."""
+    for typed, stored in changed:
+        flash(
+            _(
+                "Document number %(typed)s is stored as %(stored)s: check it against the document.",
+                typed=typed,
+                stored=stored,
+            ),
+            "error",
+        )
 
 
 def _back(household_id: int) -> BaseResponse:
@@ -81,6 +95,7 @@ def add_member(household_id: int) -> str | BaseResponse:
         else:
             db.session.commit()
             flash(_("The member was added to the household."), "ok")
+            show_stored_numbers(numbers_turned_cyrillic(member.to_new()))
             return _back(household_id)
     return render_template(
         "households/add_member.html",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.cards import tokens
 from app.cards.models import Card
-from app.households.models import Document, Household, Member, NameKey
+from app.households.models import Document, DocumentKeyConflict, Household, Member, NameKey
 from app.households.names import name_keys, query_keys
 from app.households.rules import document_key
 
@@ -57,9 +57,9 @@ def _people(session: Session, where: object, matched: str, limit: int) -> list[F
 
 def search_people(session: Session, query: str, limit: int = 20) -> list[Found]:
     """People matching the query, best matches first: a card number (any card the household
-    ever had), a document number (spaces, dashes and case ignored), a phone number, or names
-    (every word must begin a word of the name, in Latin or Cyrillic, in any usual
-    transliteration)."""
+    ever had), a document number (by its key: any keyboard, separators and case ignored), a
+    phone number, or names (every word must begin a word of the name, in Latin or Cyrillic,
+    in any usual transliteration)."""
     query = query.strip()[:MAX_QUERY]
     if not query:
         return []
@@ -68,10 +68,17 @@ def search_people(session: Session, query: str, limit: int = 20) -> list[Found]:
     if scan.kind == "number":
         households = select(Card.household_id).where(Card.number == scan.value)
         found += _people(session, Member.household_id.in_(households), "card", limit)
-    keys = {document_key(query), document_key(query, "birth_certificate", "UKR")}
-    if len(document_key(query)) >= 4:
-        holders = select(Document.member_id).where(Document.number_key.in_(keys))
-        found += _people(session, Member.id.in_(holders), "document", limit)
+    key = document_key(query)
+    if len(key) >= 4:
+        holders = select(Document.member_id).where(Document.number_key == key)
+        # A document waiting for its key (households.key_conflicts) is found by it too.
+        waiting = (
+            select(Document.member_id)
+            .join(DocumentKeyConflict, DocumentKeyConflict.document_id == Document.id)
+            .where(DocumentKeyConflict.number_key == key)
+        )
+        where = or_(Member.id.in_(holders), Member.id.in_(waiting))
+        found += _people(session, where, "document", limit)
     digits = re.sub(r"\D", "", query)
     if len(digits) >= 6 and not found:
         households = select(Household.id).where(

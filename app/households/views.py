@@ -27,6 +27,7 @@ from app.documents.mrz import NotMrz, read_mrz
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.households.change_views import bp as changes_bp
+from app.households.change_views import show_stored_numbers
 from app.households.changes import history
 from app.households.duplicates import PossibleDuplicate
 from app.households.forms import (
@@ -43,7 +44,9 @@ from app.households.forms import (
     WithdrawForm,
 )
 from app.households.import_views import bp as imports_bp
-from app.households.rules import SENIOR_AGE, age_on
+from app.households.key_conflict_views import bp as key_conflicts_bp
+from app.households.key_conflicts import count_key_conflicts
+from app.households.rules import SENIOR_AGE, age_on, numbers_turned_cyrillic
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
 from app.households.visibility import (
@@ -58,6 +61,7 @@ from app.stock.vouchers import household_serials
 bp = Blueprint("households", __name__, url_prefix="/households")
 bp.register_blueprint(changes_bp)
 bp.register_blueprint(imports_bp)
+bp.register_blueprint(key_conflicts_bp)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -117,6 +121,7 @@ def register() -> str | BaseResponse:
                 ),
                 "ok",
             )
+            show_stored_numbers(numbers_turned_cyrillic(form.to_new()))
             return redirect(url_for("households.show", household_id=registered.household.id))
     return render_template("households/register.html", form=form, duplicate_of=None)
 
@@ -145,11 +150,14 @@ def _read_zone(member: MemberForm) -> None:
 @allow(*DESK)
 def search() -> str:
     query = request.args.get("q", "")
+    actor = current_actor()
     return render_template(
         "households/search.html",
         query=query,
         found=search_people(db.session, query),
         labels=LABELS,
+        # Documents registered twice on two keyboards, for the coordinator to resolve.
+        waiting=count_key_conflicts(db.session) if sees_everything(actor and actor.role) else 0,
     )
 
 
