@@ -238,7 +238,7 @@ def _check_document(
     elif len(number) > MAX_DOCUMENT_NUMBER:
         problems.add(f"{path}.number", at_most_characters(MAX_DOCUMENT_NUMBER))
     elif has_control_characters(document.number) or not DOCUMENT_NUMBER.match(number):
-        problems.add(f"{path}.number", _l("letters, digits, spaces, dashes, dots or /"))
+        problems.add(f"{path}.number", _l("letters, digits, spaces, dashes or /"))
     elif typed and (problem := check_document_number(document.type, number, country)):
         problems.add(f"{path}.number", problem)
     if not COUNTRY.match(country):
