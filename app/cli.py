@@ -53,8 +53,8 @@ def init_db() -> None:
     waiting = count_key_conflicts(db.session)
     if waiting:  # documents registered twice on two keyboards (migration 0014)
         click.echo(
-            f"{waiting} documents were registered twice and wait for a coordinator: "
-            "flask documents conflicts, or /households/document-conflicts."
+            f"Documents registered twice, waiting for a coordinator: {waiting} "
+            "(flask documents conflicts, or /households/document-conflicts)."
         )
 
 

@@ -19,7 +19,7 @@ def conflicts(settle: bool) -> None:
     if settle:
         settled = settle_key_conflicts(db.session)
         db.session.commit()
-        click.echo(f"{settled} documents took their key.")
+        click.echo(f"Documents that took their key: {settled}.")
     listed = key_conflicts(db.session)
     for c in listed:
         holder = (
@@ -32,6 +32,6 @@ def conflicts(settle: bool) -> None:
             f"{c.waiting.household_id} ({c.waiting.name}, {c.waiting.number})"
         )
     click.echo(
-        f"{len(listed)} documents wait for a coordinator"
-        + (": see /households/document-conflicts." if listed else ".")
+        f"Documents waiting for a coordinator: {len(listed)}"
+        + (" (see /households/document-conflicts)." if listed else ".")
     )

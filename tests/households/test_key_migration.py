@@ -74,7 +74,7 @@ def test_colliding_documents_are_listed_not_merged_and_the_upgrade_succeeds(
     app = release_0012(database_url)
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
-    assert "3 documents were registered twice and wait for a coordinator" in result.output
+    assert "Documents registered twice, waiting for a coordinator: 3" in result.output
     with app.app_context():
         session = db.session
         keys = dict(session.execute(select(Document.id, Document.number_key)).all())
