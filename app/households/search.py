@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.cards import tokens
 from app.cards.models import Card
+from app.households.key_conflicts import PLACEHOLDER
 from app.households.models import Document, DocumentKeyConflict, Household, Member, NameKey
 from app.households.names import name_keys, query_keys
 from app.households.rules import document_key
@@ -69,7 +70,7 @@ def search_people(session: Session, query: str, limit: int = 20) -> list[Found]:
         households = select(Card.household_id).where(Card.number == scan.value)
         found += _people(session, Member.household_id.in_(households), "card", limit)
     key = document_key(query)
-    if len(key) >= 4:
+    if len(key) >= 4 and PLACEHOLDER not in key:  # a placeholder is no number
         holders = select(Document.member_id).where(Document.number_key == key)
         # A document waiting for its key (households.key_conflicts) is found by it too.
         waiting = (
