@@ -48,9 +48,13 @@ def show_stored_numbers(changed: list[tuple[str, str]]) -> None:
     for typed, stored in changed:
         flash(
             _(
-                "Document number %(typed)s is stored as %(stored)s: check it against the document.",
+                "Document number %(typed)s is stored as %(stored)s: its Latin letters are now "
+                "the Cyrillic letters that look like them. Check the series against the "
+                "document: a letter such as %(letters)s has no Latin twin and must be typed on the "
+                "Ukrainian keyboard.",
                 typed=typed,
                 stored=stored,
+                letters="И, Б",
             ),
             "error",
         )
