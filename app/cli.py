@@ -19,6 +19,8 @@ from app.auth.services import (
 )
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
+from app.households.cli import documents
+from app.households.key_conflicts import count_key_conflicts
 from app.households.services import index_missing_names
 from app.ops.cli import register_ops_commands
 from app.privacy.cli import privacy
@@ -48,6 +50,12 @@ def init_db() -> None:
         created.append(f"name search keys for {indexed} people")
     db.session.commit()
     click.echo("Database is up to date." + (f" Created: {', '.join(created)}." if created else ""))
+    waiting = count_key_conflicts(db.session)
+    if waiting:  # documents registered twice on two keyboards (migration 0014)
+        click.echo(
+            f"Documents registered twice, waiting for a coordinator: {waiting} "
+            "(flask documents conflicts, or /households/document-conflicts)."
+        )
 
 
 @users.command("create")
@@ -164,5 +172,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
     app.cli.add_command(privacy)
+    app.cli.add_command(documents)
     register_ops_commands(app)
     register_report_commands(app)

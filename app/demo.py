@@ -23,6 +23,7 @@ from app.cards.models import Card
 from app.demo_names import FAMILY, GIVEN_F, GIVEN_M
 from app.desk.models import Distribution, DistributionLine, VisitMember, VisitPeople
 from app.desk.rules import age_band
+from app.documents.keys import document_key
 from app.households.models import Document, Household, Member, NameKey
 from app.households.names import name_keys
 from app.stock import lots as stock_lots
@@ -166,7 +167,7 @@ def _seed(
                     "member_id": member_id,
                     "type": "passport" if adult else "birth_certificate",
                     "number": number,
-                    "number_key": number.replace("-", ""),
+                    "number_key": document_key(number),
                     "country": "UKR",
                 }
             )

@@ -8,6 +8,7 @@ from app.entitlements.models import EntitlementRule
 from app.households.models import (
     Consent,
     Document,
+    DocumentKeyConflict,
     DuplicateConfirmation,
     Household,
     HouseholdChange,
@@ -43,6 +44,7 @@ __all__ = [
     "Distribution",
     "DistributionLine",
     "Document",
+    "DocumentKeyConflict",
     "Donation",
     "DonationLine",
     "Donor",

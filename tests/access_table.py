@@ -90,6 +90,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "households.imports.mapping"):      "N    N   N     Y     N",
     ("POST", "households.imports.run"):          "N    N   N     Y     N",
     ("GET",  "households.imports.progress"):     "N    N   N     Y     N",
+    ("GET",  "households.key_conflicts.index"):  "N    N   N     Y     N",
+    ("POST", "households.key_conflicts.settle"): "N    N   N     Y     N",
     # stock: catalog, donations, donors, counts, transfers, expiry
     ("POST", "stock.write_off_expired"):         "N    N   Y     Y     N",
     ("GET",  "stock.history"):                   "N    N   Y     Y     N",

@@ -15,15 +15,18 @@ anything else                   any printable text: a real document of another c
                                 never refused for its format
 =====================  =======  ==========================================================
 
-Spaces, dashes and a "№" are ignored; case does not matter.
+Spaces, dashes, "/", "." and a "№" are ignored; case does not matter; fullwidth letters and
+digits of any script are read as the plain ones (documents.keys.plain).
 
 Latin look-alike letters: on a Ukrainian passport, a series typed on a Latin keyboard
-(``ME123456``) is accepted as it is typed and not turned Cyrillic, because two Latin letters
+(``ME123456``) is stored as it is typed and not turned Cyrillic, because two Latin letters
 are also the form of the passport for travel abroad, and nothing says which of the two the
-volunteer holds. A series mixing the two alphabets (Latin M, Cyrillic Е) is refused: it can
-only be a slip, and it would not match the same number typed in one alphabet. A birth
-certificate's series is always Cyrillic, so its Latin look-alikes (``I-BK``) are accepted and
-normalise_document_number turns them Cyrillic (and a Cyrillic І or Х in the numeral Latin).
+volunteer holds; the document key (documents.keys) makes both one document either way. A
+series mixing the two alphabets (Latin M, Cyrillic Е) is refused at the desk: it can only be
+a slip. A birth certificate's series is always Cyrillic, so its Latin look-alikes (``I-KI``)
+are accepted and stored_number writes them Cyrillic (``I-КІ 123456``), with the same table of
+look-alikes as the key: the volunteer sees what is stored, and ``І-КИ`` typed as ``I-KI`` shows
+as the different number ``I-КІ`` instead of passing silently.
 """
 
 from __future__ import annotations
@@ -38,21 +41,13 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from app.documents.cnp import check_cnp
+from app.documents.keys import compact, plain, to_latin, to_ukrainian
 
 MAX_LENGTH = 40
-_IGNORED = re.compile(r"[\s\-‐-―№]")
 _CYRILLIC = re.compile(r"[А-ЯЁЄІЇҐ]")
 _LATIN = re.compile(r"[A-Z]")
-# Latin capitals that look like a Cyrillic capital, as typed on the wrong keyboard layout.
-_TO_CYRILLIC = str.maketrans("ABCEHIKMOPTX", "АВСЕНІКМОРТХ")
-_NUMERAL_TO_LATIN = str.maketrans("ІХ", "IX")
 _ROMAN = re.compile(r"^X{0,3}(IX|IV|V?I{0,3})$")
 _SERIES_AND_NUMBER = re.compile(r"^(\D{2})(\d{6})$")
-
-
-def compact(number: str) -> str:
-    """The number without spaces, dashes or "№", upper case: the form the checks read."""
-    return _IGNORED.sub("", number).upper()
 
 
 def _unprintable(value: str) -> bool:
@@ -111,13 +106,13 @@ def _ukrainian_birth_certificate(key: str) -> LazyString | None:
             "Cyrillic letters) and six digits, such as %(example)s",
             example="I-БК 123456",
         )
-    if not _ROMAN.match(numeral.translate(_NUMERAL_TO_LATIN)):
+    if not _ROMAN.match(to_latin(numeral)):
         return _l(
             "the series of a birth certificate begins with a Roman numeral "
             "(I, II, III, IV...), not %(numeral)s",
             numeral=numeral,
         )
-    if _alphabet(letters.translate(_TO_CYRILLIC)) != "cyrillic":
+    if not _ukrainian(letters):
         return _l("the series of a birth certificate has two Cyrillic letters after the numeral")
     return None
 
@@ -143,7 +138,7 @@ def check_document_number(type: str, number: str, country: str) -> LazyString | 
     above apply only to their type and issuing country (a three-letter code, any case)."""
     if not compact(number):
         return _l("the document number is required")
-    if len(number.strip()) > MAX_LENGTH:
+    if len(plain(number)) > MAX_LENGTH:
         return _l("a document number has at most %(n)s characters", n=MAX_LENGTH)
     if _unprintable(number):
         return _l("the document number contains characters that are not allowed")
@@ -151,15 +146,25 @@ def check_document_number(type: str, number: str, country: str) -> LazyString | 
     return check(compact(number)) if check else None
 
 
-def normalise_document_number(type: str, number: str, country: str) -> str:
-    """The number as it should be stored: compact, and for a Ukrainian birth certificate
-    the series in Cyrillic with a Latin numeral (``i-bk 123456`` → ``IБК123456``), so the
-    same certificate typed on two keyboards is one number. Others are only compacted."""
+def _ukrainian(letters: str) -> bool:
+    """Cyrillic letters, once Latin or Greek look-alikes are written as Ukrainian ones."""
+    return _alphabet(to_ukrainian(letters)) == "cyrillic"
+
+
+def stored_number(type: str, number: str, country: str) -> str:
+    """The number as it is stored and shown: ``plain`` (digits ASCII, upper case), and for a
+    Ukrainian birth certificate the series written as printed, a Latin numeral and Cyrillic
+    letters (``i-ki 123456`` → ``I-КІ 123456``), with the key's table of look-alikes, so
+    the number shown has the key of the number typed. Others keep their letters as typed."""
+    text = plain(number)
+    if (type, country.strip().upper()) != ("birth_certificate", "UKR"):
+        return text
     key = compact(number)
-    if (type, country.strip().upper()) == ("birth_certificate", "UKR") and len(key) > 8:
-        numeral, letters = key[:-8].translate(_NUMERAL_TO_LATIN), key[-8:-6]
-        return numeral + letters.translate(_TO_CYRILLIC) + key[-6:]
-    return key
+    numeral, letters, digits = key[:-8], key[-8:-6], key[-6:]
+    well_formed = len(key) >= 9 and digits.isdigit() and letters.isalpha()
+    if not (well_formed and _ROMAN.match(to_latin(numeral)) and _ukrainian(letters)):
+        return text
+    return f"{to_latin(numeral)}-{to_ukrainian(letters)} {digits}"
 
 
 def is_expired(expires_on: date | None, day: date) -> bool:

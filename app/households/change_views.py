@@ -37,10 +37,28 @@ from app.households.forms import (
     WithdrawForm,
 )
 from app.households.models import CONSENT_KINDS
+from app.households.rules import numbers_turned_cyrillic
 from app.households.services import DuplicateDocument, get_household
 from app.households.visibility import sees_everything
 
 bp = Blueprint("changes", __name__)
+
+
+def show_stored_numbers(changed: list[tuple[str, str]]) -> None:
+    """Tell the volunteer each number whose Latin letters were stored as Cyrillic ones."""
+    for typed, stored in changed:
+        flash(
+            _(
+                "Document number %(typed)s is stored as %(stored)s: its Latin letters are now "
+                "the Cyrillic letters that look like them. Check the series against the "
+                "document: a letter such as %(letters)s has no Latin twin and must be typed on the "
+                "Ukrainian keyboard.",
+                typed=typed,
+                stored=stored,
+                letters="И, Б",
+            ),
+            "error",
+        )
 
 
 def _back(household_id: int) -> BaseResponse:
@@ -82,6 +100,7 @@ def add_member(household_id: int) -> str | BaseResponse:
         else:
             db.session.commit()
             flash(_("The member was added to the household."), "ok")
+            show_stored_numbers(numbers_turned_cyrillic(member.to_new()))
             return _back(household_id)
     return render_template(
         "households/add_member.html",

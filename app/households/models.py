@@ -129,13 +129,30 @@ class Document(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     type: Mapped[str] = mapped_column(String(24))
     number: Mapped[str] = mapped_column(String(40))
-    # Upper case without spaces or dashes: what "the same document" compares.
+    # documents.keys.document_key(number): what "the same document" compares, whatever the
+    # keyboard. "~" and the id while another document holds the key (DocumentKeyConflict).
     number_key: Mapped[str] = mapped_column(String(40))
     country: Mapped[str] = mapped_column(String(3))
     # Expired documents are accepted (people flee with what they have), with a warning.
     expires_on: Mapped[date | None]
 
     member: Mapped[Member] = relation(back_populates="documents")
+
+
+class DocumentKeyConflict(Base):
+    """A document whose key another document holds: two households registered with one
+    document typed on two keyboards before the key folded them (migration 0014). Neither is
+    merged: the document waits here, with a placeholder key, until a coordinator resolves
+    the pair (households.key_conflicts) and it takes its key."""
+
+    __tablename__ = "document_key_conflicts"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The key it would have (documents.keys.document_key), held by another document.
+    number_key: Mapped[str] = mapped_column(String(40), index=True)
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DuplicateConfirmation(Base):

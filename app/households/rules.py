@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
-from app.documents.formats import check_document_number, normalise_document_number
+from app.documents.formats import check_document_number, stored_number
+from app.documents.keys import document_key, turned_cyrillic
 
 if TYPE_CHECKING:
     from app.errors import Message
@@ -29,8 +30,9 @@ MIN_PARENT_AGE = 12
 PARENTS = ("head", "spouse")
 
 COUNTRY = re.compile(r"^[A-Z]{3}$")
-# Letters of any script (a Ukrainian birth certificate series is Cyrillic: I-БК), digits, / and -.
-DOCUMENT_NUMBER = re.compile(r"^(?:[^\W_]|[ /-])+$")
+# Letters of any script (a Ukrainian birth certificate series is Cyrillic: I-БК), digits, and the
+# separators the document key drops: space, -, / and .
+DOCUMENT_NUMBER = re.compile(r"^(?:[^\W_]|[ /.-])+$")
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,32}$")
 
 # Messages more than one check gives (lazily translated: see Problems).
@@ -98,11 +100,16 @@ class Problems:
         self.fields.setdefault(path, message)
 
 
-def document_key(number: str, type: str = "", country: str = "") -> str:
-    """The number as compared: case-insensitive, without spaces or dashes, and for a
-    Ukrainian birth certificate with its series in one alphabet (see documents.formats)."""
-    key = re.sub(r"[\s\-‐-―]", "", number).upper()
-    return normalise_document_number(type, key, country) if type and country else key
+def numbers_turned_cyrillic(new: NewHousehold | NewMember) -> list[tuple[str, str]]:
+    """(typed, stored) for each number whose Latin letters are stored Cyrillic (documents.
+    keys.turned_cyrillic): the volunteer sees what is stored, never a silent change."""
+    members = new.members if isinstance(new, NewHousehold) else (new,)
+    return [
+        (d.number.strip(), stored)
+        for m in members
+        for d in m.documents
+        if turned_cyrillic(d.number, stored := stored_number(d.type, d.number, d.country))
+    ]
 
 
 def has_control_characters(value: str) -> bool:
@@ -222,14 +229,15 @@ def _check_document(
 ) -> None:
     if document.type not in DOCUMENT_TYPES:
         problems.add(f"{path}.type", one_of(DOCUMENT_TYPES))
-    number = document.number.strip().upper()
     country = document.country.strip().upper()
-    key = document_key(number, document.type, country)
+    # Checked as it will be stored: fullwidth or Arabic-Indic digits are digits.
+    number = stored_number(document.type, document.number, country)
+    key = document_key(number)
     if not key:
         problems.add(f"{path}.number", REQUIRED)
     elif len(number) > MAX_DOCUMENT_NUMBER:
         problems.add(f"{path}.number", at_most_characters(MAX_DOCUMENT_NUMBER))
-    elif not DOCUMENT_NUMBER.match(number):
+    elif has_control_characters(document.number) or not DOCUMENT_NUMBER.match(number):
         problems.add(f"{path}.number", _l("letters, digits, spaces, dashes or /"))
     elif typed and (problem := check_document_number(document.type, number, country)):
         problems.add(f"{path}.number", problem)

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from app.cards import tokens
 from app.cards.models import Card
-from app.households.models import Document, Household, Member, NameKey
+from app.households.key_conflicts import PLACEHOLDER
+from app.households.models import Document, DocumentKeyConflict, Household, Member, NameKey
 from app.households.names import name_keys, query_keys
 from app.households.rules import document_key
 
@@ -103,9 +104,9 @@ def search_people(
     session: Session, query: str, *, everything: bool, limit: int = 20
 ) -> list[Found]:
     """People matching the query, best matches first: a card number (any card the household
-    ever had), a document number (spaces, dashes and case ignored), a phone number, or names
-    (every word must begin a word of the name, in Latin or Cyrillic, in any usual
-    transliteration).
+    ever had), a document number (by its key: any keyboard, separators and case ignored), a
+    phone number, or names (every word must begin a word of the name, in Latin or Cyrillic,
+    in any usual transliteration).
 
     Without ``everything`` (a volunteer), a document number finds its holder only with the
     family name or the birth date beside it ("FA123456 Petrenko", "FA123456 14.03.1985"): a
@@ -121,12 +122,18 @@ def search_people(
     keys = {
         key
         for text in _number_spans(query)
-        for kind in ((), ("birth_certificate", "UKR"))
-        if len(key := document_key(text, *kind)) >= 4
+        if len(key := document_key(text)) >= 4 and PLACEHOLDER not in key  # no placeholder
     }
     if keys:
         holders = select(Document.member_id).where(Document.number_key.in_(keys))
-        holding = _people(session, Member.id.in_(holders), "document", limit)
+        # A document waiting for its key (households.key_conflicts) is found by it too.
+        waiting = (
+            select(Document.member_id)
+            .join(DocumentKeyConflict, DocumentKeyConflict.document_id == Document.id)
+            .where(DocumentKeyConflict.number_key.in_(keys))
+        )
+        where = or_(Member.id.in_(holders), Member.id.in_(waiting))
+        holding = _people(session, where, "document", limit)
         found += holding if everything else _identified(session, holding, query)
     digits = re.sub(r"\D", "", query)
     if len(digits) >= 6 and not found:

@@ -12,12 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.cards.services import IssuedCard, issue_card
+from app.documents.formats import stored_number
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.households.duplicates import (
     PossibleDuplicate,
     likely_duplicates,
     record_confirmations,
 )
+from app.households.key_conflicts import waiting_for
 from app.households.models import Document, Household, Member, NameKey
 from app.households.names import name_keys
 from app.households.rules import (
@@ -42,19 +44,21 @@ class Registered:
 
 
 def identity(document: NewDocument) -> tuple[str, str, str]:
-    country = document.country.strip().upper()
-    return (document.type, country, document_key(document.number, document.type, country))
+    """(type, country, key): one document, one person, whatever the keyboard."""
+    return (document.type, document.country.strip().upper(), document_key(document.number))
 
 
 def registered_with(session: Session, documents: list[NewDocument]) -> int | None:
-    """The household that already holds one of these documents, if any."""
+    """The household that already holds one of these documents, if any (one waiting for
+    its key, households.key_conflicts, holds it too)."""
     identities = [identity(d) for d in documents]
-    return session.scalar(
+    holder = session.scalar(
         select(Member.household_id)
         .join(Document, Document.member_id == Member.id)
         .where(tuple_(Document.type, Document.country, Document.number_key).in_(identities))
         .limit(1)
     )
+    return holder if holder is not None else waiting_for(session, identities)
 
 
 def duplicate_document(household_id: int) -> DuplicateDocument:
@@ -78,9 +82,9 @@ def register_household(
     """Register a household from its documents and issue its first card.
 
     Exactly one head; every member with at least one document; a document (type, country,
-    number without spaces or dashes) belongs to one person only, which the database holds
-    with a unique key. Numbers ``typed`` by hand at the desk must fit their document's
-    format. Nothing is saved unless all of it is.
+    and the number's key, documents.keys: whatever the keyboard) belongs to one person only,
+    which the database holds with a unique key. Numbers ``typed`` by hand at the desk must
+    fit their document's format. Nothing is saved unless all of it is.
 
     A likely match (households.duplicates) stops registration with PossibleDuplicate
     unless the volunteer has seen the candidates and ``confirm_new``: then their word is
@@ -127,7 +131,8 @@ def register_household(
 
 
 def new_member_row(member: NewMember, now: datetime) -> Member:
-    """The row of a new member and its documents, as typed (trimmed, numbers upper case)."""
+    """The row of a new member and its documents, as typed (trimmed; numbers as
+    documents.formats.stored_number writes them, which the volunteer sees)."""
     return Member(
         given_name=member.given_name.strip(),
         family_name=member.family_name.strip(),
@@ -144,7 +149,7 @@ def new_member_row(member: NewMember, now: datetime) -> Member:
         documents=[
             Document(
                 type=d.type,
-                number=d.number.strip().upper(),
+                number=stored_number(d.type, d.number, d.country),
                 number_key=identity(d)[2],
                 country=d.country.strip().upper(),
                 expires_on=d.expires_on,

@@ -25,6 +25,7 @@ from app.documents.mrz import NotMrz, read_mrz
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.households.change_views import bp as changes_bp
+from app.households.change_views import show_stored_numbers
 from app.households.duplicates import PossibleDuplicate
 from app.households.forms import (
     LABELS,
@@ -40,7 +41,10 @@ from app.households.forms import (
     WithdrawForm,
 )
 from app.households.import_views import bp as imports_bp
+from app.households.key_conflict_views import bp as key_conflicts_bp
+from app.households.key_conflicts import count_key_conflicts
 from app.households.read_model import read_household_page
+from app.households.rules import numbers_turned_cyrillic
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
 from app.households.visibility import sees_everything
@@ -48,6 +52,7 @@ from app.households.visibility import sees_everything
 bp = Blueprint("households", __name__, url_prefix="/households")
 bp.register_blueprint(changes_bp)
 bp.register_blueprint(imports_bp)
+bp.register_blueprint(key_conflicts_bp)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -107,6 +112,7 @@ def register() -> str | BaseResponse:
                 ),
                 "ok",
             )
+            show_stored_numbers(numbers_turned_cyrillic(form.to_new()))
             return redirect(url_for("households.show", household_id=registered.household.id))
     return render_template("households/register.html", form=form, duplicate_of=None)
 
@@ -144,6 +150,8 @@ def search() -> str:
         found=search_people(db.session, query, everything=everything),
         labels=LABELS,
         everything=everything,
+        # Documents registered twice on two keyboards, for the coordinator to resolve.
+        waiting=count_key_conflicts(db.session) if everything else 0,
     )
 
 
