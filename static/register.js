@@ -45,13 +45,25 @@
     if (!fresh) throw new Error("no form in the answer");
     form.replaceWith(fresh);
     focusAfter(fresh, submitter);
+    // A key pressed while the answer was on its way (F4 right after Ctrl+Enter) acts now.
+    const next = queued;
+    queued = null;
+    const button = next && fresh.querySelector('[name="' + next + '"]');
+    if (button) fresh.requestSubmit(button);
   }
+
+  let queued = null;
 
   document.addEventListener("submit", function (event) {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.matches("form.register[data-live]")) return;
     const submitter = event.submitter;
-    if (!live(submitter) || form.dataset.busy) return;
+    if (form.dataset.busy) {
+      event.preventDefault();
+      queued = (submitter && submitter.name) || "save";
+      return;
+    }
+    if (!live(submitter)) return;
     event.preventDefault();
     form.dataset.busy = "1";
     send(form, submitter).catch(function () {
