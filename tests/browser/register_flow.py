@@ -11,23 +11,58 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from playwright.sync_api import Locator, Page, expect
 
 from tests.documents.mrz_build import Doc, td1, td3
 
-PASSPORT = td3(
-    Doc("P", "UKR", "FE123456", "UKR", date(1987, 4, 12), "F", date(2031, 1, 1), "HORBACH", "IRYNA")
-)
-# The Romanian temporary-protection permit: a TD1 card issued by ROU to a Ukrainian.
-PERMIT = td1(
-    Doc(
-        "IR", "ROU", "RX0012345", "UKR", date(1985, 9, 1), "M", date(2030, 3, 1), "HORBACH", "PETRO"
+
+@dataclass(frozen=True)
+class Family:
+    """The documents of the family: two zones and a birth certificate typed by hand."""
+
+    passport: str
+    permit: str
+    child_born: date
+    certificate: str
+
+
+def family(run: int = 0) -> Family:
+    """The family of run ``run``: its own numbers and days, so runs on one database meet
+    neither a registered document nor a likely duplicate."""
+    later = timedelta(days=run)
+    return Family(
+        passport=td3(
+            Doc(
+                "P",
+                "UKR",
+                f"FE{123456 + run:06d}",
+                "UKR",
+                date(1987, 4, 12) + later,
+                "F",
+                date(2031, 1, 1),
+                "HORBACH",
+                "IRYNA",
+            )
+        ),
+        # The Romanian temporary-protection permit: a TD1 card issued by ROU to a Ukrainian.
+        permit=td1(
+            Doc(
+                "IR",
+                "ROU",
+                f"RX{12345 + run:07d}",
+                "UKR",
+                date(1985, 9, 1) + later,
+                "M",
+                date(2030, 3, 1),
+                "HORBACH",
+                "PETRO",
+            )
+        ),
+        child_born=date(2019, 8, 14) + later,
+        certificate=f"I-БК {123456 + run:06d}",
     )
-)
-CHILD_BORN = "14082019"  # typed as the volunteer reads it off the certificate: 14.08.2019
-CHILD_CERTIFICATE = "I-БК 123456"
 
 
 @dataclass
@@ -74,16 +109,19 @@ def by_name(page: Page, name: str) -> Locator:
 
 
 def register_family_of_three(
-    page: Page, before_register: Callable[[Page], object] = lambda page: None
+    page: Page,
+    documents: Family | None = None,
+    before_register: Callable[[Page], object] = lambda page: None,
 ) -> Tally:
     """From the empty register page to the household page; the page is never reloaded
     until "Register" (a marker set on the page's window must survive every step)."""
+    documents = documents or family()
     hands = Hands(page)
     page.evaluate("() => { window.sameRegisterPage = true; }")
 
     hands.press("F2")  # the head's zone
     expect(by_name(page, "members-0-mrz")).to_be_focused()
-    hands.scan(PASSPORT)
+    hands.scan(documents.passport)
     hands.press("Control+Enter")
     expect(by_name(page, "members-0-given_name")).to_have_value("Iryna")
 
@@ -91,7 +129,7 @@ def register_family_of_three(
     expect(by_name(page, "members-1-given_name")).to_be_focused()
     hands.press("F2")  # this member's zone
     expect(by_name(page, "members-1-mrz")).to_be_focused()
-    hands.scan(PERMIT)
+    hands.scan(documents.permit)
     hands.press("Control+Enter")
     expect(by_name(page, "members-1-given_name")).to_have_value("Petro")
     expect(by_name(page, "members-1-relationship")).to_have_value("spouse")
@@ -102,9 +140,11 @@ def register_family_of_three(
     hands.press("Tab")
     hands.type("Horbach", "family name")
     hands.press("Tab")
-    hands.type(CHILD_BORN, "birth date")
+    # Typed as read off the certificate, day first: 14082019 for 14.08.2019.
+    hands.type(documents.child_born.strftime("%d%m%Y"), "birth date")
     hands.press("Tab")
-    expect(by_name(page, "members-2-birth_date")).to_have_value("14.08.2019")
+    shown = documents.child_born.strftime("%d.%m.%Y")
+    expect(by_name(page, "members-2-birth_date")).to_have_value(shown)
     hands.press("ArrowDown")  # the sex: the first choice after "—" (in every language)
     hands.tally.typed_fields.append("sex")
     expect(by_name(page, "members-2-sex")).to_have_value("F")
@@ -114,7 +154,7 @@ def register_family_of_three(
     expect(by_name(page, "members-2-relationship")).to_have_value("child")
     expect(by_name(page, "members-2-document_type")).to_have_value("birth_certificate")
     expect(by_name(page, "members-2-document_number")).to_be_focused()
-    hands.type(CHILD_CERTIFICATE, "document number")
+    hands.type(documents.certificate, "document number")
     assert page.evaluate("() => window.sameRegisterPage === true"), "the page was reloaded"
     before_register(page)
     hands.press("Enter")  # Enter in a field registers the household

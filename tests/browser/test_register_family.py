@@ -51,7 +51,9 @@ def test_a_family_of_three_by_keyboard_only_with_dates_day_first(  # type: ignor
     started = time.monotonic()
     page.goto("/households/new")
     # The register page fits a phone as a laptop (the household page is not this test's).
-    tally = register_family_of_three(page, lambda page: screenshot(page, "family-of-three"))
+    tally = register_family_of_three(
+        page, before_register=lambda page: screenshot(page, "family-of-three")
+    )
 
     expect(page).to_have_url(re.compile(r"/households/\d+$"))
     elapsed = time.monotonic() - started
