@@ -67,15 +67,16 @@ class DayInput(TextInput):
 
 
 class DayField(Field):
-    """A WTForms field for a day typed as dd.mm.yyyy (see parse_day); it shows what was typed
-    when that could not be read, so the volunteer corrects it rather than typing it again."""
+    """A WTForms field for a day typed as dd.mm.yyyy (see parse_day). A day it read comes back
+    as dd.mm.yyyy (09031980 as 09.03.1980); what it could not read comes back as typed, so
+    the volunteer corrects it rather than typing it again."""
 
     widget = DayInput()
 
     def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        return show_day(self.data)
+        if self.data is not None:
+            return show_day(self.data)
+        return str(self.raw_data[0]) if self.raw_data else ""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:

@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,9 +36,9 @@ from tests.live import start_server  # noqa: E402
 PASSWORD = "desk-Zq7!at-the-queue"
 
 
-def server_time(log: Path, start: int) -> tuple[float, int]:
-    """Seconds the server spent on the requests logged after byte ``start``, and how many."""
-    total, count = 0.0, 0
+def server_requests(log: Path, start: int) -> list[tuple[str, float]]:
+    """(what, seconds) of each request the server logged after byte ``start``."""
+    found = []
     with log.open("rb") as lines:
         lines.seek(start)
         for raw in lines:
@@ -46,9 +47,11 @@ def server_time(log: Path, start: int) -> tuple[float, int]:
             except ValueError:
                 continue
             if entry.get("event") is None and entry.get("duration_ms") is not None:
-                total += entry["duration_ms"] / 1000
-                count += 1
-    return total, count
+                what = f"{entry['method']} {re.sub(r'/[0-9]+', '/N', entry['path'])}"
+                if what.startswith("GET /static/"):
+                    what = "GET /static/..."
+                found.append((what, entry["duration_ms"] / 1000))
+    return found
 
 
 def main() -> None:
@@ -86,8 +89,8 @@ def main() -> None:
                     expect(page.locator(".flash.ok")).to_be_visible()
                     wall = time.perf_counter() - started
                     time.sleep(0.2)  # the log line of the last request
-                    spent, requests = server_time(server.log, logged)
-                    rows.append((tally, wall, spent, requests))
+                    requests = server_requests(server.log, logged)
+                    rows.append((tally, wall, requests))
                 browser.close()
         finally:
             server.stop()
@@ -98,14 +101,23 @@ def main() -> None:
     print(f"fields typed by hand: {len(tally.typed_fields)}: {', '.join(tally.typed_fields)}")
     print("\n| run | keys | wall s | server ms | requests |")
     print("|---|---|---|---|---|")
-    for run, (t, wall, spent, requests) in enumerate(rows, 1):
-        print(f"| {run} | {t.keys} | {wall:.2f} | {spent * 1000:.0f} | {requests} |")
-    walls = [r[1] for r in rows]
-    servers = [r[2] * 1000 for r in rows]
+    for run, (t, wall, requests) in enumerate(rows, 1):
+        spent = sum(seconds for _, seconds in requests) * 1000
+        print(f"| {run} | {t.keys} | {wall:.2f} | {spent:.0f} | {len(requests)} |")
+    walls = [wall for _, wall, _ in rows]
+    servers = [sum(seconds for _, seconds in requests) * 1000 for _, _, requests in rows]
     print(
         f"\nmedian: wall {statistics.median(walls):.2f} s, "
         f"server {statistics.median(servers):.0f} ms per family"
     )
+    kinds: dict[str, list[float]] = defaultdict(list)
+    for _, _, requests in rows:
+        for what, seconds in requests:
+            kinds[what].append(seconds * 1000)
+    print("\n| request | per family | median ms | max ms |")
+    print("|---|---|---|---|")
+    for what, ms in sorted(kinds.items()):
+        print(f"| {what} | {len(ms) / len(rows):g} | {statistics.median(ms):.0f} | {max(ms):.0f} |")
 
 
 if __name__ == "__main__":

@@ -110,7 +110,7 @@ class MemberForm(SubForm):
         self.document_number.data = reading.document_number
         self.document_country.data = reading.country or ""
         self.document_expires_on.data = reading.expires_on
-        # A date field shows what the browser sent (its empty raw_data) over its data.
+        # What was typed before is not shown over what the zone says (even when it gives none).
         self.birth_date.raw_data = []
         self.document_expires_on.raw_data = []
         fields = {

@@ -105,3 +105,45 @@ def test_the_date_fields_are_day_first_and_refuse_an_impossible_date_at_the_fiel
     expect(
         page.locator("label.field", has=page.locator('[name="members-0-birth_date"]'))
     ).to_contain_text(NOT_A_DATE[locale])
+
+
+def test_without_javascript_a_zone_and_a_member_work_by_reload_and_the_warning_stays(  # type: ignore[no-untyped-def]
+    open_page: Callable[..., Page], make_user, screenshot
+) -> None:
+    from datetime import date
+
+    from tests.documents.mrz_build import Doc, td3
+
+    expired = td3(
+        Doc(
+            "P",
+            "UKR",
+            "FE765432",
+            "UKR",
+            date(1985, 9, 1),
+            "M",
+            date(2020, 1, 1),
+            "HORBACH",
+            "PETRO",
+        )
+    )
+    page = open_page(java_script_enabled=False, viewport={"width": 390, "height": 800})
+    log_in(page, make_user("volunteer"))
+    page.goto("/households/new")
+    head = page.locator('fieldset.member[data-member="0"]')
+    head.locator("[name=members-0-given_name]").fill("Iryna")
+    head.locator("[name=members-0-birth_date]").fill("12041987")
+    page.get_by_role("button", name="Add a member").click()
+    spouse = page.locator('fieldset.member[data-member="1"]')
+    spouse.locator("[name=members-1-mrz]").fill(expired)
+    spouse.get_by_role("button", name="Read the zone").click()
+    expect(spouse.locator("[name=members-1-given_name]")).to_have_value("Petro")
+    expect(spouse.locator("[name=members-1-relationship]")).to_have_value("spouse")
+    expect(head.locator("[name=members-0-birth_date]")).to_have_value("12.04.1987")
+    warning = spouse.locator(".flash.warning")
+    expect(warning).to_contain_text("expired on 01.01.2020")
+    expect(page.locator(".flash.error")).to_have_count(0)
+    page.get_by_role("button", name="Add a member").click()
+    expect(page.locator("fieldset.member")).to_have_count(3)
+    expect(warning).to_contain_text("expired on 01.01.2020")  # still there, a step later
+    screenshot(page, "no-javascript")
