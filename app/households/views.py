@@ -119,17 +119,21 @@ def register() -> str | BaseResponse:
     return _register_page(form)
 
 
-def _register_page(form: RegisterForm, **extra: object) -> str:
+def _register_page(
+    form: RegisterForm, duplicate_of: int | None = None, candidates: object = None
+) -> str:
+    """The form, with a notice per expired document read from the form itself (so it stays
+    on every step), and the ages register.js offers a typed member's defaults from."""
     today = context.today()
     return render_template(
         "households/register.html",
         form=form,
-        duplicate_of=extra.pop("duplicate_of", None),
+        duplicate_of=duplicate_of,
+        candidates=candidates,
         labels=LABELS,
         notices=form.expiry_notices(today),
         ages={"adult": ADULT_AGE, "parent": MIN_PARENT_AGE, "passport": PASSPORT_AGE},
         today=today,
-        **extra,
     )
 
 
