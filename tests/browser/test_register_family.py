@@ -147,3 +147,27 @@ def test_without_javascript_a_zone_and_a_member_work_by_reload_and_the_warning_s
     expect(page.locator("fieldset.member")).to_have_count(3)
     expect(warning).to_contain_text("expired on 01.01.2020")  # still there, a step later
     screenshot(page, "no-javascript")
+
+
+def test_a_member_typed_by_hand_gets_the_relationship_and_document_its_age_suggests(  # type: ignore[no-untyped-def]
+    page: Page, make_user
+) -> None:
+    log_in(page, make_user("volunteer"))
+    page.goto("/households/new")
+    page.locator("[name=members-0-birth_date]").fill("12.04.1987")
+    page.keyboard.press("F4")
+    relationship = page.locator("[name=members-1-relationship]")
+    document = page.locator("[name=members-1-document_type]")
+    birth = page.locator("[name=members-1-birth_date]")
+    birth.fill("01.09.1985")  # an adult of the head's generation, on a booklet passport
+    birth.press("Tab")
+    expect(relationship).to_have_value("spouse")
+    expect(document).to_have_value("passport")
+    birth.fill("14.08.2019")  # a slip corrected: a child
+    birth.press("Tab")
+    expect(relationship).to_have_value("child")
+    expect(document).to_have_value("birth_certificate")
+    relationship.select_option("other")  # the volunteer's choice is kept from then on
+    birth.fill("15.08.2019")
+    birth.press("Tab")
+    expect(relationship).to_have_value("other")
