@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, Map
 
 from app.auth.access import current_actor
+from app.days import day_input
 from app.db import local_date
 
 NAV = (
@@ -98,3 +99,4 @@ def register_web(app: Flask) -> None:
     app.context_processor(_template_helpers)
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_clock, "clock")
+    app.jinja_env.globals["day_input"] = day_input

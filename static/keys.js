@@ -1,5 +1,7 @@
 // Keyboard shortcuts, the same on every page; each page lists its own in a .keys line.
-//   F2           the page's main field (data-key-focus): the scan field, the zone, the barcode
+//   F2           the page's main field (data-key-focus): the scan field, the zone, the barcode;
+//                where a page has one per part (data-key-group: each member's zone), the one
+//                of the part that has the focus, else the first
 //   F4           the button marked data-key="f4" (register: add a member)
 //   Ctrl+Enter   the button marked data-key="ctrl-enter" in the part of the form that has the
 //                focus (data-key-scope: a document's zone reads it), else the page's own one
@@ -15,7 +17,8 @@
   document.addEventListener("keydown", function (event) {
     let target = null;
     if (event.key === "F2") {
-      target = document.querySelector("[data-key-focus]");
+      const group = document.activeElement && document.activeElement.closest("[data-key-group]");
+      target = (group && group.querySelector("[data-key-focus]")) || document.querySelector("[data-key-focus]");
       if (!target) return;
       event.preventDefault();
       target.focus();

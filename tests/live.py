@@ -82,9 +82,13 @@ def _decode(raw: bytes) -> Any:
 
 
 def start_server(
-    database_url: str, *, threads: int = 8, extra_env: dict[str, str] | None = None
+    database_url: str,
+    *,
+    threads: int = 8,
+    extra_env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> LiveServer:
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,

@@ -8,16 +8,14 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from app.audit.services import Filter, csv_bytes, entities, find_events
 from app.auth.access import COORDINATOR, allow
+from app.days import day_arg
 from app.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return day_arg(request.args.get(name))
 
 
 def _filter() -> Filter:

@@ -40,6 +40,7 @@ from typing import Literal
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from app.days import show_day
 from app.documents.cnp import check_cnp
 from app.documents.keys import compact, plain, to_latin, to_ukrainian
 
@@ -179,5 +180,5 @@ def expiry_warning(expires_on: date | None, day: date) -> LazyString | None:
     if expires_on is None or not is_expired(expires_on, day):
         return None
     return _l(
-        "expired on %(day)s: accepted, but ask for a valid document", day=expires_on.isoformat()
+        "expired on %(day)s: accepted, but ask for a valid document", day=show_day(expires_on)
     )

@@ -83,6 +83,7 @@ def add_member(household_id: int) -> str | BaseResponse:
                 user_id=context.actor_id(),
                 typed=True,
                 confirm_new=bool(form.confirm_new.data),
+                child_at="relationship",
             )
         except ValidationFailed as exc:
             db.session.rollback()

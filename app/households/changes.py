@@ -20,6 +20,7 @@ from app.errors import DomainError, NotFound, ValidationFailed
 from app.households.duplicates import PossibleDuplicate, likely_duplicates, record_confirmations
 from app.households.models import Household, HouseholdChange, Member
 from app.households.rules import (
+    NOT_A_CHILD,
     PARENTS,
     RELATIONSHIPS,
     NewHousehold,
@@ -93,12 +94,14 @@ def add_member(
     user_id: int | None,
     typed: bool = False,
     confirm_new: bool = False,
+    child_at: str = "birth_date",
 ) -> Member:
     """Add a member (a newborn with a birth certificate, a relative who arrived later).
 
     The same checks as registration: the member's fields, a document held by nobody else,
     and the likely-duplicate check against other households (``confirm_new`` once the
-    volunteer has looked). A second head is refused: change the head instead.
+    volunteer has looked). A second head is refused: change the head instead. ``child_at``:
+    see rules.check_household.
     """
     household = _household(session, household_id)
     problems = check_new_member(new, today, typed=typed)
@@ -106,7 +109,8 @@ def add_member(
     if "birth_date" not in problems and new.relationship == "child":
         problem = child_problem(new.birth_date, parents)
         if problem:
-            problems["birth_date"] = problem
+            # The page names the relationship, the API the birth date (rules.check_household).
+            problems[child_at] = NOT_A_CHILD if child_at == "relationship" else problem
     if problems:
         raise ValidationFailed(problems)
     existing = registered_with(session, list(new.documents))

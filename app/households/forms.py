@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     FormField,
     IntegerField,
@@ -18,6 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.days import DayField
+from app.documents.formats import expiry_warning
 from app.documents.mrz import MrzReading
 from app.households.rules import (
     DOCUMENT_TYPES,
@@ -71,7 +74,7 @@ class MemberForm(SubForm):
         _l("Family name (Cyrillic)"), validators=[Length(max=MAX_NAME)]
     )
     # InputRequired, not DataRequired: an impossible date (30 February) keeps its own message.
-    birth_date = DateField(_l("Birth date"), validators=[InputRequired()])
+    birth_date = DayField(_l("Birth date"), validators=[InputRequired()])
     # No default: a sex picked by default would skew the counts by sex silently.
     sex = SelectField(
         _l("Sex"), choices=[SelectChoice("", "—"), *SEX_CHOICES], validators=[DataRequired()]
@@ -89,7 +92,7 @@ class MemberForm(SubForm):
     document_country = StringField(
         _l("Issued by (ISO code)"), default="UKR", validators=[DataRequired(), Length(min=3, max=3)]
     )
-    document_expires_on = DateField(_l("Valid until"), validators=[Optional()])
+    document_expires_on = DayField(_l("Valid until"), validators=[Optional()])
     mrz = TextAreaField(
         _l("Machine-readable zone (scan or paste)"),
         validators=[Optional(), Length(max=300)],
@@ -107,7 +110,7 @@ class MemberForm(SubForm):
         self.document_number.data = reading.document_number
         self.document_country.data = reading.country or ""
         self.document_expires_on.data = reading.expires_on
-        # A date field shows what the browser sent (its empty raw_data) over its data.
+        # What was typed before is not shown over what the zone says (even when it gives none).
         self.birth_date.raw_data = []
         self.document_expires_on.raw_data = []
         fields = {
@@ -187,6 +190,18 @@ class RegisterForm(FlaskForm):
             phone=self.phone.data,
             locality=self.locality.data,
         )
+
+    def expiry_notices(self, today: date) -> dict[int, str]:
+        """A notice for each member whose document has expired, by the member's index: it
+        is read from the form, so it stays on every step until the family is registered."""
+        notices = {}
+        for index, entry in enumerate(self.members.entries):
+            member = entry.form
+            warning = expiry_warning(member.document_expires_on.data, today)
+            if warning:
+                name = f"{member.given_name.data or ''} {member.family_name.data or ''}".strip()
+                notices[index] = _("%(name)s: document %(warning)s.", name=name, warning=warning)
+        return notices
 
     def show_problems(self, fields: dict[str, str]) -> list[str]:
         """Put the service's field problems on the form's fields; returns those left over."""

@@ -28,6 +28,9 @@ SENIOR_AGE = 65  # shown as 65+, computed from the birth date, never typed
 # A child born before the elder of the head and spouse was this old is a slip in a date.
 MIN_PARENT_AGE = 12
 PARENTS = ("head", "spouse")
+ADULT_AGE = 18
+# A Ukrainian child has a birth certificate until the first passport (an ID card) at 14.
+PASSPORT_AGE = 14
 
 COUNTRY = re.compile(r"^[A-Z]{3}$")
 # Letters of any script (a Ukrainian birth certificate series is Cyrillic: I-БК), digits, and the
@@ -40,6 +43,10 @@ REQUIRED = _l("required")
 NOT_ALLOWED = _l("contains characters that are not allowed")
 HEALTH_CONSENT = _l("health flags need the person's consent")
 SEX_CHOICES = _l("F, M or X")
+NOT_A_CHILD = _l(
+    "born before the head or spouse was %(age)s: not their child? Check the relationship",
+    age=MIN_PARENT_AGE,
+)
 
 
 def at_most_characters(n: int) -> Message:
@@ -133,11 +140,16 @@ def age_on(birth_date: date, day: date) -> int:
     return years
 
 
-def check_household(new: NewHousehold, today: date, *, typed: bool = False) -> dict[str, Message]:
+def check_household(
+    new: NewHousehold, today: date, *, typed: bool = False, child_at: str = "birth_date"
+) -> dict[str, Message]:
     """Every problem with a household to register, by field path; empty when it may be saved.
 
     ``typed``: the numbers were typed by hand at the desk, so each is checked against the
     format of its type and country (documents.formats); other sources are not held to them.
+    ``child_at``: the field of a "child" born before the head or spouse was MIN_PARENT_AGE.
+    The page names the relationship (an adult read from a passport left as "child" is the
+    usual slip, and its birth date is right); the JSON API keeps naming the birth date.
     """
     problems = Problems()
     if not new.members:
@@ -154,7 +166,9 @@ def check_household(new: NewHousehold, today: date, *, typed: bool = False) -> d
     for i, member in enumerate(new.members[:MAX_MEMBERS]):
         skip = member.relationship != "child" or f"members.{i}.birth_date" in problems.fields
         if not skip and (problem := child_problem(member.birth_date, parents)):
-            problems.add(f"members.{i}.birth_date", problem)
+            if child_at == "relationship":
+                problem = NOT_A_CHILD
+            problems.add(f"members.{i}.{child_at}", problem)
     if new.phone is not None and new.phone.strip() and not PHONE.match(new.phone.strip()):
         problems.add("phone", _l("digits, spaces, dashes and an optional leading +"))
     if new.locality is not None:
@@ -163,6 +177,30 @@ def check_household(new: NewHousehold, today: date, *, typed: bool = False) -> d
         elif has_control_characters(new.locality):
             problems.add("locality", NOT_ALLOWED)
     return problems.fields
+
+
+def likely_relationship(
+    born: date, head_born: date | None, today: date, *, spouse_taken: bool
+) -> str:
+    """The relationship to offer for a member read from a document, from the ages: a child
+    when the head could be the parent (and a minor, or a generation younger), a parent a
+    generation older than the head, else a spouse (or "other" when the family has one)."""
+    age = age_on(born, today)
+    if head_born is not None:
+        head_age_then = age_on(head_born, born) if head_born <= born else -1
+        if head_age_then >= MIN_PARENT_AGE and (age < ADULT_AGE or head_age_then >= ADULT_AGE):
+            return "child"
+        if born <= head_born and age_on(born, head_born) >= ADULT_AGE:
+            return "parent"
+    if age < ADULT_AGE:
+        return "child" if head_born is None else "sibling"
+    return "other" if spouse_taken else "spouse"
+
+
+def likely_document_type(born: date, today: date) -> str:
+    """The document to offer for a member typed by hand: a birth certificate for a child
+    under PASSPORT_AGE, else a passport."""
+    return "birth_certificate" if age_on(born, today) < PASSPORT_AGE else "passport"
 
 
 def child_problem(child_born: date, parents_born: list[date]) -> Message | None:

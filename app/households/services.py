@@ -78,6 +78,7 @@ def register_household(
     card_key: str,
     typed: bool = False,
     confirm_new: bool = False,
+    child_at: str = "birth_date",
 ) -> Registered:
     """Register a household from its documents and issue its first card.
 
@@ -88,9 +89,10 @@ def register_household(
 
     A likely match (households.duplicates) stops registration with PossibleDuplicate
     unless the volunteer has seen the candidates and ``confirm_new``: then their word is
-    recorded against each candidate, with who gave it and when.
+    recorded against each candidate, with who gave it and when. ``child_at``: see
+    rules.check_household.
     """
-    problems = check_household(new, today, typed=typed)
+    problems = check_household(new, today, typed=typed, child_at=child_at)
     if problems:
         raise ValidationFailed(problems)
     documents = [d for m in new.members for d in m.documents]

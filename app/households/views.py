@@ -20,7 +20,6 @@ from app.auth.limits import limit_lookups, number_in_search
 from app.cards.pdf import card_pdf
 from app.cards.services import current_card_png, issue_card
 from app.cards.sheets import card_face
-from app.documents.formats import expiry_warning
 from app.documents.mrz import NotMrz, read_mrz
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -33,7 +32,6 @@ from app.households.forms import (
     DepartedForm,
     FlagsForm,
     HeadForm,
-    MemberForm,
     MoveForm,
     PhotoForm,
     RegisterForm,
@@ -44,7 +42,13 @@ from app.households.import_views import bp as imports_bp
 from app.households.key_conflict_views import bp as key_conflicts_bp
 from app.households.key_conflicts import count_key_conflicts
 from app.households.read_model import read_household_page
-from app.households.rules import numbers_turned_cyrillic
+from app.households.rules import (
+    ADULT_AGE,
+    MIN_PARENT_AGE,
+    PASSPORT_AGE,
+    likely_relationship,
+    numbers_turned_cyrillic,
+)
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
 from app.households.visibility import sees_everything
@@ -59,11 +63,11 @@ bp.register_blueprint(key_conflicts_bp)
 @allow(*DESK)
 def register() -> str | BaseResponse:
     form = RegisterForm()
-    reading_for = next((e.form for e in form.members if e.form.read_mrz.data), None)
+    reading_for = next((i for i, e in enumerate(form.members) if e.form.read_mrz.data), None)
     if not form.is_submitted():
         form.members.entries[0].form.relationship.data = "head"
     elif reading_for is not None:
-        _read_zone(reading_for)
+        _read_zone(form, reading_for)
     elif form.add_member.data:
         if len(form.members.entries) < form.members.max_entries:  # type: ignore[operator]
             form.members.append_entry()
@@ -82,6 +86,7 @@ def register() -> str | BaseResponse:
                 card_key=context.card_key(),
                 typed=True,
                 confirm_new=bool(form.confirm_new.data),
+                child_at="relationship",
             )
         except ValidationFailed as exc:
             db.session.rollback()
@@ -91,18 +96,10 @@ def register() -> str | BaseResponse:
             db.session.rollback()
             household_id = exc.details["household_id"]
             flash(_("A document of this family is registered already."), "error")
-            return render_template(
-                "households/register.html", form=form, duplicate_of=household_id
-            ), 409  # type: ignore[return-value]
+            return _register_page(form, duplicate_of=household_id), 409  # type: ignore[return-value]
         except PossibleDuplicate as exc:
             db.session.rollback()
-            return render_template(
-                "households/register.html",
-                form=form,
-                duplicate_of=None,
-                candidates=exc.candidates,
-                labels=LABELS,
-            ), 409  # type: ignore[return-value]
+            return _register_page(form, candidates=exc.candidates), 409  # type: ignore[return-value]
         else:
             db.session.commit()
             flash(
@@ -114,26 +111,44 @@ def register() -> str | BaseResponse:
             )
             show_stored_numbers(numbers_turned_cyrillic(form.to_new()))
             return redirect(url_for("households.show", household_id=registered.household.id))
-    return render_template("households/register.html", form=form, duplicate_of=None)
+    return _register_page(form)
 
 
-def _read_zone(member: MemberForm) -> None:
-    """Fill a member's fields from the zone typed by the document reader."""
+def _register_page(
+    form: RegisterForm, duplicate_of: int | None = None, candidates: object = None
+) -> str:
+    """The form, with a notice per expired document read from the form itself (so it stays
+    on every step), and the ages register.js offers a typed member's defaults from."""
+    today = context.today()
+    return render_template(
+        "households/register.html",
+        form=form,
+        duplicate_of=duplicate_of,
+        candidates=candidates,
+        labels=LABELS,
+        notices=form.expiry_notices(today),
+        ages={"adult": ADULT_AGE, "parent": MIN_PARENT_AGE, "passport": PASSPORT_AGE},
+        today=today,
+    )
+
+
+def _read_zone(form: RegisterForm, index: int) -> None:
+    """Fill a member's fields from the zone typed by the document reader; a member other
+    than the head gets the relationship its age against the head's suggests."""
+    member = form.members.entries[index].form
     try:
         reading = read_mrz(member.mrz.data or "", context.today())
     except NotMrz as exc:
         member.mrz.errors = [*member.mrz.errors, exc.reason]
         return
     member.fill_from(reading)
-    warning = expiry_warning(reading.expires_on, context.today())
-    if warning:
-        flash(
-            _(
-                "%(name)s: document %(warning)s.",
-                name=f"{reading.given_name.title()} {reading.family_name.title()}",
-                warning=warning,
-            ),
-            "error",
+    if index > 0 and reading.birth_date is not None:
+        others = [e.form for i, e in enumerate(form.members) if i != index]
+        member.relationship.data = likely_relationship(
+            reading.birth_date,
+            form.members.entries[0].form.birth_date.data,
+            context.today(),
+            spouse_taken=any(m.relationship.data == "spouse" for m in others),
         )
 
 

@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from app import context
 from app.api import parse_day
 from app.auth.access import COORDINATOR, allow
+from app.days import NotADay
+from app.days import parse_day as parse_typed_day
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.reports.exports import ALL_SITES, daily_file, period_tables
@@ -69,8 +71,16 @@ def xlsx_download(day: date) -> Response:
 # --- A period, and the households served on a day --------------------------------------------
 
 
-def _required_day(field: str) -> date:
-    value = request.args.get(field)
+def _required_day(field: str, typed: bool = False) -> date:
+    """The API's day (YYYY-MM-DD); ``typed``: the page's form, day first (app.days)."""
+    value = request.args.get(field, "")
+    if typed:
+        try:
+            day = parse_typed_day(value)
+        except NotADay as exc:
+            raise ValidationFailed({field: exc.args[0]}) from None
+        if day is not None:
+            return day
     if not value:
         raise ValidationFailed({field: _l("a date written YYYY-MM-DD is required")})
     return parse_day(value, field)
@@ -84,9 +94,9 @@ def _mask_small() -> bool:
     return value == "mask"
 
 
-def requested_period() -> PeriodFigures:
-    """The figures of ?from=&to=&site= (no site: all sites)."""
-    start, end = _required_day("from"), _required_day("to")
+def requested_period(typed: bool = False) -> PeriodFigures:
+    """The figures of ?from=&to=&site= (no site: all sites); ``typed``: see _required_day."""
+    start, end = _required_day("from", typed), _required_day("to", typed)
     site = find_site(db.session, request.args.get("site"))
     return period_figures(db.session, start, end, site)
 
@@ -99,10 +109,10 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
     )
 
 
-def period_download(extension: str) -> Response:
-    """The period report as .xlsx or .csv, as the API and the page both serve it."""
+def period_download(extension: str, typed: bool = False) -> Response:
+    """The period report as .xlsx or .csv, as the API and the page (``typed``) serve it."""
     mask = _mask_small()
-    figures = requested_period()
+    figures = requested_period(typed)
     site = figures.site.name if figures.site else ALL_SITES
     period = period_label(figures.start, figures.end)
     title = title_line(_l("AidDesk period report"), site, period, context.local_now())

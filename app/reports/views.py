@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app import context
 from app.auth.access import COORDINATOR, allow
+from app.days import day_arg, show_day
 from app.desk.models import AGE_BANDS
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -23,10 +24,7 @@ CHART_DAYS = (30, 90)
 
 
 def _day() -> date:
-    try:
-        return date.fromisoformat(request.args.get("date", ""))
-    except ValueError:
-        return context.today()
+    return day_arg(request.args.get("date")) or context.today()
 
 
 def _sites() -> list[Site]:
@@ -52,12 +50,12 @@ def daily_xlsx() -> Response:
 def period_page() -> tuple[str, int]:
     """The form, and the figures once a period is asked for (this month until today at first)."""
     day = context.today()
-    asked = {"from": day.replace(day=1).isoformat(), "to": day.isoformat(), "site": ""}
+    asked = {"from": show_day(day.replace(day=1)), "to": show_day(day), "site": ""}
     asked |= {k: request.args[k] for k in asked if k in request.args}
     figures, problems = None, {}
     if "from" in request.args:
         try:
-            figures = requested_period()
+            figures = requested_period(typed=True)
         except ValidationFailed as exc:
             problems = exc.fields
     return render_template(
@@ -73,13 +71,13 @@ def period_page() -> tuple[str, int]:
 @bp.get("/period.xlsx")
 @allow(*COORDINATOR)
 def period_xlsx() -> Response:
-    return period_download("xlsx")
+    return period_download("xlsx", typed=True)
 
 
 @bp.get("/period.csv")
 @allow(*COORDINATOR)
 def period_csv() -> Response:
-    return period_download("csv")
+    return period_download("csv", typed=True)
 
 
 @bp.get("/served.xlsx")

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from app import context
 from app.auth.access import STOCK, allow
+from app.days import day_arg
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
 from app.stock import catalog
@@ -199,16 +200,11 @@ def donors() -> str | Response | tuple[str, int]:
 
 
 def _period() -> tuple[date, date]:
-    """?from= and ?to= (YYYY-MM-DD); by default this month up to today."""
+    """?from= and ?to= (dd.mm.yyyy as typed, or YYYY-MM-DD from a link); by default this
+    month up to today."""
     today = context.today()
-    try:
-        start = date.fromisoformat(request.args.get("from", "")[:10])
-    except ValueError:
-        start = today.replace(day=1)
-    try:
-        end = date.fromisoformat(request.args.get("to", "")[:10])
-    except ValueError:
-        end = today
+    start = day_arg(request.args.get("from")) or today.replace(day=1)
+    end = day_arg(request.args.get("to")) or today
     return start, end
 
 

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     FormField,
     IntegerField,
@@ -15,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from app.days import DayField
 from app.i18n import SubForm
 from app.stock.models import CATEGORIES
 from app.stock.services import MAX_QUANTITY, DonationLineInput
@@ -55,7 +55,7 @@ class DonationLineForm(SubForm):
     sku = StringField(_l("Item"), validators=[Optional(), Length(max=40)])
     quantity = IntegerField(_l("Quantity"), validators=[Optional(), Between(1, MAX_QUANTITY)])
     lot = StringField(_l("Lot"), validators=[Optional(), Length(max=40)])
-    expires_on = DateField(_l("Expires"), validators=[Optional()])
+    expires_on = DayField(_l("Expires"), validators=[Optional()])
 
 
 class DonationForm(FlaskForm):
@@ -64,7 +64,7 @@ class DonationForm(FlaskForm):
         _l("Person, company or NGO"), choices=DONOR_KIND_CHOICES, validate_choice=False
     )
     site = SelectField(_l("Received at"), choices=[], validate_choice=False)
-    received_on = DateField(_l("Received on"), validators=[Optional()])
+    received_on = DayField(_l("Received on"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
     barcode = StringField(_l("Scan a box"), validators=[Optional(), Length(max=40)])
     learn_sku = StringField(_l("Which item is it?"), validators=[Optional(), Length(max=40)])

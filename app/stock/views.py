@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from app import context
 from app.auth.access import STOCK, allow
+from app.days import NotADay, parse_day
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
 from app.stock import catalog, expiry, overview
@@ -207,9 +208,9 @@ def _day_arg(name: str, problems: list[str]) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        problems.append(_("Write dates as YYYY-MM-DD."))
+        return parse_day(value)
+    except NotADay as exc:
+        problems.append(str(exc.args[0]))
         return None
 
 

@@ -212,4 +212,4 @@ def test_an_expired_document_gets_a_warning_naming_the_day() -> None:
     assert expiry_warning(date(2026, 3, 4), date(2026, 3, 4)) is None
     assert expiry_warning(None, date(2026, 3, 5)) is None
     warning = expiry_warning(date(2026, 3, 4), date(2026, 3, 5))
-    assert warning is not None and "expired on 2026-03-04" in warning
+    assert warning is not None and "expired on 04.03.2026" in warning

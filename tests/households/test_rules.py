@@ -83,3 +83,31 @@ def test_the_elder_of_head_and_spouse_is_the_parent_compared() -> None:
     spouse = person("spouse", "S1", birth_date=date(2000, 1, 1))
     child = person("child", "X1", birth_date=date(2005, 1, 1))
     assert check_household(NewHousehold((person(), spouse, child)), TODAY) == {}
+
+
+def test_an_adult_read_from_a_passport_is_offered_as_spouse_not_child() -> None:
+    from app.households.rules import likely_relationship
+
+    head = date(1987, 4, 12)
+    assert likely_relationship(date(1985, 9, 1), head, TODAY, spouse_taken=False) == "spouse"
+    assert likely_relationship(date(1990, 1, 1), head, TODAY, spouse_taken=True) == "other"
+    assert likely_relationship(date(2019, 8, 14), head, TODAY, spouse_taken=True) == "child"
+    assert likely_relationship(date(1960, 5, 1), head, TODAY, spouse_taken=False) == "parent"
+    assert likely_relationship(date(2010, 1, 1), date(2004, 1, 1), TODAY, spouse_taken=False) == (
+        "sibling"
+    )
+
+
+def test_a_child_under_fourteen_is_offered_a_birth_certificate() -> None:
+    from app.households.rules import likely_document_type
+
+    assert likely_document_type(date(2019, 8, 14), TODAY) == "birth_certificate"
+    assert likely_document_type(date(2012, 3, 11), TODAY) == "passport"  # 14 today
+
+
+def test_a_child_older_than_the_head_is_named_at_the_relationship_when_asked() -> None:
+    household = NewHousehold((person(), person("child", "FA654321", birth_date=date(1984, 1, 1))))
+    assert set(check_household(household, TODAY)) == {"members.1.birth_date"}
+    assert set(check_household(household, TODAY, child_at="relationship")) == {
+        "members.1.relationship"
+    }
