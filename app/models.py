@@ -15,7 +15,8 @@ from app.households.models import (
     Member,
     NameKey,
 )
-from app.idempotency.models import IdempotencyRecord
+from app.idempotency.models import IdempotencyName, IdempotencyRecord
+from app.privacy.models import ErasureEntry
 from app.stock.models import (
     Barcode,
     Donation,
@@ -48,8 +49,10 @@ __all__ = [
     "Donor",
     "DuplicateConfirmation",
     "EntitlementRule",
+    "ErasureEntry",
     "Household",
     "HouseholdChange",
+    "IdempotencyName",
     "IdempotencyRecord",
     "ImportJob",
     "Item",

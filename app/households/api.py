@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from app import context
-from app.api import parse_body, writes
+from app.api import answer_names, parse_body, writes
 from app.api.types import Body, Code, Id, Name, Note
 from app.audit.views import record_seen
 from app.auth.access import COORDINATOR, DESK, allow, current_actor
@@ -131,6 +131,7 @@ def household_json(household: Household, *, everything: bool = True) -> dict[str
     """The household as the API gives it; without ``everything`` (a volunteer's read), the
     document numbers show their last 4 characters and the health flags are null, and
     ``entitlements`` says what the household receives at a visit."""
+    answer_names(household.id, [m.id for m in household.members])
     card = current_card(db.session, household.id)
     consents = standing_consents(db.session, [m.id for m in household.members])
     today = context.today()
@@ -224,6 +225,7 @@ def reissue(household_id: int) -> tuple[Response, int]:
         user_id=context.actor_id(),
         reason=body.reason or None,
     )
+    answer_names(household_id)
     return jsonify(number=issued.number, qr=issued.qr), 201
 
 
