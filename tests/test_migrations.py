@@ -41,7 +41,8 @@ def test_the_upgrade_on_sqlite_never_gives_an_erased_id_again_and_keeps_one_head
         with db.engine.begin() as conn:
             conn.execute(
                 text(
-                    "INSERT INTO sites (id, code, name, kind) VALUES (1, 'M', 'Main', 'distribution')"
+                    "INSERT INTO sites (id, code, name, kind) "
+                    "VALUES (1, 'M', 'Main', 'distribution')"
                 )
             )
             conn.execute(

@@ -27,7 +27,6 @@ from sqlalchemy import Table, delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from app import checkpoints
-
 from app.audit.trail import record
 from app.cards.models import Card, CardSheetJob
 from app.db import Base, dialect_insert

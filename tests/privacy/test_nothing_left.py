@@ -114,10 +114,10 @@ def test_erasure_leaves_no_value_in_the_database_its_log_the_photos_or_a_restore
     with app.app_context():
         save_photo(db.session, household["id"], _jpeg(), photo_dir=str(photos))
         upload = (
-            "given name,family name,birth date,sex,document number,phone\n"
-            "Yaryna,Ostapchuk,1961-04-17,F,FY 770011,+40721987654\n"
-            "Petro,Savchuk,1970-01-02,M,FS990001,\n"
-        ).encode()
+            b"given name,family name,birth date,sex,document number,phone\n"
+            b"Yaryna,Ostapchuk,1961-04-17,F,FY 770011,+40721987654\n"
+            b"Petro,Savchuk,1970-01-02,M,FS990001,\n"
+        )
         job = imports.upload(db.session, "register.csv", upload, user_id=1, now=utcnow())
         db.session.commit()
         job_id = job.id
