@@ -11,7 +11,6 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.extensions import db
-from app.privacy.models import ErasureEntry
 from tests.conftest import member
 
 
@@ -84,6 +83,8 @@ def test_a_restore_erases_again_and_keeps_the_register_and_the_ids(
 
     assert coordinator.get(f"/api/v1/households/{kept['id']}").status_code == 200
     assert coordinator.get(f"/api/v1/households/{gone['id']}").status_code == 404
+    from app.privacy.models import ErasureEntry
+
     with app.app_context():
         entries = db.session.execute(select(ErasureEntry.entity, ErasureEntry.entity_id)).all()
     assert sorted(entries) == [("households", gone["id"]), ("households", later["id"])]
