@@ -41,6 +41,7 @@ def writes(view: F) -> F:
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Response:
+        g.answer_names = Names()  # this request's own, whatever came before in the context
         key = request.headers.get("Idempotency-Key")
         actor = current_actor()
         if key is not None and actor is not None:

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -49,7 +49,6 @@ from app.households.import_checks import (
 )
 from app.households.import_files import FIELDS, REQUIRED, guess_mapping, read_table
 from app.households.models import Household, ImportJob
-from app.households.rules import document_key
 from app.households.services import index_names, new_member_row, normal_phone
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,6 @@ PROGRESS_EVERY_S = 0.2
 CHANGED = _l("The register changed since the check: see the problems.")
 FAILED = _l("The import failed: nothing was saved.")
 STOPPED = _l("The server stopped while working: start again.")
-ERASED_ROWS = _l("Rows of people since erased were taken out: check the file again.")
 
 
 # --- Saving, all or nothing ------------------------------------------------------------------
@@ -169,44 +167,6 @@ def upload(
     session.add(job)
     session.flush()
     return job
-
-
-def forget_rows(session: Session, document_numbers: set[str], *, now: datetime) -> int:
-    """Take out of every job not yet imported the rows that hold one of these document
-    numbers (a person being erased), however the file spells them; returns how many rows.
-    A job that lost rows goes back to its mapping, to be checked again: its problems and
-    preview were of the rows it had."""
-    keys = {document_key(number) for number in document_numbers if number}
-    if not keys:
-        return 0
-    with force_locale("en"):  # kept in English, read in the reader's language (job_progress)
-        message = str(ERASED_ROWS)
-    taken = 0
-    open_jobs = session.execute(
-        select(ImportJob.id, ImportJob.rows).where(ImportJob.rows.is_not(None))
-    ).all()
-    for job_id, raw in open_jobs:
-        rows = json.loads(raw or "[]")
-        kept = [row for row in rows if not any(document_key(str(c)) in keys for c in row)]
-        if len(kept) == len(rows):
-            continue
-        taken += len(rows) - len(kept)
-        session.execute(
-            update(ImportJob)
-            .where(ImportJob.id == job_id)
-            .values(
-                rows=json.dumps(kept, ensure_ascii=False),
-                total=len(kept),
-                done=0,
-                problems=None,
-                households=0,
-                status="uploaded",
-                message=message,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
-    return taken
 
 
 def get_job(session: Session, job_id: int, *, user_id: int) -> ImportJob:
@@ -319,13 +279,18 @@ def import_job(
         session, groups, site_id=site_id, today=today, now=clock(), user_id=user_id,
         card_key=card_key,
     )  # fmt: skip
-    session.execute(
+    saved = session.execute(
         update(ImportJob)
-        .where(ImportJob.id == job_id)
+        # Still importing: an erasure since the rows were read took some out (forget_rows),
+        # and what was read must not be saved.
+        .where(ImportJob.id == job_id, ImportJob.status == "importing")
         .values(status="done", done=ImportJob.total, households=count, rows=None)
         .values(updated_at=clock())
         .execution_options(synchronize_session=False)
     )
+    if saved.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        return
     session.commit()
 
 

@@ -9,10 +9,8 @@ keys, cards, and any table added later that refers to members or households (con
 health flags, photos), without editing this module. A column whose name holds "photo" is read
 first, and the file it names is deleted.
 
-Nothing else may keep them either: the stored API answers that name them (however old), the
-rows of import jobs not yet imported, and on SQLite the write-ahead log, emptied once the
-erasure commits (free pages are zeroed by secure_delete, app.db). The register of erasures
-(privacy.models) keeps the ids and the moment, so that a restored backup is erased again.
+Nothing else may keep them either (stored API answers, imports not yet imported, SQLite's
+log), and the register of erasures keeps the ids and the moment: privacy.traces.
 """
 
 from __future__ import annotations
@@ -23,19 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, delete, event, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from app import checkpoints
 from app.audit.trail import record
-from app.cards.models import Card, CardSheetJob
-from app.db import Base, dialect_insert
+from app.cards.models import Card
+from app.db import Base
 from app.desk.models import Distribution, DistributionLine, Refusal
 from app.errors import DomainError, NotFound
-from app.households.imports import forget_rows
-from app.households.models import Document, Household, Member
-from app.idempotency.services import forget_names
-from app.privacy.models import ErasureEntry
+from app.households.models import Household, Member
+from app.privacy.traces import forget_copies, note_erasure
 from app.stock.models import Item, Site
 
 # What stays of an erased household: anonymous counts, which the reports read.
@@ -271,59 +266,6 @@ def _delete_under(
     return files
 
 
-def _forget_copies(
-    session: Session,
-    since: datetime,
-    *,
-    household_ids: list[int],
-    member_ids: list[int],
-    now: datetime,
-) -> None:
-    """Forget what else holds the people: the stored API answers that name them, their rows in
-    import jobs not yet imported, and card sheets made since the household came."""
-    forget_names(session, household_ids=household_ids, member_ids=member_ids)
-    numbers = session.execute(
-        select(Document.number, Document.number_key).where(Document.member_id.in_(member_ids))
-    ).all()
-    forget_rows(session, {n for row in numbers for n in row}, now=now)
-    session.execute(
-        update(CardSheetJob)
-        .where(CardSheetJob.created_at >= since, CardSheetJob.pdf.is_not(None))
-        .values(pdf=None, status="failed", message="erased")
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _register(session: Session, entity: str, entity_id: int, now: datetime) -> None:
-    """Note the erasure in the register, and have the log emptied once it commits."""
-    insert = dialect_insert(session.get_bind().dialect.name)
-    session.execute(
-        insert(ErasureEntry)
-        .values(entity=entity, entity_id=entity_id, erased_at=now)
-        .on_conflict_do_nothing(index_elements=["entity", "entity_id"])
-    )
-    bind = session.get_bind()
-    if bind.dialect.name == "sqlite":
-        path = checkpoints.database_file(bind.engine)
-        if path is not None:
-            session.info[EMPTY_THE_LOG] = path
-
-
-EMPTY_THE_LOG = "aid_empty_the_log_after_commit"
-
-
-@event.listens_for(Session, "after_commit")
-def _empty_the_log(session: Session) -> None:
-    path = session.info.pop(EMPTY_THE_LOG, None)
-    if path is not None:
-        checkpoints.truncate_soon(path)
-
-
-@event.listens_for(Session, "after_rollback")
-def _nothing_to_empty(session: Session) -> None:
-    session.info.pop(EMPTY_THE_LOG, None)
-
-
 def erase_household(
     session: Session, household_id: int, *, now: datetime, upload_root: Path | None = None
 ) -> Erasure:
@@ -331,7 +273,7 @@ def erase_household(
     household = _household(session, household_id)
     member_ids = [m.id for m in household.members]
     since = household.created_at
-    _forget_copies(session, since, household_ids=[household_id], member_ids=member_ids, now=now)
+    forget_copies(session, since, household_ids=[household_id], member_ids=member_ids, now=now)
     files = _delete_photos(session, Household.__table__, Household.id == household_id, upload_root)
     files += _delete_photos(session, Member.__table__, Member.id.in_(member_ids), upload_root)
     files += _delete_under(session, "members", member_ids, upload_root)
@@ -353,7 +295,7 @@ def erase_household(
         .values(**blank, erased_at=now)
         .execution_options(synchronize_session=False)
     )
-    _register(session, "households", household_id, now)
+    note_erasure(session, "households", household_id, now)
     record(session.connection(), "erase", "households", household_id)
     session.expire_all()  # the rows went by statements: nothing stale may be read or flushed
     return Erasure(household_id, len(member_ids), files)
@@ -370,11 +312,11 @@ def erase_member(
     if member.relationship == "head":
         return erase_household(session, household_id, now=now, upload_root=upload_root)
     since = member.created_at
-    _forget_copies(session, since, household_ids=[], member_ids=[member_id], now=now)
+    forget_copies(session, since, household_ids=[], member_ids=[member_id], now=now)
     files = _delete_photos(session, Member.__table__, Member.id == member_id, upload_root)
     files += _delete_under(session, "members", [member_id], upload_root)
     session.execute(delete(Member).where(Member.id == member_id))
-    _register(session, "members", member_id, now)
+    note_erasure(session, "members", member_id, now)
     record(session.connection(), "erase", "members", member_id)
     session.expire_all()
     return Erasure(household_id, 1, files)
