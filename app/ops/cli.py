@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import inspect
 
 from app.audit.trail import acting
 from app.extensions import db
@@ -64,6 +66,10 @@ def restore_command(file: Path, force: bool) -> None:
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     db.engine.dispose()  # no pooled connection may keep the database that was replaced
+    if register.erasures and not inspect(db.engine).has_table("erasures"):
+        # A backup older than the register: it is brought up to date to be erased again.
+        upgrade()
+        click.echo("Upgraded the restored database to this AidDesk, to erase again in it.")
     with acting(None, "cli"):
         again = replay(db.session, register, upload_root=Path(current_app.config["AID_PHOTO_DIR"]))
         db.session.commit()

@@ -92,3 +92,57 @@ def test_a_restore_erases_again_and_keeps_the_register_and_the_ids(
     newcomer = register(member(given="Nadiia"))
     assert newcomer["id"] > later["id"]
     assert newcomer["members"][0]["id"] > later["members"][0]["id"]
+
+
+def test_a_backup_older_than_the_register_is_upgraded_and_erased_again(tmp_path: Path) -> None:
+    """On SQLite, whatever TEST_DATABASE_URL says: a backup made before revision 0013."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import create_app
+    from app.db import utcnow
+    from app.households.models import Household, Member
+    from app.privacy.services import erase_household
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "CARD_KEY": "test-card-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}",
+            "AID_PHOTO_DIR": str(tmp_path / "photos"),
+        }
+    )
+    with app.app_context():
+        upgrade(revision="0012")
+        with db.engine.begin() as conn:
+            for sql in (
+                "INSERT INTO sites (id, code, name, kind) VALUES (1, 'M', 'Main', 'distribution')",
+                "INSERT INTO households (id, site_id, registered_on, created_at, phone) "
+                "VALUES (1, 1, '2026-01-05', '2026-01-05 09:00:00', '+40711222333')",
+                "INSERT INTO members (id, household_id, given_name, family_name, birth_date, "
+                "sex, relationship, disability, chronic_disease, pregnant_or_breastfeeding, "
+                "single_parent, created_at) VALUES (1, 1, 'Iryna', 'Hnatiuk', '1980-01-01', "
+                "'F', 'head', 0, 0, 0, 0, '2026-01-05 09:00:00')",
+            ):
+                conn.execute(text(sql))
+        db.engine.dispose()
+    runner = app.test_cli_runner()
+    backup = tmp_path / "old.backup"
+    assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
+    with app.app_context():
+        upgrade()
+        erase_household(db.session, 1, now=utcnow())
+        db.session.commit()
+        db.engine.dispose()
+
+    restored = runner.invoke(args=["restore", "--force", str(backup)])
+
+    assert restored.exit_code == 0, restored.output
+    assert "Erased again 1" in restored.output
+    with app.app_context():
+        household = db.session.get(Household, 1)
+        assert household is not None and household.erased_at is not None
+        assert household.phone is None
+        assert db.session.scalar(select(Member.id)) is None
+        db.engine.dispose()
