@@ -11,6 +11,10 @@ a background thread instead, every AID_SQLITE_CHECKPOINT_SECONDS, in PASSIVE mod
 what no reader still needs, waits for nobody, and blocks no writer. A checkpoint is crash-safe
 whenever it is interrupted; the last connection to close checkpoints what is left. With the
 setting at 0, SQLite checkpoints at commit as it does by default.
+
+After an erasure commits, a TRUNCATE checkpoint (``truncate``) copies the log into the
+database file, where secure_delete (app.db) has zeroed what was deleted, and empties the log
+file, which would otherwise keep the erased rows until SQLite wrote over them.
 """
 
 from __future__ import annotations
@@ -49,6 +53,45 @@ def checkpoint(path: Path) -> tuple[int, int, int]:
         return int(busy), int(frames), int(copied)
     finally:
         conn.close()
+
+
+def truncate(path: Path, *, seconds: float = 2.0, pause: float = 0.05) -> bool:
+    """A TRUNCATE checkpoint: copy the whole log into the database file and empty the log
+    file, so that no page an erasure rewrote stays readable in it. A reader still using the
+    log, or the background PASSIVE checkpoint at work, makes it busy: it is tried again
+    every ``pause`` for ``seconds``. True when the log was emptied."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=rw"
+    deadline = time.monotonic() + seconds
+    conn = sqlite3.connect(uri, uri=True, timeout=pause, isolation_level=None)
+    try:
+        while True:
+            try:
+                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                busy = 1
+            if not busy:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+    finally:
+        conn.close()
+
+
+def truncate_soon(path: Path, *, seconds: float = 2.0, patience: float = 300.0) -> bool:
+    """Truncate now if readers let it within ``seconds``; else keep trying from a thread for
+    ``patience`` seconds (a long report holding the log), and log if it never could."""
+    if truncate(path, seconds=seconds):
+        return True
+
+    def later() -> None:
+        if not truncate(path, seconds=patience, pause=0.5):
+            log.warning("the log of %s could not be emptied after an erasure", path.name)
+
+    threading.Thread(target=later, name="sqlite-truncate", daemon=True).start()
+    return False
 
 
 def start(engine: Engine, seconds: int) -> None:

@@ -34,6 +34,12 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+# Table options for a table whose ids name a person (a household, a member, their documents
+# and cards): an id is never given again once its row was erased, so an audit event never
+# points at two people. SQLite without AUTOINCREMENT reuses the largest rowid after a delete;
+# PostgreSQL's sequences never go back.
+NEVER_REUSED: dict[str, object] = {"sqlite_autoincrement": True}
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 GATE_WAIT_SECONDS = 30.0
 
@@ -176,6 +182,9 @@ def configure_engine(engine: Engine, checkpoint_seconds: int = 0) -> None:
 
     in_background = checkpoint_seconds > 0 and checkpoints.database_file(engine) is not None
     pragmas = ["journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=15000"]
+    # What is deleted or overwritten is zeroed in the file, not left on free pages: an erased
+    # person's name must not stay readable in the database file (privacy.services).
+    pragmas.append("secure_delete=ON")
     if in_background:
         pragmas.append("wal_autocheckpoint=0")
 

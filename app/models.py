@@ -16,7 +16,8 @@ from app.households.models import (
     Member,
     NameKey,
 )
-from app.idempotency.models import IdempotencyRecord
+from app.idempotency.models import IdempotencyName, IdempotencyRecord
+from app.privacy.models import ErasureEntry
 from app.stock.models import (
     Barcode,
     Donation,
@@ -50,8 +51,10 @@ __all__ = [
     "Donor",
     "DuplicateConfirmation",
     "EntitlementRule",
+    "ErasureEntry",
     "Household",
     "HouseholdChange",
+    "IdempotencyName",
     "IdempotencyRecord",
     "ImportJob",
     "Item",

@@ -4,7 +4,7 @@ in its own api.py; they are registered here under /api/v1."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import wraps
 from typing import Any, TypeVar
@@ -20,7 +20,7 @@ from app.auth.services import user_for_token
 from app.db import read_apart
 from app.errors import DomainError, ValidationFailed
 from app.extensions import csrf, db
-from app.idempotency.services import claim, request_hash, store
+from app.idempotency.services import Names, claim, request_hash, store
 
 M = TypeVar("M", bound=BaseModel)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,11 +35,13 @@ def writes(view: F) -> F:
     """An API write: one transaction, committed here when the view returns.
 
     With an ``Idempotency-Key`` header the same key again returns the first answer and
-    records nothing new; the same key with another request is a 422. Put it under @allow.
+    records nothing new; the same key with another request is a 422. Put it under @allow. A
+    view whose answer names people says so with ``answer_names``.
     """
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Response:
+        g.answer_names = Names()  # this request's own, whatever came before in the context
         key = request.headers.get("Idempotency-Key")
         actor = current_actor()
         if key is not None and actor is not None:
@@ -60,11 +62,21 @@ def writes(view: F) -> F:
                 body=response.get_data(),
                 card_key=context.card_key(),
                 now=context.now(),
+                names=g.get("answer_names"),
             )
         db.session.commit()
         return response
 
     return guarded  # type: ignore[return-value]
+
+
+def answer_names(household_id: int | None = None, member_ids: Iterable[int] = ()) -> None:
+    """Say that this request's answer names a household or people: a stored answer is then
+    forgotten when they are erased (idempotency.services.forget_names)."""
+    names = g.get("answer_names")
+    if names is None:
+        names = g.answer_names = Names()
+    names.add(household_id, member_ids)
 
 
 def _authenticate() -> None:

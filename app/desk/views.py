@@ -31,7 +31,7 @@ from app.desk.services import (
     record_handover,
 )
 from app.extensions import db
-from app.idempotency.services import claim, request_hash, store
+from app.idempotency.services import Names, claim, request_hash, store
 from app.stock.vouchers import VoucherInvalid
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -184,6 +184,7 @@ def handover() -> tuple[str, int]:
             body=fragment.encode(),
             card_key=context.card_key(),
             now=context.now(),
+            names=Names({done.visitor.household_id}),  # the fragment greets the head
         )
     db.session.commit()
     return _page(fragment, "served"), 200

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from app import context
-from app.api import parse_body, writes
+from app.api import answer_names, parse_body, writes
 from app.api.types import Body, Code, Id, Name, Note
 from app.audit.views import audited_read
 from app.auth.access import COORDINATOR, DESK, allow, current_actor
@@ -130,6 +130,8 @@ def _answer(household_id: int, role: str | None) -> dict[str, object]:
     """The household as the caller may see it (households.read_model): every answer that
     carries a household is made here."""
     view = read_household(db.session, household_id, role=role, today=context.today())
+    # A stored answer (Idempotency-Key) is forgotten when the people it names are erased.
+    answer_names(view.id, [m.id for m in view.members])
     qr = card_qr(view.card, context.card_key()) if view.card else None
     return household_json(view, qr)
 
@@ -175,6 +177,7 @@ def reissue(household_id: int) -> tuple[Response, int]:
         user_id=context.actor_id(),
         reason=body.reason or None,
     )
+    answer_names(household_id)
     return jsonify(number=issued.number, qr=issued.qr), 201
 
 

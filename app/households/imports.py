@@ -279,13 +279,18 @@ def import_job(
         session, groups, site_id=site_id, today=today, now=clock(), user_id=user_id,
         card_key=card_key,
     )  # fmt: skip
-    session.execute(
+    saved = session.execute(
         update(ImportJob)
-        .where(ImportJob.id == job_id)
+        # Still importing: an erasure since the rows were read took some out (forget_rows),
+        # and what was read must not be saved.
+        .where(ImportJob.id == job_id, ImportJob.status == "importing")
         .values(status="done", done=ImportJob.total, households=count, rows=None)
         .values(updated_at=clock())
         .execution_options(synchronize_session=False)
     )
+    if saved.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        return
     session.commit()
 
 

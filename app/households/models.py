@@ -8,13 +8,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm import relationship as relation
 
-from app.db import Base, utcnow
+from app.db import NEVER_REUSED, Base, utcnow
 
 
 class Household(Base):
     """The family that comes together and holds one card."""
 
     __tablename__ = "households"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
@@ -57,6 +58,7 @@ class Member(Base):
             sqlite_where=text("relationship = 'head'"),
             postgresql_where=text("relationship = 'head'"),
         ),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,6 +125,7 @@ class Document(Base):
             "type IN ('passport', 'id_card', 'temporary_protection', 'birth_certificate', 'other')",
             name="type",
         ),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,6 +163,7 @@ class DuplicateConfirmation(Base):
     which registered person the new one was told apart from. Append-only."""
 
     __tablename__ = "duplicate_confirmations"
+    __table_args__ = (NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
@@ -181,6 +185,7 @@ class HouseholdChange(Base):
             "kind IN ('member_added', 'moved_in', 'moved_out', 'departed', 'head_changed')",
             name="kind",
         ),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -210,6 +215,7 @@ class Consent(Base):
             sqlite_where=text("withdrawn_at IS NULL"),
             postgresql_where=text("withdrawn_at IS NULL"),
         ),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, utcnow
@@ -24,3 +24,22 @@ class IdempotencyRecord(Base):
     content_type: Mapped[str | None] = mapped_column(String(100))
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class IdempotencyName(Base):
+    """Who a stored answer names: its household and its people, so that erasing them deletes
+    exactly the answers that would give them back (privacy.services), however old.
+
+    No foreign keys: the answer and these rows go together, before the people they name."""
+
+    __tablename__ = "idempotency_names"
+    __table_args__ = (
+        Index("ix_idempotency_names_answer", "user_id", "key"),
+        CheckConstraint("household_id IS NOT NULL OR member_id IS NOT NULL", name="names_someone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int]
+    key: Mapped[str] = mapped_column(String(100))
+    household_id: Mapped[int | None] = mapped_column(index=True)
+    member_id: Mapped[int | None] = mapped_column(index=True)

@@ -8,6 +8,10 @@ key; SQLite's writers take turns), then finds the stored answer and returns it.
 A stored answer may hold a working card's QR text (a registration's answer does), so it is
 sealed with a key derived from CARD_KEY: a copy of the database alone reads nothing from it
 (decision 0003). Answers are kept for a day.
+
+An answer that names people (a registration's household, an added member) is stored with
+their ids (``Names``), so that erasing them forgets exactly those answers (``forget_names``):
+the key stays claimed, and a retry is told the answer was erased, never given the person.
 """
 
 from __future__ import annotations
@@ -16,24 +20,47 @@ import base64
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from app.db import dialect_insert
 from app.errors import DomainError, ValidationFailed
-from app.idempotency.models import IdempotencyRecord
+from app.idempotency.models import IdempotencyName, IdempotencyRecord
 
 KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+
+
+# The request hash of an answer forgotten because it named an erased person.
+ERASED = "erased"
 
 
 class KeyReused(DomainError):
     code = "idempotency_key_reused"
     status = 422
+
+
+class AnswerErased(DomainError):
+    code = "erased"
+    status = 410
+
+
+@dataclass
+class Names:
+    """Who an answer names: a household and people, by id."""
+
+    household_ids: set[int] = field(default_factory=set)
+    member_ids: set[int] = field(default_factory=set)
+
+    def add(self, household_id: int | None = None, member_ids: Iterable[int] = ()) -> None:
+        if household_id is not None:
+            self.household_ids.add(household_id)
+        self.member_ids.update(member_ids)
 
 
 @dataclass(frozen=True)
@@ -74,6 +101,8 @@ def claim(session: Session, *, user_id: int, key: str, digest: str, card_key: st
         .with_for_update()
     )
     assert record is not None
+    if record.request_hash == ERASED:
+        raise AnswerErased(_l("The answer to this request named people since erased."))
     if record.request_hash != digest:
         raise KeyReused(_l("This Idempotency-Key was used for another request."))
     if record.status is None:
@@ -96,26 +125,69 @@ def store(
     body: bytes,
     card_key: str,
     now: datetime,
+    names: Names | None = None,
 ) -> None:
-    """Keep the answer, sealed; now and then drop answers older than a day."""
+    """Keep the answer, sealed, with whom it names; now and then drop answers older than a
+    day."""
     session.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
         .values(status=status, content_type=content_type, body=_sealer(card_key).encrypt(body))
         .execution_options(synchronize_session=False)
     )
+    rows = [{"household_id": h} for h in sorted(names.household_ids)] if names else []
+    rows += [{"member_id": m} for m in sorted(names.member_ids)] if names else []
+    if rows:
+        session.execute(
+            insert(IdempotencyName), [{"user_id": user_id, "key": key, **row} for row in rows]
+        )
     if secrets.randbelow(PRUNE_ONE_IN) == 0:
         forget_older_than(session, now - RETENTION)
 
 
 def forget_older_than(session: Session, moment: datetime) -> int:
     """Drop keys older than ``moment`` (a retry comes within minutes, not days)."""
+    old = select(IdempotencyRecord.user_id, IdempotencyRecord.key).where(
+        IdempotencyRecord.created_at < moment
+    )
+    session.execute(
+        delete(IdempotencyName)
+        .where(tuple_(IdempotencyName.user_id, IdempotencyName.key).in_(old))
+        .execution_options(synchronize_session=False)
+    )
     result = session.execute(
         delete(IdempotencyRecord)
         .where(IdempotencyRecord.created_at < moment)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+
+def forget_names(
+    session: Session, *, household_ids: Iterable[int] = (), member_ids: Iterable[int] = ()
+) -> int:
+    """Forget every stored answer that names these households or people, however old: the
+    answer and its request's hash go, the key stays claimed, and a retry gets AnswerErased."""
+    households, members = list(household_ids), list(member_ids)
+    named = select(IdempotencyName.user_id, IdempotencyName.key).where(
+        or_(IdempotencyName.household_id.in_(households), IdempotencyName.member_id.in_(members))
+    )
+    answers = [tuple(row) for row in session.execute(named.distinct())]
+    if not answers:
+        return 0
+    pairs = tuple_(IdempotencyRecord.user_id, IdempotencyRecord.key).in_(answers)
+    session.execute(
+        update(IdempotencyRecord)
+        .where(pairs)
+        .values(request_hash=ERASED, status=None, content_type=None, body=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        delete(IdempotencyName)
+        .where(tuple_(IdempotencyName.user_id, IdempotencyName.key).in_(answers))
+        .execution_options(synchronize_session=False)
+    )
+    return len(answers)
 
 
 RETENTION = timedelta(days=1)

@@ -10,7 +10,9 @@ the tools as libpq environment variables: never through a shell, and never on th
 line, where any user of the machine could read a password (ps).
 
 A backup is written beside its final name and renamed into place only when complete, so a
-crash or a full disk never leaves a truncated file that looks like a backup.
+crash or a full disk never leaves a truncated file that looks like a backup. It holds every
+family's personal data: it is made readable and writable by its owner only (0600), whatever
+the umask of whoever runs the command.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
 BUSY_SECONDS = 15.0
+OWNER_ONLY = 0o600
 # Tables that say nothing about whether a database is in use.
 BOOKKEEPING_TABLES = frozenset({"alembic_version"})
 # URL query options that libpq also reads from the environment.
@@ -75,10 +78,12 @@ def backup(database_url: str, target: Path) -> BackupFile:
         raise BackupError(f"The folder {target.parent} does not exist.")
     partial = target.with_name(f".{target.name}.partial")
     try:
+        _owner_only(partial)
         if engine == "sqlite":
             _sqlite_backup(_sqlite_path(url), partial)
         else:
             _pg_backup(url, partial)
+        partial.chmod(OWNER_ONLY)  # pg_dump may have made the file again
         _fsync(partial)
         os.replace(partial, target)
         _fsync_folder(target.parent)
@@ -268,6 +273,13 @@ def _pg_restore(url: URL, source: Path) -> None:
 
 
 # --- Files -----------------------------------------------------------------------------------
+
+
+def _owner_only(path: Path) -> None:
+    """Create ``path`` empty, readable by its owner only, before anything is written to it: a
+    file made by the tools would follow the umask (0644), if only for a moment."""
+    path.unlink(missing_ok=True)  # a partial file left by a crash
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
 
 
 def _fsync(path: Path) -> None:

@@ -8,8 +8,13 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import inspect
 
+from app.audit.trail import acting
+from app.extensions import db
 from app.ops.backup import BackupError, backup, restore
+from app.privacy.register import Register, RegisterUnreadable, read_register, replay
 
 
 def _database_url() -> str:
@@ -42,12 +47,35 @@ def backup_command(file: Path) -> None:
 @click.option("--force", is_flag=True, help="Replace a database that holds data.")
 @with_appcontext
 def restore_command(file: Path, force: bool) -> None:
-    """Restore FILE, made by `backup`, into the configured database (stop the server first)."""
+    """Restore FILE, made by `backup`, into the configured database (stop the server first).
+
+    The erasures recorded in the database being replaced are done again in the restored one,
+    so a backup made before an erasure does not bring the person back.
+    """
+    try:
+        register = read_register(_database_url())
+    except RegisterUnreadable as exc:
+        click.echo(
+            f"The database being replaced cannot be read ({exc}): erasures made since the "
+            "backup cannot be done again. Erase those households again after the restore.",
+            err=True,
+        )
+        register = Register()
     try:
         engine = restore(_database_url(), file, force=force)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    db.engine.dispose()  # no pooled connection may keep the database that was replaced
+    if register.erasures and not inspect(db.engine).has_table("erasures"):
+        # A backup older than the register: it is brought up to date to be erased again.
+        upgrade()
+        click.echo("Upgraded the restored database to this AidDesk, to erase again in it.")
+    with acting(None, "cli"):
+        again = replay(db.session, register, upload_root=Path(current_app.config["AID_PHOTO_DIR"]))
+        db.session.commit()
     click.echo(f"Restored the {engine} database from {file}.")
+    if again:
+        click.echo(f"Erased again {len(again)} households or people erased since the backup.")
     click.echo("If this AidDesk is newer than the backup, run `flask --app wsgi init-db` now.")
 
 

@@ -8,6 +8,9 @@ its members is deleted, found through the foreign keys of the schema: documents,
 keys, cards, and any table added later that refers to members or households (consents,
 health flags, photos), without editing this module. A column whose name holds "photo" is read
 first, and the file it names is deleted.
+
+Nothing else may keep them either (stored API answers, imports not yet imported, SQLite's
+log), and the register of erasures keeps the ids and the moment: privacy.traces.
 """
 
 from __future__ import annotations
@@ -22,12 +25,12 @@ from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.audit.trail import record
-from app.cards.models import Card, CardSheetJob
+from app.cards.models import Card
 from app.db import Base
 from app.desk.models import Distribution, DistributionLine, Refusal
 from app.errors import DomainError, NotFound
 from app.households.models import Household, Member
-from app.idempotency.models import IdempotencyRecord
+from app.privacy.traces import forget_copies, note_erasure
 from app.stock.models import Item, Site
 
 # What stays of an erased household: anonymous counts, which the reports read.
@@ -263,21 +266,6 @@ def _delete_under(
     return files
 
 
-def _forget_copies(session: Session, since: datetime) -> None:
-    """Sealed API answers and card sheets made since the household came may carry its names."""
-    session.execute(
-        delete(IdempotencyRecord)
-        .where(IdempotencyRecord.created_at >= since)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(CardSheetJob)
-        .where(CardSheetJob.created_at >= since, CardSheetJob.pdf.is_not(None))
-        .values(pdf=None, status="failed", message="erased")
-        .execution_options(synchronize_session=False)
-    )
-
-
 def erase_household(
     session: Session, household_id: int, *, now: datetime, upload_root: Path | None = None
 ) -> Erasure:
@@ -285,6 +273,7 @@ def erase_household(
     household = _household(session, household_id)
     member_ids = [m.id for m in household.members]
     since = household.created_at
+    forget_copies(session, since, household_ids=[household_id], member_ids=member_ids, now=now)
     files = _delete_photos(session, Household.__table__, Household.id == household_id, upload_root)
     files += _delete_photos(session, Member.__table__, Member.id.in_(member_ids), upload_root)
     files += _delete_under(session, "members", member_ids, upload_root)
@@ -306,7 +295,7 @@ def erase_household(
         .values(**blank, erased_at=now)
         .execution_options(synchronize_session=False)
     )
-    _forget_copies(session, since)
+    note_erasure(session, "households", household_id, now)
     record(session.connection(), "erase", "households", household_id)
     session.expire_all()  # the rows went by statements: nothing stale may be read or flushed
     return Erasure(household_id, len(member_ids), files)
@@ -323,10 +312,11 @@ def erase_member(
     if member.relationship == "head":
         return erase_household(session, household_id, now=now, upload_root=upload_root)
     since = member.created_at
+    forget_copies(session, since, household_ids=[], member_ids=[member_id], now=now)
     files = _delete_photos(session, Member.__table__, Member.id == member_id, upload_root)
     files += _delete_under(session, "members", [member_id], upload_root)
     session.execute(delete(Member).where(Member.id == member_id))
-    _forget_copies(session, since)
+    note_erasure(session, "members", member_id, now)
     record(session.connection(), "erase", "members", member_id)
     session.expire_all()
     return Erasure(household_id, 1, files)

@@ -92,6 +92,24 @@ def test_a_scan_an_hour_after_the_handover_is_not_yet(login, register, set_today
     assert 'data-state="not_yet"' in again.text
 
 
+def test_a_handover_sent_again_after_the_family_was_erased_does_not_greet_them(
+    api, login, register, stock_up
+) -> None:  # type: ignore[no-untyped-def]
+    """The stored panel greets the head by name: erasing the household forgets it."""
+    from tests.conftest import member
+
+    stock_up()
+    household = register(member(given="Halyna", family="Marchenko"))
+    client = login("volunteer")
+    panel = client.post("/desk/check", data={"scan": household["card"]["qr"]}).text
+    key = panel.split('name="idempotency_key" value="')[1].split('"')[0]
+    data = {"scan": household["card"]["qr"], "idempotency_key": key}
+    assert "Marchenko" in client.post("/desk/handover", data=data).text
+    assert api("coordinator").delete(f"/api/v1/households/{household['id']}").status_code == 200
+    again = client.post("/desk/handover", data=data, headers={"X-Desk-Panel": "1"})
+    assert again.status_code == 410 and "Marchenko" not in again.text
+
+
 def test_a_handover_sent_twice_with_its_key_shows_the_first_answer_and_records_one(
     app, login, register
 ) -> None:  # type: ignore[no-untyped-def]

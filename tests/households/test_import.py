@@ -214,3 +214,50 @@ def test_only_coordinators_import_and_only_their_own_jobs(login, client, make_us
     assert login("volunteer").get("/households/import").status_code == 403
     client.post("/logout")
     assert login("coordinator").get(f"/households/import/{job_id}").status_code == 404
+
+
+def test_an_erasure_while_an_import_runs_keeps_the_erased_persons_row_out(
+    app: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    """The import saves the rows it read; if an erasure took some out meanwhile, it saves
+    nothing, and the job goes back to be checked again without them."""
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from app.auth.models import User
+    from app.db import utcnow
+    from app.households import imports
+    from app.households.import_erasure import forget_rows
+    from app.stock.models import Site
+
+    name = make_user("coordinator")
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.username == name))
+        site_id = db.session.scalar(select(Site.id))
+        job = imports.upload(db.session, "register.csv", as_csv(people(4)), user_id=user_id,
+                             now=utcnow())  # fmt: skip
+        imports.set_mapping(db.session, job, guess_mapping(HEADER), now=utcnow())
+        db.session.commit()
+        job_id = job.id
+        imports.check_job(db.session, job_id, today=date(2026, 3, 1), clock=utcnow)
+        checked = db.session.get(ImportJob, job_id, populate_existing=True)
+        assert checked is not None and (checked.status, checked.problems) == ("checked", "[]")
+        imports.queue_import(db.session, checked, now=utcnow())
+        db.session.commit()
+        read_rows = imports._groups_of
+
+        def erased_meanwhile(session: Any, job: int) -> Any:
+            groups = read_rows(session, job)
+            with Session(db.engine) as other:  # the coordinator's erasure, in another request
+                assert forget_rows(other, {"FA000000"}, now=utcnow()) == 1
+                other.commit()
+            return groups
+
+        monkeypatch.setattr(imports, "_groups_of", erased_meanwhile)
+        imports.import_job(db.session, job_id, site_id=site_id, today=date(2026, 3, 1),
+                           user_id=user_id, card_key="test-card-key", clock=utcnow)  # fmt: skip
+        job = db.session.get(ImportJob, job_id, populate_existing=True)
+        assert job is not None and (job.status, job.total) == ("uploaded", 3)
+        assert "FA000000" not in (db.session.scalar(select(ImportJob.rows)) or "")
+    assert count(app, Household) == 0

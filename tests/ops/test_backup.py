@@ -114,3 +114,20 @@ def test_a_url_option_pg_dump_cannot_take_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BackupError, match="'prepare_threshold'"):
         backup("postgresql+psycopg://u@h/db?prepare_threshold=5", tmp_path / "x.backup")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_backup_is_readable_by_its_owner_only_whatever_the_umask(
+    app: Flask, register: Any, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    register()
+    file = tmp_path / "aiddesk.backup"
+    before = os.umask(0o022)
+    try:
+        made = app.test_cli_runner().invoke(args=["backup", str(file)])
+    finally:
+        os.umask(before)
+    assert made.exit_code == 0, made.output
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600

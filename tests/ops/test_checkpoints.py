@@ -101,3 +101,27 @@ def test_a_checkpoint_does_not_make_a_database_that_is_gone(tmp_path: Path) -> N
     with pytest.raises(sqlite3.OperationalError):
         checkpoint(tmp_path / "gone.db")
     assert not (tmp_path / "gone.db").exists()
+
+
+def test_the_log_is_emptied_after_an_erasure_once_a_reader_lets_go(tmp_path: Path) -> None:
+    """A TRUNCATE checkpoint waits for a reader that holds the log, and retries meanwhile."""
+    from app.checkpoints import truncate
+
+    path = tmp_path / "aiddesk.db"
+    app = _app(path, seconds=1)  # the background PASSIVE checkpoints run alongside
+    _write_sites(app, "E", 20)
+    wal = path.with_name(path.name + "-wal")
+    reader = sqlite3.connect(path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM sites").fetchone()  # a snapshot in the log
+        _write_sites(app, "F", 5)
+        assert truncate(path, seconds=0.3) is False
+        assert wal.stat().st_size > 0
+        reader.execute("COMMIT")
+        assert truncate(path, seconds=5) is True
+        assert wal.stat().st_size == 0
+    finally:
+        reader.close()
+        with app.app_context():
+            db.engine.dispose()
