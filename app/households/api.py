@@ -8,14 +8,24 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from app import context
-from app.api import parse_body, writes
+from app.api import parse_body, query_model, writes
+from app.api.docs import Media, doc
 from app.api.types import Body, Code, Id, Name, Note
 from app.audit.views import record_seen
 from app.auth.access import COORDINATOR, DESK, allow, current_actor
 from app.cards.services import card_qr, current_card, current_card_png, issue_card
-from app.errors import NotFound
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.households import changes, photos, vulnerability
+from app.households.api_answers import (
+    CardOut,
+    ChangeOut,
+    ConsentOut,
+    HouseholdOut,
+    PersonFound,
+)
+from app.households.changes import ChangeRefused
+from app.households.duplicates import PossibleDuplicate
 from app.households.models import CONSENT_KINDS, Household
 from app.households.rules import (
     DOCUMENT_TYPES,
@@ -28,14 +38,14 @@ from app.households.rules import (
     age_on,
 )
 from app.households.search import search_people
-from app.households.services import get_household, register_household
+from app.households.services import DuplicateDocument, get_household, register_household
 from app.households.visibility import (
     SENSITIVE_FIELDS,
     entitled_per_visit,
     masked_number,
     sees_everything,
 )
-from app.households.vulnerability import standing_consents
+from app.households.vulnerability import ConsentRefused, standing_consents
 
 bp = Blueprint("households", __name__)
 
@@ -127,6 +137,14 @@ class CardIn(Body):
     reason: Note | None = None
 
 
+class PeopleQuery(Body):
+    q: str = ""
+
+
+# Registering people: a document already held is certain, a name alike is for the volunteer.
+REGISTRATION_ERRORS = (DuplicateDocument, PossibleDuplicate, ValidationFailed)
+
+
 def household_json(household: Household, *, everything: bool = True) -> dict[str, object]:
     """The household as the API gives it; without ``everything`` (a volunteer's read), the
     document numbers show their last 4 characters and the health flags are null, and
@@ -181,6 +199,7 @@ def household_json(household: Household, *, everything: bool = True) -> dict[str
 
 
 @bp.post("/households")
+@doc(body=HouseholdIn, responses={201: HouseholdOut}, errors=REGISTRATION_ERRORS)
 @allow(*DESK)
 @writes
 def create() -> tuple[Response, int]:
@@ -199,6 +218,7 @@ def create() -> tuple[Response, int]:
 
 
 @bp.get("/households/<id:household_id>")
+@doc(responses={200: HouseholdOut})
 @allow(*DESK)
 def show(household_id: int) -> Response:
     household = get_household(db.session, household_id)
@@ -211,6 +231,7 @@ def show(household_id: int) -> Response:
 
 
 @bp.post("/households/<id:household_id>/cards")
+@doc(body=CardIn, body_required=False, responses={201: CardOut})
 @allow(*DESK)
 @writes
 def reissue(household_id: int) -> tuple[Response, int]:
@@ -228,6 +249,7 @@ def reissue(household_id: int) -> tuple[Response, int]:
 
 
 @bp.get("/households/<id:household_id>/card.png")
+@doc(responses={200: Media("image/png")})
 @allow(*DESK)
 def card_png(household_id: int) -> Response:
     png = current_card_png(
@@ -237,10 +259,12 @@ def card_png(household_id: int) -> Response:
 
 
 @bp.get("/people")
+@doc(query=PeopleQuery, responses={200: list[PersonFound]})
 @allow(*DESK)
 def people() -> Response:
     """People matching ``q`` (card or document number, phone, names), best matches first."""
-    found = search_people(db.session, request.args.get("q", ""))
+    query = query_model(PeopleQuery, request.args.to_dict())
+    found = search_people(db.session, query.q)
     return jsonify(
         [
             {
@@ -261,6 +285,7 @@ def people() -> Response:
 
 
 @bp.post("/households/<id:household_id>/members")
+@doc(body=NewMemberIn, responses={201: HouseholdOut}, errors=(*REGISTRATION_ERRORS, ChangeRefused))
 @allow(*DESK)
 @writes
 def add_member(household_id: int) -> tuple[Response, int]:
@@ -278,6 +303,7 @@ def add_member(household_id: int) -> tuple[Response, int]:
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/departure")
+@doc(responses={200: HouseholdOut}, errors=(ChangeRefused,))
 @allow(*DESK)
 @writes
 def departure(household_id: int, member_id: int) -> Response:
@@ -293,6 +319,7 @@ def departure(household_id: int, member_id: int) -> Response:
 
 
 @bp.post("/households/<id:household_id>/head")
+@doc(body=HeadIn, responses={200: HouseholdOut}, errors=(ChangeRefused,))
 @allow(*DESK)
 @writes
 def head(household_id: int) -> Response:
@@ -309,6 +336,7 @@ def head(household_id: int) -> Response:
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/move")
+@doc(body=MoveIn, responses={200: HouseholdOut}, errors=(ChangeRefused,))
 @allow(*COORDINATOR)
 @writes
 def move(household_id: int, member_id: int) -> Response:
@@ -326,6 +354,7 @@ def move(household_id: int, member_id: int) -> Response:
 
 
 @bp.get("/households/<id:household_id>/history")
+@doc(responses={200: list[ChangeOut]})
 @allow(*DESK)
 def household_history(household_id: int) -> Response:
     get_household(db.session, household_id)  # 404 for an unknown household
@@ -347,6 +376,7 @@ def household_history(household_id: int) -> Response:
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/consents")
+@doc(body=ConsentIn, responses={201: ConsentOut}, errors=(ConsentRefused,))
 @allow(*DESK)
 @writes
 def give_consent(household_id: int, member_id: int) -> tuple[Response, int]:
@@ -359,6 +389,7 @@ def give_consent(household_id: int, member_id: int) -> tuple[Response, int]:
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/consents/<kind>/withdrawal")
+@doc(responses={200: HouseholdOut}, errors=(ConsentRefused,))
 @allow(*DESK)
 @writes
 def withdraw_consent(household_id: int, member_id: int, kind: str) -> Response:
@@ -374,6 +405,7 @@ def withdraw_consent(household_id: int, member_id: int, kind: str) -> Response:
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/flags")
+@doc(body=FlagsIn, responses={200: HouseholdOut}, errors=(ValidationFailed,))
 @allow(*DESK)
 @writes
 def set_flags(household_id: int, member_id: int) -> Response:
