@@ -23,7 +23,7 @@ from tests.live import LiveServer, start_server
 
 pytestmark = pytest.mark.server
 
-EXAMPLES = 20 if os.environ.get("CI") else 5
+EXAMPLES = 30 if os.environ.get("CI") else 5
 CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
     "response_schema_conformance"
