@@ -33,8 +33,20 @@ ROLE_NAMES = {
 }
 
 
+# 1 to 2**31 - 1 (2147483647) spelled out, leading zeros allowed as int() reads them.
+_POSITIVE_INT32 = (
+    r"0*(?:[1-9]\d{0,8}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}"
+    r"|21474[0-7]\d{4}|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])"
+)
+
+
 class IdConverter(IntegerConverter):
-    """A database id in a URL: a positive 32-bit integer, so a huge number is a 404, not a 500."""
+    """A database id in a URL: a positive 32-bit integer, so a huge number is a 404, not a 500.
+
+    The pattern itself holds the range: a value the rule's pattern takes but the converter
+    then refused would make werkzeug answer 405 for a path that has other methods."""
+
+    regex = _POSITIVE_INT32
 
     def __init__(self, url_map: Map) -> None:
         super().__init__(url_map, min=1, max=2**31 - 1)

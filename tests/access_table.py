@@ -159,6 +159,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET",  "api.reports.period_csv"):          "N    N   N     Y     N",
     ("GET",  "api.reports.served_xlsx"):         "N    N   N     Y     N",
     ("GET",  "api.reports.served_csv"):          "N    N   N     Y     N",
+    # the OpenAPI document of the API: for any signed-in role
+    ("GET",  "api.openapi"):                     "N    Y   Y     Y     N",
 }
 # fmt: on
 

@@ -21,6 +21,7 @@ from app.auth.models import User
 from app.auth.services import issue_api_token
 from app.extensions import db
 from app.setup import seed_defaults
+from tests.openapi_check import problems, record_answers
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 PASSWORD = "correct horse battery"
@@ -67,6 +68,19 @@ def app(database_url: str) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def api_answers_match_the_document(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every API answer a test sees, checked against the OpenAPI document when it ends
+    (tests/openapi_check.py): a new answer, status or error code must be declared."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    seen = record_answers(app)
+    yield
+    assert problems(app, seen) == []
 
 
 @pytest.fixture

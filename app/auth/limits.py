@@ -95,6 +95,7 @@ def limit_lookups(
                     raise
             return view(*args, **kwargs)
 
+        limited.lookup_limited = True  # type: ignore[attr-defined]  # the API document's 429
         return limited  # type: ignore[return-value]
 
     return decorate

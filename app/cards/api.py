@@ -9,10 +9,12 @@ from pydantic import Field
 
 from app import context
 from app.api import parse_body
+from app.api.docs import Media, doc
 from app.api.types import Body
 from app.auth.access import DESK, allow
 from app.cards.pdf import card_pdf, sheet_pdf
 from app.cards.sheets import MAX_SHEET_CARDS, card_face, sheet_faces
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 
 bp = Blueprint("cards", __name__)
@@ -33,6 +35,7 @@ def _pdf(data: bytes, filename: str, disposition: str) -> Response:
 
 
 @bp.get("/households/<id:household_id>/card.pdf")
+@doc(responses={200: Media("application/pdf")})
 @allow(*DESK)
 def card(household_id: int) -> Response:
     face = card_face(
@@ -42,6 +45,7 @@ def card(household_id: int) -> Response:
 
 
 @bp.post("/cards/sheet")
+@doc(body=SheetIn, responses={200: Media("application/pdf")}, errors=(NotFound, ValidationFailed))
 @allow(*DESK)
 def sheet() -> Response:
     body = parse_body(SheetIn)

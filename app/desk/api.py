@@ -1,18 +1,25 @@
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from app import context
 from app.api import parse_body, query_model, writes
+from app.api.docs import Answer, doc
 from app.api.types import Body, Code, ScanText
 from app.auth.access import DESK, allow
 from app.auth.limits import card_in_body, card_in_query, limit_lookups
+from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
 from app.db import writing
-from app.desk.services import check_card, note_refusal, record_handover
+from app.desk.services import NotEligible, check_card, note_refusal, record_handover
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.stock.ledger import InsufficientStock
+from app.stock.lots import LotsOutOfStep
+from app.stock.vouchers import VoucherInvalid
 
 bp = Blueprint("desk", __name__)
 
@@ -22,12 +29,11 @@ class VoucherIn(Body):
     serial: Code
 
 
-class CardIn(Body):
+class ScanQuery(Body):
     """A card: the text of its QR (``qr``) or its number typed by hand (``card``)."""
 
     qr: ScanText | None = None
     card: ScanText | None = None
-    vouchers: list[VoucherIn] = Field(default_factory=list, max_length=100)
 
     def scanned(self) -> tuple[str, bool]:
         """The text to look up, and whether it was typed as a card number."""
@@ -38,15 +44,65 @@ class CardIn(Body):
         return (self.card, True) if self.card is not None else (self.qr or "", False)
 
 
+class CardIn(ScanQuery):
+    """A card, and the vouchers handed over by serial."""
+
+    vouchers: list[VoucherIn] = Field(default_factory=list, max_length=100)
+
+
+class EntitledLine(Answer):
+    sku: str
+    name: str
+    quantity: int
+    on_hand: int
+    available: bool
+    serial_tracked: bool = False  # present (true) only for vouchers handed by serial
+
+
+class EligibilityOut(Answer):
+    household_id: int
+    eligible: bool
+    last_served_on: date | None
+    next_eligible_on: date | None
+    last_served_at: datetime | None
+    entitlements: list[EntitledLine]
+
+
+class HandedLine(Answer):
+    sku: str
+    quantity: int
+    entitled: int
+    serials: list[str] = []  # present for serial-tracked vouchers
+
+
+class ShortLine(Answer):
+    sku: str
+    entitled: int
+    given: int
+
+
+class HandoverOut(Answer):
+    id: int
+    household_id: int
+    served_on: date
+    items: list[HandedLine]
+    short: list[ShortLine]
+    next_eligible_on: date
+
+
+CARD_ERRORS = (BadCardNumber, NotACard, UnknownCard, CardRevoked, ValidationFailed)
+
+
 def _iso(day: object) -> str | None:
     return day.isoformat() if day else None  # type: ignore[attr-defined]
 
 
 @bp.get("/eligibility")
+@doc(query=ScanQuery, responses={200: EligibilityOut}, errors=CARD_ERRORS)
 @allow(*DESK)
 @limit_lookups(card_in_query)
 def eligibility() -> Response:
-    query = query_model(CardIn, {k: v for k, v in request.args.items() if k in ("qr", "card")})
+    query = query_model(ScanQuery, request.args.to_dict())
     scanned, typed = query.scanned()
     check = check_card(
         db.session,
@@ -89,6 +145,11 @@ def eligibility() -> Response:
 
 
 @bp.post("/distributions")
+@doc(
+    body=CardIn,
+    responses={201: HandoverOut},
+    errors=(*CARD_ERRORS, NotEligible, VoucherInvalid, InsufficientStock, LotsOutOfStep),
+)
 @allow(*DESK)
 @limit_lookups(card_in_body)
 @writes

@@ -11,6 +11,7 @@ from pydantic import StringConstraints
 
 from app import context
 from app.api import parse_body
+from app.api.docs import Answer, doc
 from app.api.types import Body
 from app.auth.access import DESK, allow
 from app.documents.mrz import MrzReading, NotMrz, read_mrz
@@ -28,6 +29,21 @@ class NotMrzText(DomainError):
 
 class MrzIn(Body):
     text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
+
+
+class MrzOut(Answer):
+    format: str
+    document_type: str
+    document_number: str
+    country: str | None
+    nationality: str | None
+    family_name: str
+    given_name: str
+    birth_date: date | None
+    birth_date_partial: str | None
+    sex: str | None
+    expires_on: date | None
+    checks: dict[str, bool]
 
 
 def _iso(day: date | None) -> str | None:
@@ -52,6 +68,7 @@ def mrz_json(reading: MrzReading) -> dict[str, object]:
 
 
 @bp.post("/mrz")
+@doc(body=MrzIn, responses={200: MrzOut}, errors=(NotMrzText,))
 @allow(*DESK)
 def read_zone() -> Response:
     """200 with the fields and each check digit's verdict (a failed check is an answer, not

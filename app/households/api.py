@@ -8,15 +8,25 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from app import context
-from app.api import answer_names, parse_body, writes
+from app.api import answer_names, parse_body, query_model, writes
+from app.api.docs import Media, doc
 from app.api.types import Body, Code, Id, Name, Note
 from app.audit.views import audited_read
 from app.auth.access import COORDINATOR, DESK, allow, current_actor
 from app.auth.limits import limit_lookups, number_in_search
 from app.cards.services import card_qr, current_card_png, issue_card
-from app.errors import NotFound
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.households import changes, vulnerability
+from app.households.api_answers import (
+    CardOut,
+    ChangeOut,
+    ConsentOut,
+    HouseholdOut,
+    PersonFound,
+)
+from app.households.changes import ChangeRefused
+from app.households.duplicates import PossibleDuplicate
 from app.households.models import CONSENT_KINDS
 from app.households.read_model import household_json, read_household
 from app.households.rules import (
@@ -28,8 +38,9 @@ from app.households.rules import (
     NewMember,
 )
 from app.households.search import search_people
-from app.households.services import get_household, register_household
+from app.households.services import DuplicateDocument, get_household, register_household
 from app.households.visibility import sees_everything
+from app.households.vulnerability import ConsentRefused
 
 bp = Blueprint("households", __name__)
 
@@ -121,6 +132,14 @@ class CardIn(Body):
     reason: Note | None = None
 
 
+class PeopleQuery(Body):
+    q: str = ""
+
+
+# Registering people: a document already held is certain, a name alike is for the volunteer.
+REGISTRATION_ERRORS = (DuplicateDocument, PossibleDuplicate, ValidationFailed)
+
+
 def _role() -> str | None:
     actor = current_actor()
     return actor.role if actor else None
@@ -137,6 +156,7 @@ def _answer(household_id: int, role: str | None) -> dict[str, object]:
 
 
 @bp.post("/households")
+@doc(body=HouseholdIn, responses={201: HouseholdOut}, errors=REGISTRATION_ERRORS)
 @allow(*DESK)
 @writes
 def create() -> tuple[Response, int]:
@@ -155,6 +175,7 @@ def create() -> tuple[Response, int]:
 
 
 @bp.get("/households/<id:household_id>")
+@doc(responses={200: HouseholdOut})
 @allow(*DESK)
 def show(household_id: int) -> Response:
     role = _role()
@@ -164,6 +185,7 @@ def show(household_id: int) -> Response:
 
 
 @bp.post("/households/<id:household_id>/cards")
+@doc(body=CardIn, body_required=False, responses={201: CardOut})
 @allow(*DESK)
 @writes
 def reissue(household_id: int) -> tuple[Response, int]:
@@ -182,6 +204,7 @@ def reissue(household_id: int) -> tuple[Response, int]:
 
 
 @bp.get("/households/<id:household_id>/card.png")
+@doc(responses={200: Media("image/png")})
 @allow(*DESK)
 def card_png(household_id: int) -> Response:
     png = current_card_png(
@@ -191,15 +214,15 @@ def card_png(household_id: int) -> Response:
 
 
 @bp.get("/people")
+@doc(query=PeopleQuery, responses={200: list[PersonFound]})
 @allow(*DESK)
 @limit_lookups(number_in_search)
 def people() -> Response:
     """People matching ``q`` (card or document number, phone, names), best matches first."""
+    query = query_model(PeopleQuery, request.args.to_dict())
     actor = current_actor()
     found = search_people(
-        db.session,
-        request.args.get("q", ""),
-        everything=sees_everything(actor.role if actor else None),
+        db.session, query.q, everything=sees_everything(actor.role if actor else None)
     )
     return jsonify(
         [
@@ -221,6 +244,7 @@ def people() -> Response:
 
 
 @bp.post("/households/<id:household_id>/members")
+@doc(body=NewMemberIn, responses={201: HouseholdOut}, errors=(*REGISTRATION_ERRORS, ChangeRefused))
 @allow(*DESK)
 @writes
 def add_member(household_id: int) -> tuple[Response, int]:
@@ -238,6 +262,7 @@ def add_member(household_id: int) -> tuple[Response, int]:
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/departure")
+@doc(responses={200: HouseholdOut}, errors=(ChangeRefused,))
 @allow(*DESK)
 @writes
 def departure(household_id: int, member_id: int) -> Response:
@@ -253,6 +278,7 @@ def departure(household_id: int, member_id: int) -> Response:
 
 
 @bp.post("/households/<id:household_id>/head")
+@doc(body=HeadIn, responses={200: HouseholdOut}, errors=(ChangeRefused,))
 @allow(*DESK)
 @writes
 def head(household_id: int) -> Response:
@@ -269,6 +295,7 @@ def head(household_id: int) -> Response:
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/move")
+@doc(body=MoveIn, responses={200: HouseholdOut}, errors=(ChangeRefused,))
 @allow(*COORDINATOR)
 @writes
 def move(household_id: int, member_id: int) -> Response:
@@ -286,6 +313,7 @@ def move(household_id: int, member_id: int) -> Response:
 
 
 @bp.get("/households/<id:household_id>/history")
+@doc(responses={200: list[ChangeOut]})
 @allow(*DESK)
 def household_history(household_id: int) -> Response:
     get_household(db.session, household_id)  # 404 for an unknown household
@@ -307,6 +335,7 @@ def household_history(household_id: int) -> Response:
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/consents")
+@doc(body=ConsentIn, responses={201: ConsentOut}, errors=(ConsentRefused,))
 @allow(*DESK)
 @writes
 def give_consent(household_id: int, member_id: int) -> tuple[Response, int]:
@@ -319,6 +348,7 @@ def give_consent(household_id: int, member_id: int) -> tuple[Response, int]:
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/consents/<kind>/withdrawal")
+@doc(responses={200: HouseholdOut}, errors=(ConsentRefused,))
 @allow(*DESK)
 @writes
 def withdraw_consent(household_id: int, member_id: int, kind: str) -> Response:
@@ -337,6 +367,7 @@ def withdraw_consent(household_id: int, member_id: int, kind: str) -> Response:
 
 
 @bp.post("/households/<id:household_id>/members/<id:member_id>/flags")
+@doc(body=FlagsIn, responses={200: HouseholdOut}, errors=(ValidationFailed,))
 @allow(*DESK)
 @writes
 def set_flags(household_id: int, member_id: int) -> Response:

@@ -1,19 +1,41 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from flask import Blueprint, Response, jsonify
 
 from app import context
 from app.api import writes
+from app.api.docs import Answer, doc
 from app.audit.views import record_seen
 from app.auth.access import COORDINATOR, allow
 from app.extensions import db
-from app.privacy.services import erase_household, household_record
+from app.privacy.services import Erased, erase_household, household_record
 from app.privacy.views import upload_root
 
 bp = Blueprint("privacy", __name__)
 
 
+class HeldRecord(Answer):
+    """Everything held: the household's and each person's columns as stored, their cards,
+    visits and refusals (app/privacy/services.household_record)."""
+
+    household: dict[str, Any]
+    members: list[dict[str, Any]]
+    cards: list[dict[str, Any]]
+    visits: list[dict[str, Any]]
+    refused_on: list[date | None]
+
+
+class ErasureOut(Answer):
+    erased: int
+    members: int
+    files: int
+
+
 @bp.get("/households/<id:household_id>/export")
+@doc(responses={200: HeldRecord}, errors=(Erased,))
 @allow(*COORDINATOR)
 def export(household_id: int) -> Response:
     """Everything held about the household and its people."""
@@ -23,6 +45,7 @@ def export(household_id: int) -> Response:
 
 
 @bp.delete("/households/<id:household_id>")
+@doc(responses={200: ErasureOut}, errors=(Erased,))
 @allow(*COORDINATOR)
 @writes
 def erase(household_id: int) -> tuple[Response, int]:

@@ -1,5 +1,5 @@
 """The register of erasures across a restore: read it from the database being replaced, then
-erase again in the restored one what the backup still holds (decision 0011).
+erase again in the restored one what the backup still holds (decision 0016).
 
 The register holds ids and moments only; with it go the highest ids each table has given, so
 that the restored database does not give an erased person's id to someone else (a backup's

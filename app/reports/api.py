@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 
 from app import context
-from app.api import parse_day
+from app.api import parse_day, query_model
+from app.api.docs import Answer, Media, doc
+from app.api.types import Body
 from app.auth.access import COORDINATOR, allow
 from app.days import NotADay
 from app.days import parse_day as parse_typed_day
@@ -20,6 +23,73 @@ from app.reports.services import daily_counts
 from app.workbook import CSV, XLSX, period_label, title_line, write_csv, write_xlsx
 
 bp = Blueprint("reports", __name__)
+SPREADSHEET = {200: Media(XLSX)}
+
+
+class DayQuery(Body):
+    """?date=YYYY-MM-DD, today when left out."""
+
+    date: str | None = None
+
+
+class PeriodQuery(Body):
+    """?from=&to= (days written YYYY-MM-DD), ?site=CODE (none: all sites), ?small=mask."""
+
+    from_: str = Field(alias="from")
+    to: str
+    site: str | None = None
+    small: Literal["", "show", "mask"] = ""
+
+
+class ServedQuery(DayQuery):
+    site: str | None = None
+
+
+class ItemCount(Answer):
+    sku: str
+    quantity: int
+
+
+class SexAgeCount(Answer):
+    sex: str
+    age_band: str
+    people: int
+
+
+class DailyOut(Answer):
+    date: date
+    households_served: int
+    people_served: int
+    new_households: int
+    households_refused: int
+    items: list[ItemCount]
+    by_sex_age: list[SexAgeCount]
+
+
+class DayOut(Answer):
+    date: date
+    households_served: int
+    people_served: int
+    new_households: int
+    households_refused: int
+    people_with_disability: int
+
+
+class PeriodOut(Answer):
+    from_: date = Field(alias="from")
+    to: date
+    site: str | None
+    visits: int
+    distinct_households: int
+    distinct_people: int
+    people_served: int
+    new_households: int
+    households_refused: int
+    people_with_disability: int
+    distinct_people_with_disability: int
+    items: list[ItemCount]
+    by_sex_age: list[SexAgeCount]
+    days: list[DayOut]
 
 
 def _day() -> date:
@@ -29,8 +99,10 @@ def _day() -> date:
 
 
 @bp.get("/reports/daily")
+@doc(query=DayQuery, responses={200: DailyOut})
 @allow(*COORDINATOR)
 def daily() -> Response:
+    query_model(DayQuery, request.args.to_dict())
     counts = daily_counts(db.session, _day())
     return jsonify(
         date=counts.day.isoformat(),
@@ -47,8 +119,10 @@ def daily() -> Response:
 
 
 @bp.get("/reports/daily.xlsx")
+@doc(query=DayQuery, responses=SPREADSHEET)
 @allow(*COORDINATOR)
 def daily_xlsx() -> Response:
+    query_model(DayQuery, request.args.to_dict())
     return xlsx_download(_day())
 
 
@@ -177,30 +251,40 @@ def period_json(figures: PeriodFigures) -> dict[str, Any]:
 
 
 @bp.get("/reports/period")
+@doc(query=PeriodQuery, responses={200: PeriodOut})
 @allow(*COORDINATOR)
 def period() -> Response:
+    query_model(PeriodQuery, request.args.to_dict())
     return jsonify(period_json(requested_period()))
 
 
 @bp.get("/reports/period.xlsx")
+@doc(query=PeriodQuery, responses=SPREADSHEET)
 @allow(*COORDINATOR)
 def period_xlsx() -> Response:
+    query_model(PeriodQuery, request.args.to_dict())
     return period_download("xlsx")
 
 
 @bp.get("/reports/period.csv")
+@doc(query=PeriodQuery, responses={200: Media(CSV)})
 @allow(*COORDINATOR)
 def period_csv() -> Response:
+    query_model(PeriodQuery, request.args.to_dict())
     return period_download("csv")
 
 
 @bp.get("/reports/served.xlsx")
+@doc(query=ServedQuery, responses=SPREADSHEET)
 @allow(*COORDINATOR)
 def served_xlsx() -> Response:
+    query_model(ServedQuery, request.args.to_dict())
     return served_download("xlsx")
 
 
 @bp.get("/reports/served.csv")
+@doc(query=ServedQuery, responses={200: Media(CSV)})
 @allow(*COORDINATOR)
 def served_csv() -> Response:
+    query_model(ServedQuery, request.args.to_dict())
     return served_download("csv")

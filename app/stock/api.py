@@ -11,22 +11,36 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field, StringConstraints
 
 from app import context
-from app.api import parse_body, writes
+from app.api import parse_body, query_model, writes
+from app.api.docs import doc
 from app.api.types import Body, Code, Name, Note
 from app.auth.access import COORDINATOR, STOCK, allow
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.stock import catalog
+from app.stock.api_answers import (
+    DonationOut,
+    DonorOut,
+    ItemOut,
+    OnHandRow,
+    ReversalOut,
+    SiteOut,
+)
+from app.stock.catalog import BarcodeTaken, DonorTaken
 from app.stock.history import on_hand_by_site
+from app.stock.ledger import InsufficientStock
+from app.stock.lots import LotShort, LotsOutOfStep
 from app.stock.models import Site
 from app.stock.services import (
     DonationLineInput,
+    DonationReversed,
+    SkuTaken,
     create_item,
     record_donation,
     reverse_donation,
     stock_on_hand,
 )
-from app.stock.sites import all_sites, create_site, find_site
+from app.stock.sites import SiteTaken, all_sites, create_site, find_site
 
 bp = Blueprint("stock", __name__)
 
@@ -65,6 +79,12 @@ class ReversalIn(Body):
     reason: Note
 
 
+class SiteQuery(Body):
+    """?site=CODE: one site; left out, every site."""
+
+    site: str | None = None
+
+
 class DonorIn(Body):
     name: Name
     kind: Code | None = None
@@ -72,6 +92,7 @@ class DonorIn(Body):
 
 
 @bp.post("/items")
+@doc(body=ItemIn, responses={201: ItemOut}, errors=(SkuTaken, BarcodeTaken, ValidationFailed))
 @allow(*STOCK)
 @writes
 def add_item() -> tuple[Response, int]:
@@ -97,6 +118,7 @@ def add_item() -> tuple[Response, int]:
 
 
 @bp.get("/donors")
+@doc(responses={200: list[DonorOut]})
 @allow(*STOCK)
 def donors() -> Response:
     return jsonify(
@@ -108,6 +130,7 @@ def donors() -> Response:
 
 
 @bp.post("/donors")
+@doc(body=DonorIn, responses={201: DonorOut}, errors=(DonorTaken, ValidationFailed))
 @allow(*STOCK)
 @writes
 def add_donor() -> tuple[Response, int]:
@@ -117,6 +140,11 @@ def add_donor() -> tuple[Response, int]:
 
 
 @bp.post("/donations/<id:donation_id>/reversal")
+@doc(
+    body=ReversalIn,
+    responses={201: ReversalOut},
+    errors=(NotFound, DonationReversed, InsufficientStock, LotShort, LotsOutOfStep),
+)
 @allow(*STOCK)
 @writes
 def reverse(donation_id: int) -> tuple[Response, int]:
@@ -134,6 +162,7 @@ def reverse(donation_id: int) -> tuple[Response, int]:
 
 
 @bp.post("/donations")
+@doc(body=DonationIn, responses={201: DonationOut}, errors=(ValidationFailed,))
 @allow(*STOCK)
 @writes
 def add_donation() -> tuple[Response, int]:
@@ -157,11 +186,12 @@ def add_donation() -> tuple[Response, int]:
 
 
 @bp.get("/stock")
+@doc(query=SiteQuery, responses={200: list[OnHandRow]}, errors=(ValidationFailed,))
 @allow(*STOCK)
 def stock() -> Response:
     """Every item with what is on hand: at ``?site=CODE``, or everywhere with "sites" giving
     each site's figure."""
-    code = request.args.get("site", "")
+    code = query_model(SiteQuery, request.args.to_dict()).site
     site = find_site(db.session, code) if code else None
     rows = stock_on_hand(db.session, site.id if site else None)
     by_site = {} if site else on_hand_by_site(db.session)
@@ -195,12 +225,14 @@ def site_json(site: Site) -> dict[str, object]:
 
 
 @bp.get("/sites")
+@doc(responses={200: list[SiteOut]})
 @allow(*STOCK)
 def sites() -> Response:
     return jsonify([site_json(s) for s in all_sites(db.session)])
 
 
 @bp.post("/sites")
+@doc(body=SiteIn, responses={201: SiteOut}, errors=(SiteTaken, ValidationFailed))
 @allow(*COORDINATOR)
 @writes
 def add_site() -> tuple[Response, int]:

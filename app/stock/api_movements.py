@@ -11,14 +11,31 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from app import context
-from app.api import parse_body, parse_day, writes
+from app.api import parse_body, parse_day, query_model, writes
+from app.api.docs import doc
 from app.api.types import Body, Code, Name, Note
 from app.auth.access import STOCK, allow
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.stock import counts, expiry, history, ledger, sites, transfers, vouchers
-from app.stock.api import bp
+from app.stock.api import SiteQuery, bp
+from app.stock.api_answers import (
+    AdjustmentOut,
+    CountLineOut,
+    CountOut,
+    FinishedCountOut,
+    LotOut,
+    MovementOut,
+    TransferOut,
+    VoucherBatchOut,
+    WriteOffOut,
+)
+from app.stock.counts import CountFinished, CountOpen
+from app.stock.ledger import InsufficientStock, StockChanged
+from app.stock.lots import LotShort, LotsOutOfStep
 from app.stock.models import MOVEMENT_KINDS, Transfer
+from app.stock.transfers import TransferReceived
+from app.stock.vouchers import SerialsTaken, VoucherInvalid
 
 
 def parse_moment(value: str, field: str) -> datetime:
@@ -51,11 +68,24 @@ def movement_json(m: history.MovementRow) -> dict[str, object]:
     }
 
 
+class MovementsQuery(Body):
+    """?sku=, ?since= (a day or a timestamp with its offset), ?site=, ?kind=."""
+
+    sku: str | None = None
+    since: str | None = None
+    site: str | None = None
+    kind: str | None = None
+
+
+TAKES_STOCK = (InsufficientStock, LotShort, LotsOutOfStep, StockChanged)
+
+
 @bp.get("/stock/movements")
+@doc(query=MovementsQuery, responses={200: list[MovementOut]}, errors=(ValidationFailed,))
 @allow(*STOCK)
 def stock_movements() -> Response:
     """The ledger, oldest first: ``?sku=``, ``?since=``, ``?site=``, ``?kind=``."""
-    args = request.args
+    args = query_model(MovementsQuery, request.args.to_dict()).model_dump(exclude_none=True)
     if len(args.get("sku", "")) > 40 or len(args.get("since", "")) > 40:
         raise ValidationFailed({"query": _l("too long")})
     item = sites.find_item(db.session, args["sku"]) if args.get("sku") else None
@@ -84,6 +114,7 @@ class AdjustmentIn(Body):
 
 
 @bp.post("/stock/adjustments")
+@doc(body=AdjustmentIn, responses={201: AdjustmentOut}, errors=(ValidationFailed, *TAKES_STOCK))
 @allow(*STOCK)
 @writes
 def add_adjustment() -> tuple[Response, int]:
@@ -145,6 +176,7 @@ def transfer_json(t: Transfer) -> dict[str, object]:
 
 
 @bp.post("/transfers")
+@doc(body=TransferIn, responses={201: TransferOut}, errors=(ValidationFailed, *TAKES_STOCK))
 @allow(*STOCK)
 @writes
 def add_transfer() -> tuple[Response, int]:
@@ -166,6 +198,11 @@ def add_transfer() -> tuple[Response, int]:
 
 
 @bp.post("/transfers/<id:transfer_id>/receipt")
+@doc(
+    body=ReceiptIn,
+    responses={200: TransferOut},
+    errors=(NotFound, TransferReceived, ValidationFailed),
+)
 @allow(*STOCK)
 @writes
 def receive_transfer(transfer_id: int) -> tuple[Response, int]:
@@ -190,6 +227,11 @@ class VoucherBatchIn(Body):
 
 
 @bp.post("/voucher-batches")
+@doc(
+    body=VoucherBatchIn,
+    responses={201: VoucherBatchOut},
+    errors=(ValidationFailed, SerialsTaken, VoucherInvalid),
+)
 @allow(*STOCK)
 @writes
 def add_voucher_batch() -> tuple[Response, int]:
@@ -234,6 +276,7 @@ def count_json(count_id: int) -> dict[str, object]:
 
 
 @bp.post("/stock-counts")
+@doc(responses={201: CountOut}, errors=(CountOpen,))
 @allow(*STOCK)
 @writes
 def start_count() -> tuple[Response, int]:
@@ -245,6 +288,11 @@ def start_count() -> tuple[Response, int]:
 
 
 @bp.post("/stock-counts/<id:count_id>/lines")
+@doc(
+    body=CountLineIn,
+    responses={200: CountLineOut},
+    errors=(NotFound, CountFinished, ValidationFailed),
+)
 @allow(*STOCK)
 @writes
 def enter_count_line(count_id: int) -> tuple[Response, int]:
@@ -256,6 +304,7 @@ def enter_count_line(count_id: int) -> tuple[Response, int]:
 
 
 @bp.post("/stock-counts/<id:count_id>/finish")
+@doc(responses={200: FinishedCountOut}, errors=(NotFound, CountFinished, *TAKES_STOCK))
 @allow(*STOCK)
 @writes
 def finish_count(count_id: int) -> tuple[Response, int]:
@@ -284,10 +333,11 @@ def lot_json(lot: expiry.Lot) -> dict[str, object]:
 
 
 @bp.get("/stock/lots")
+@doc(query=SiteQuery, responses={200: list[LotOut]}, errors=(ValidationFailed,))
 @allow(*STOCK)
 def lots() -> Response:
     """Lots with an expiry date still on the shelves, first-expiring first."""
-    code = request.args.get("site", "")
+    code = query_model(SiteQuery, request.args.to_dict()).site
     site = sites.find_site(db.session, code) if code else None
     found = expiry.lots_by_expiry(
         db.session, site_id=site.id if site else None, today=context.today()
@@ -296,6 +346,7 @@ def lots() -> Response:
 
 
 @bp.post("/stock/expired/write-off")
+@doc(responses={200: WriteOffOut}, errors=TAKES_STOCK)
 @allow(*STOCK)
 @writes
 def write_off() -> tuple[Response, int]:

@@ -56,6 +56,7 @@ def test_the_page_offers_today_s_registrations_reissues_and_typed_numbers(
     # The page's script is a file of its own: the Content-Security-Policy forbids inline ones.
     assert re.findall(r"<script[^>]*>", page.text) == [
         '<script src="/static/keys.js" defer>',  # the keyboard shortcuts of every page
+        '<script src="/static/days.js" defer>',  # the day-first date fields of every page
         '<script src="/static/cards.js" defer>',
     ]
 

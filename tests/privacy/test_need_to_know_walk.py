@@ -24,6 +24,7 @@ from tests.conftest import PASSWORD, member
 
 # Routes that carry no household data: what they answer instead.
 NO_HOUSEHOLD = {
+    ("GET", "api.openapi"): "the API's own description, no data",
     ("GET", "auth.password"): "the password form",
     ("POST", "auth.password"): "the password form",
     ("POST", "auth.language"): "a redirect with the new language",
