@@ -37,6 +37,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET",  "desk.index"):                       "N    Y   N     Y     N",
     ("POST", "desk.check"):                       "N    Y   N     Y     N",
     ("POST", "desk.handover"):                    "N    Y   N     Y     N",
+    ("POST", "desk.decline"):                     "N    Y   N     Y     N",
+    ("POST", "desk.household"):                   "N    Y   N     Y     N",
     ("POST", "desk.decode"):                      "N    Y   N     Y     N",
     ("GET",  "households.register"):              "N    Y   N     Y     N",
     ("POST", "households.register"):              "N    Y   N     Y     N",
