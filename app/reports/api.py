@@ -45,6 +45,8 @@ def daily() -> Response:
         people_served=counts.people_served,
         new_households=counts.new_households,
         households_refused=counts.households_refused,
+        served_without_card=counts.served_without_card,
+        households_declined=counts.declined,
         items=[{"sku": sku, "quantity": quantity} for sku, quantity in counts.items],
         by_sex_age=[
             {"sex": sex, "age_band": band, "people": people}
