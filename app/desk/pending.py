@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from app import context
-from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
+from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard, find_card
 from app.desk.services import Check, NoSuchHousehold, check_card, check_household
 from app.extensions import db
 
@@ -70,9 +70,18 @@ def ask_about(pending: Pending, following: str) -> dict[str, object] | None:
         result = check_pending(pending)
     except (BadCardNumber, CardRevoked, NotACard, UnknownCard, NoSuchHousehold):
         return None
-    if not result.decision.eligible:
+    if not result.decision.eligible or _same_household(following, result):
         return None
     return {"state": "confirm", "check": result, "pending": pending, "next": following}
+
+
+def _same_household(scanned: str, pending: Check) -> bool:
+    """The same family's card again (its number typed after its QR): nothing to ask."""
+    try:
+        card = find_card(db.session, scanned)
+    except (BadCardNumber, CardRevoked, NotACard, UnknownCard):
+        return False
+    return card.household_id == pending.visitor.household_id
 
 
 def declined_reason(reason: str) -> str:

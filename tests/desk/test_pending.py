@@ -140,3 +140,30 @@ def test_check_the_number_keeps_what_was_typed(login, register) -> None:  # type
     assert re.search(rf'<input id="scan" name="scan" type="text" value="{typo}"', page)
     panel = client.post("/desk/check", data={"scan": typo}, headers={"X-Desk-Panel": "1"}).text
     assert f'data-typed="{typo}"' in panel
+
+
+def test_the_same_familys_number_after_its_qr_is_answered_without_asking(login, register) -> None:  # type: ignore[no-untyped-def]
+    first, _ = two_families(register)
+    client = login("volunteer")
+    pending = pending_of(client.post("/desk/check", data={"scan": first["card"]["qr"]}).text)
+    again = client.post("/desk/check", data={"scan": first["card"]["number"], **pending}).text
+    assert 'data-state="eligible"' in again and "Olena Koval" in again
+
+
+def test_a_family_found_by_name_and_left_pending_is_asked_about_too(app, login, register) -> None:  # type: ignore[no-untyped-def]
+    first, second = two_families(register)
+    client = login("volunteer")
+    found = client.post(f"/desk/household/{first['id']}").text
+    pending = pending_of(found)
+    assert pending["pending_scan"] == "" and pending["pending_household_id"] == str(first["id"])
+    asked = client.post("/desk/check", data={"scan": second["card"]["qr"], **pending}).text
+    assert "Was Olena Koval served?" in asked
+    assert f'name="household_id" value="{first["id"]}"' in asked
+    yes = {
+        "household_id": str(first["id"]),
+        "idempotency_key": pending["pending_idempotency_key"],
+        "next": second["card"]["qr"],
+    }
+    assert "Olena Koval: handed over." in client.post("/desk/handover", data=yes).text
+    (served,) = rows(app, Distribution)
+    assert served.without_card
