@@ -67,6 +67,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "api.cards.sheet"):                  "N    Y   N     Y     N",
     ("GET",  "api.desk.eligibility"):             "N    Y   N     Y     N",
     ("POST", "api.desk.distribute"):              "N    Y   N     Y     N",
+    ("POST", "api.desk.decline"):                 "N    Y   N     Y     N",
     ("POST", "api.documents.read_zone"):          "N    Y   N     Y     N",
     ("POST", "api.stock.add_item"):               "N    N   Y     Y     N",
     ("POST", "api.stock.add_donation"):           "N    N   Y     Y     N",
