@@ -19,6 +19,7 @@ from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
 from app.desk.services import Check, NoSuchHousehold, check_card, check_household
 from app.extensions import db
 
+MAX_ID = 2**31 - 1  # a database id, as the URLs' id converter takes it
 REASONS = {
     "family_left": _l("the family left"),
     "item_missing": _l("an item was missing"),
@@ -47,7 +48,7 @@ def pending_from(form: Mapping[str, str], prefix: str = "pending_") -> Pending |
     vouchers = form.get(f"{prefix}vouchers", "")[:4000]
     if scan and len(scan) <= 200:
         return Pending(scan, None, key, vouchers)
-    if not scan and household.isdigit() and len(household) <= 12:
+    if not scan and household.isdigit() and len(household) <= 10 and 0 < int(household) <= MAX_ID:
         return Pending(None, int(household), key, vouchers)
     return None
 

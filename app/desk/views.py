@@ -107,20 +107,11 @@ def check() -> tuple[str, int]:
     return answer
 
 
-@bp.post("/household/<int:household_id>")
+@bp.post("/household/<id:household_id>")
 @allow(*DESK)
 def household(household_id: int) -> tuple[str, int]:
     """The desk's answer for a household found by name: the family forgot its card."""
-    answer = _answer_for(
-        lambda: check_household(
-            db.session,
-            household_id=household_id,
-            today=context.today(),
-            days=context.eligibility_days(),
-            site_id=context.site_id(),
-        ),
-        Pending(scan=None, household_id=household_id, key=""),
-    )
+    answer = _again(Pending(scan=None, household_id=household_id, key=""))
     db.session.commit()
     return answer
 

@@ -57,3 +57,13 @@ def test_checking_a_household_that_is_not_there_is_not_found(login) -> None:  # 
     assert client.post("/desk/household/999999").status_code == 404
     answer = client.post("/desk/handover", data={"household_id": "999999"})
     assert answer.status_code == 404
+
+
+def test_a_household_number_beyond_any_id_is_not_found_not_a_failure(login) -> None:  # type: ignore[no-untyped-def]
+    client = login("volunteer")
+    assert client.post("/desk/household/99999999999").status_code == 404
+    for huge in ("99999999999", "9" * 5000):
+        answer = client.post("/desk/handover", data={"household_id": huge})
+        assert answer.status_code == 422
+        asked = client.post("/desk/check", data={"scan": "x", "pending_household_id": huge})
+        assert asked.status_code == 200  # no family to ask about: the scan is answered
