@@ -33,6 +33,9 @@ def daily_workbook(counts: DailyCounts, *, site: Label, exported_at: datetime) -
         (_("People served"), counts.people_served),
         (_("New households"), counts.new_households),
         (_("Households refused"), counts.households_refused),
+        (_("Served without the card"), counts.served_without_card),
+        (_("Not handed over: the family left"), counts.declined["family_left"]),
+        (_("Not handed over: an item was missing"), counts.declined["item_missing"]),
     ):
         ws.append([label, value])
     ws.append([])
