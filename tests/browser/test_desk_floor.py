@@ -65,12 +65,25 @@ def families(register: Callable[..., dict[str, Any]]) -> tuple[dict[str, Any], d
     )
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
+# Each flow in each language, and each at a phone, a small tablet and the laptop.
+SPREAD = [("en", "laptop"), ("ro", "tablet"), ("uk", "phone-390"), ("uk", "phone")]
+
+
+def on_first_screen(page: Page, selector: str, size: str) -> None:
+    """Seen without scrolling, down or sideways."""
+    box = page.locator(selector).bounding_box()
+    viewport = SIZES[size]
+    assert box and box["y"] + box["height"] <= viewport["height"], (selector, size, box)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (selector, size, box)
+    assert_fits_the_screen(page)
+
+
+@pytest.mark.parametrize(("language", "size"), SPREAD)
 def test_the_next_card_waits_until_the_desk_says_whether_the_eligible_family_was_served(
-    app, open_page, make_user, families, language
+    app, open_page, make_user, families, language, size
 ) -> None:  # type: ignore[no-untyped-def]
     first, second = families
-    page = open_page(locale=language)
+    page = open_page(locale=language, viewport=SIZES[size])
     log_in_as(page, make_user("volunteer"), language)
     page.goto("/desk")
     scan(page, first["card"]["qr"])
@@ -79,7 +92,9 @@ def test_the_next_card_waits_until_the_desk_says_whether_the_eligible_family_was
     scan(page, second["card"]["qr"])
     expect(page.locator("#panel .answer")).to_have_attribute("data-state", "confirm")
     expect(page.locator("#panel h1")).to_have_text(ASKED[language])
-    shot(page, f"{language}-asked")
+    shot(page, f"{language}-{size}-asked")
+    on_first_screen(page, "#confirm-yes button", size)
+    on_first_screen(page, "#confirm-no button[value=family_left]", size)
     assert rows(app, Distribution) == []
     page.keyboard.press("Enter")  # yes
     expect(page.locator("#panel .resolved")).to_have_text(HANDED[language])
@@ -138,34 +153,45 @@ def test_leaving_the_desk_with_an_answer_pending_asks_first(open_page, make_user
     expect(page).to_have_url(re.compile(r"/desk$"))
 
 
+@pytest.mark.parametrize(
+    ("language", "size"), [("en", "phone"), ("uk", "tablet"), ("ro", "laptop")]
+)
 def test_a_family_without_its_card_is_served_from_the_search_in_one_click_and_enter(
-    app, open_page, make_user, families
+    app, open_page, make_user, families, language, size
 ) -> None:  # type: ignore[no-untyped-def]
     first, _ = families
-    page = open_page()
-    log_in(page, make_user("volunteer"))
+    page = open_page(locale=language, viewport=SIZES[size])
+    log_in_as(page, make_user("volunteer"), language)
     page.goto("/households/search?q=Koval")
-    page.get_by_role("button", name="Check at the desk").first.click()
+    assert_fits_the_screen(page)
+    page.locator("form.desk-check button").first.click()
     expect(page.locator("#panel .answer")).to_have_attribute("data-state", "eligible")
     expect(page.locator("#panel .without-card")).to_be_visible()
+    shot(page, f"{language}-{size}-without-card")
+    on_first_screen(page, "#handover-form button[type=submit]", size)
     page.keyboard.press("Enter")
     expect(page.locator("#panel .answer")).to_have_attribute("data-state", "served")
     (served,) = rows(app, Distribution)
     assert served.household_id == first["id"] and served.without_card
 
 
+@pytest.mark.parametrize(
+    ("language", "size"), [("ro", "phone-390"), ("en", "tablet"), ("uk", "laptop")]
+)
 def test_check_the_number_keeps_what_was_typed_to_mend_one_digit(
-    open_page, make_user, register
+    open_page, make_user, register, language, size
 ) -> None:  # type: ignore[no-untyped-def]
     number = register()["card"]["number"]
     typo = number[:-1] + str((int(number[-1]) + 1) % 10)
-    page = open_page()
-    log_in(page, make_user("volunteer"))
+    page = open_page(locale=language, viewport=SIZES[size])
+    log_in_as(page, make_user("volunteer"), language)
     page.goto("/desk")
     scan(page, typo)
     expect(page.locator("#panel .answer")).to_have_attribute("data-state", "bad_number")
     expect(page.locator("#scan")).to_have_value(typo)
     expect(page.locator("#scan")).to_be_focused()
+    shot(page, f"{language}-{size}-check-the-number")
+    on_first_screen(page, "#panel h1", size)
     page.locator("#scan").press("Backspace")
     page.locator("#scan").type(number[-1])
     page.locator("#scan").press("Enter")
