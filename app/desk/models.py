@@ -109,10 +109,12 @@ class DeclinedHandover(Base):
     __tablename__ = "declined_handovers"
     __table_args__ = (
         CheckConstraint("reason IN ('family_left', 'item_missing')", name="reason_known"),
+        # Said twice (a double click) the same day for the same reason: counted once.
+        UniqueConstraint("household_id", "declined_on", "reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     declined_on: Mapped[date] = mapped_column(index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.db import dialect_insert
 from app.desk.models import DECLINE_REASONS, DeclinedHandover
 from app.desk.services import visitor
 from app.errors import ValidationFailed
@@ -30,7 +31,8 @@ def decline_handover(
     """Record that the household was not served after all, and why.
 
     A household already served today (at another desk, or a moment ago) was not turned away:
-    nothing is recorded and False comes back.
+    nothing is recorded and False comes back. The same reason said again the same day (a
+    double click) counts once.
     """
     if reason not in DECLINE_REASONS:
         raise ValidationFailed(
@@ -38,8 +40,10 @@ def decline_handover(
         )
     if visitor(session, household_id).last_served_on == today:
         return False
-    session.add(
-        DeclinedHandover(
+    insert_ignoring = dialect_insert(session.get_bind().dialect.name)
+    session.execute(
+        insert_ignoring(DeclinedHandover)
+        .values(
             household_id=household_id,
             site_id=site_id,
             declined_on=today,
@@ -47,6 +51,6 @@ def decline_handover(
             user_id=user_id,
             reason=reason,
         )
+        .on_conflict_do_nothing(index_elements=["household_id", "declined_on", "reason"])
     )
-    session.flush()
     return True

@@ -43,13 +43,16 @@ def upgrade():
             ["user_id"], ["users.id"], name=op.f("fk_declined_handovers_user_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_declined_handovers")),
+        sa.UniqueConstraint(
+            "household_id",
+            "declined_on",
+            "reason",
+            name=op.f("uq_declined_handovers_household_id_declined_on_reason"),
+        ),
     )
     with op.batch_alter_table("declined_handovers", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_declined_handovers_declined_on"), ["declined_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_declined_handovers_household_id"), ["household_id"], unique=False
         )
     # Added in place (SQLite's ADD COLUMN): rebuilding distributions would trip over the rows
     # that point at it, as in 0009 and 0012.
@@ -65,6 +68,5 @@ def downgrade():
     else:
         op.drop_column("distributions", "without_card")
     with op.batch_alter_table("declined_handovers", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_declined_handovers_household_id"))
         batch_op.drop_index(batch_op.f("ix_declined_handovers_declined_on"))
     op.drop_table("declined_handovers")

@@ -167,3 +167,12 @@ def test_a_family_found_by_name_and_left_pending_is_asked_about_too(app, login, 
     assert "Olena Koval: handed over." in client.post("/desk/handover", data=yes).text
     (served,) = rows(app, Distribution)
     assert served.without_card
+
+
+def test_a_no_said_twice_counts_once(app, login, register) -> None:  # type: ignore[no-untyped-def]
+    first, _ = two_families(register)
+    client = login("volunteer")
+    no = {"scan": first["card"]["qr"], "reason": "family_left"}
+    for _ in range(2):  # a double click without the page's script
+        assert 'data-state="declined"' in client.post("/desk/decline", data=no).text
+    assert len(rows(app, DeclinedHandover)) == 1
