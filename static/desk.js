@@ -20,6 +20,9 @@
     unknown: [[300, 150], [300, 150]],
     bad_number: [[300, 150], [300, 150]],
     not_a_card: [[300, 150], [300, 150]],
+    // The question before the next card: the volunteer must look up and answer.
+    confirm: [[523, 120], [523, 120], [523, 120]],
+    declined: [[440, 200]],
   };
   let audio = null;
 
