@@ -215,6 +215,9 @@ def test_the_volunteers_pages_fit_a_phone_a_small_tablet_and_the_laptop(
             "household": f"/households/{first['id']}",
             "search": "/households/search?q=Koval",
             "cards": "/cards",
+            "add-member": f"/households/{first['id']}/members/new",
+            "password": "/account/password",
+            "privacy": "/privacy",
         }.items():
             page.goto(path)
             shot(page, f"{language}-{size}-{name}")
