@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Blueprint, render_template, request
@@ -27,10 +26,7 @@ from app.desk.models import DECLINE_REASONS
 from app.desk.outcomes import decline_handover
 from app.desk.pending import Pending, ask_about, check_pending, declined_reason, pending_from
 from app.desk.services import (
-    Check,
     NotEligible,
-    check_card,
-    check_household,
     last_site_name,
     note_refusal,
     record_handover,
@@ -111,7 +107,7 @@ def check() -> tuple[str, int]:
 @allow(*DESK)
 def household(household_id: int) -> tuple[str, int]:
     """The desk's answer for a household found by name: the family forgot its card."""
-    answer = _again(Pending(scan=None, household_id=household_id, key=""))
+    answer = _answer_to(Pending(scan=None, household_id=household_id, key=""))
     db.session.commit()
     return answer
 
@@ -120,27 +116,16 @@ def _answer(scanned: str, extra: dict[str, object] | None = None) -> tuple[str, 
     """The panel for a scan: eligible with what to hand over, or not yet, or a card problem.
     ``extra`` goes into the panel (a refused voucher and the serials typed, or what became of
     the family asked about before this card)."""
-    try:
-        return _answer_for(
-            lambda: check_card(
-                db.session,
-                scanned=scanned,
-                today=context.today(),
-                days=context.eligibility_days(),
-                site_id=context.site_id(),
-            ),
-            Pending(scan=scanned, household_id=None, key=""),
-            extra,
-        )
-    except tuple(CARD_PROBLEMS) as exc:
-        return _render({**_card_problem(exc, scanned), **(extra or {})})
+    return _answer_to(Pending(scan=scanned, household_id=None, key=""), extra)
 
 
-def _answer_for(
-    checked: Callable[[], Check], asked: Pending, extra: dict[str, object] | None = None
-) -> tuple[str, int]:
-    result = checked()
+def _answer_to(asked: Pending, extra: dict[str, object] | None = None) -> tuple[str, int]:
+    """The panel for a card, or for a household found without its card."""
     extra = extra or {}
+    try:
+        result = check_pending(asked)
+    except tuple(CARD_PROBLEMS) as exc:
+        return _render({**_card_problem(exc, asked.scan or ""), **extra})
     if result.refusal_due:
         note_refusal(
             db.session,
@@ -150,7 +135,8 @@ def _answer_for(
             user_id=context.actor_id(),
         )
     if result.decision.eligible:
-        pending = Pending(asked.scan, asked.household_id, new_key(), extra.get("vouchers", ""))
+        vouchers = str(extra.get("vouchers", ""))
+        pending = Pending(asked.scan, asked.household_id, new_key(), vouchers)
         return _render({"state": "eligible", "check": result, "pending": pending, **extra})
     served = result.served_today
     if served and context.now() - served.at < JUST_NOW:
@@ -208,12 +194,12 @@ def handover() -> tuple[str, int]:
     except VoucherInvalid as exc:
         db.session.rollback()  # nothing of the handover is kept
         problem = _voucher_problem(str(exc.details.get("reason")), str(exc.details["serial"]))
-        answer = _again(target, {"voucher_error": problem, "vouchers": typed_serials})
+        answer = _answer_to(target, {"voucher_error": problem, "vouchers": typed_serials})
         db.session.commit()
         return answer
     except NotEligible:
         db.session.commit()  # the refusal it counted
-        answer = _go_on(following, None) if following else _again(target)
+        answer = _go_on(following, None) if following else _answer_to(target)
         db.session.commit()
         return answer
     fragment = render_template("desk/_panel.html", panel={"state": "served", "handover": done})
@@ -279,24 +265,6 @@ def _go_on(following: str, note: str | None) -> tuple[str, int]:
     answer = _answer(following, {"resolved": note} if note else None)
     db.session.commit()
     return answer
-
-
-def _again(target: Pending, extra: dict[str, object] | None = None) -> tuple[str, int]:
-    if target.scan is not None:
-        return _answer(target.scan, extra)
-    household_id = target.household_id
-    assert household_id is not None
-    return _answer_for(
-        lambda: check_household(
-            db.session,
-            household_id=household_id,
-            today=context.today(),
-            days=context.eligibility_days(),
-            site_id=context.site_id(),
-        ),
-        target,
-        extra,
-    )
 
 
 def new_key() -> str:
