@@ -122,6 +122,7 @@ def test_no_is_recorded_with_its_reason_and_the_next_card_answered(
     scan(page, first["card"]["qr"])
     expect(page.locator("#panel .answer")).to_have_attribute("data-state", "eligible")
     scan(page, second["card"]["qr"])
+    expect(page.locator("#panel .answer")).to_have_attribute("data-state", "confirm")
     page.keyboard.press("Escape")
     expect(page.locator("#panel .resolved")).to_have_text(LEFT["uk"])
     expect(page.locator("#panel .who")).to_contain_text("Iryna Melnyk")
