@@ -258,3 +258,18 @@ def log_in_localised(page: Page, username: str) -> None:
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("input[name=password]").press("Enter")
     expect(page.locator("header.top .who")).to_contain_text(username)
+
+
+def test_without_the_pages_script_the_desk_asks_too(app, open_page, make_user, families) -> None:  # type: ignore[no-untyped-def]
+    first, second = families
+    page = open_page(java_script_enabled=False)
+    log_in(page, make_user("volunteer"))
+    page.goto("/desk")
+    scan(page, first["card"]["qr"])
+    expect(page.locator("#panel .answer")).to_have_attribute("data-state", "eligible")
+    scan(page, second["card"]["qr"])
+    expect(page.locator("#panel h1")).to_have_text(ASKED["en"])
+    page.keyboard.press("Enter")  # the focus is on "Yes, handed over"
+    expect(page.locator("#panel .resolved")).to_have_text(HANDED["en"])
+    expect(page.locator("#panel .who")).to_contain_text("Iryna Melnyk")
+    assert [d.household_id for d in rows(app, Distribution)] == [first["id"]]
