@@ -73,6 +73,19 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
+# What a page says for an HTTP error, in the reader's language: werkzeug's own descriptions
+# ("The requested URL was not found on the server...") are English only.
+PAGE_MESSAGES = {
+    400: _l("The request could not be read. Go back and try again."),
+    401: _l("Log in to open this page."),
+    403: _l("Your role may not open this page. Ask a coordinator if you need it."),
+    404: _l("There is no such page. Check the address, or start again from the menu."),
+    405: _l("This page cannot be opened that way. Go back and try again."),
+    413: _l("What was sent is too large."),
+    415: _l("What was sent is not of a kind this page reads."),
+}
+
+
 def _http_error(exc: HTTPException) -> Response | tuple[Any, int]:
     status = exc.code or 500
     if is_api_request():
@@ -85,8 +98,11 @@ def _http_error(exc: HTTPException) -> Response | tuple[Any, int]:
             413: "too_large",
             415: "unsupported_media_type",
         }.get(status, "http_error")
-        return jsonify(error=code, message=exc.description), status
-    return render_template("error.html", status=status, message=exc.description), status
+        return jsonify(error=code, message=str(exc.description)), status
+    message = exc.description
+    if not isinstance(message, LazyString):  # a page's own reason, marked, is kept
+        message = PAGE_MESSAGES.get(status, _l("Something went wrong. Try again."))
+    return render_template("error.html", status=status, message=message), status
 
 
 def _domain_error(exc: DomainError) -> tuple[Any, int, dict[str, str]]:

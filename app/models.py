@@ -3,7 +3,14 @@
 from app.audit.models import AuditEvent
 from app.auth.models import ApiToken, LoginAttempt, User
 from app.cards.models import Card, CardSheetJob
-from app.desk.models import Distribution, DistributionLine, Refusal, VisitMember, VisitPeople
+from app.desk.models import (
+    DeclinedHandover,
+    Distribution,
+    DistributionLine,
+    Refusal,
+    VisitMember,
+    VisitPeople,
+)
 from app.entitlements.models import EntitlementRule
 from app.households.models import (
     Consent,
@@ -42,6 +49,7 @@ __all__ = [
     "Card",
     "CardSheetJob",
     "Consent",
+    "DeclinedHandover",
     "Distribution",
     "DistributionLine",
     "Document",

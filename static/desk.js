@@ -20,6 +20,9 @@
     unknown: [[300, 150], [300, 150]],
     bad_number: [[300, 150], [300, 150]],
     not_a_card: [[300, 150], [300, 150]],
+    // The question before the next card: the volunteer must look up and answer.
+    confirm: [[523, 120], [523, 120], [523, 120]],
+    declined: [[440, 200]],
   };
   let audio = null;
 
@@ -41,11 +44,24 @@
     }
   }
 
-  async function post(url, value, key, vouchers) {
+  // The answer on screen, and the ELIGIBLE family it still waits on (if any).
+  function answer() {
+    return panel.querySelector("[data-state]");
+  }
+
+  function pendingFields(body) {
+    const shown = answer();
+    if (!shown || !("pendingIdempotencyKey" in shown.dataset)) return;
+    body.set("pending_scan", shown.dataset.pendingScan);
+    body.set("pending_household_id", shown.dataset.pendingHouseholdId);
+    body.set("pending_idempotency_key", shown.dataset.pendingIdempotencyKey);
+    const serials = document.getElementById("vouchers");
+    if (serials) body.set("pending_vouchers", serials.value);
+  }
+
+  async function post(url, body) {
     busy = true;
-    const body = new URLSearchParams({ csrf_token: csrf, scan: value });
-    if (key) body.set("idempotency_key", key);
-    if (vouchers) body.set("vouchers", vouchers);
+    if (!body.has("csrf_token")) body.set("csrf_token", csrf);
     try {
       const response = await fetch(url, {
         method: "POST",
@@ -58,44 +74,74 @@
         return;
       }
       panel.innerHTML = await response.text();
-      const answer = panel.querySelector("[data-state]");
-      if (answer) play(answer.dataset.state);
+      const shown = answer();
+      if (shown) play(shown.dataset.state);
     } catch (error) {
-      panel.innerHTML = '<section class="answer not_a_card" data-state="offline">' +
-        "<h1>NO CONNECTION</h1><p>The server did not answer. Try again.</p></section>";
+      // The words come from the page, in the volunteer's language.
+      const section = document.createElement("section");
+      section.className = "answer not_a_card";
+      section.dataset.state = "offline";
+      const title = document.createElement("h1");
+      title.textContent = panel.dataset.textOffline;
+      const text = document.createElement("p");
+      text.textContent = panel.dataset.textOfflineHint;
+      section.append(title, text);
+      panel.replaceChildren(section);
       play("not_a_card");
     } finally {
       busy = false;
-      scan.value = "";
+      // CHECK THE NUMBER: what was typed stays, so one wrong digit is mended, not retyped.
+      const shown = answer();
+      scan.value = shown && shown.dataset.typed ? shown.dataset.typed : "";
       // An item handed over by serial: the vouchers are scanned next, into their own field.
       const serials = document.getElementById("vouchers");
       (serials || scan).focus();
     }
   }
 
+  function submitForm(form, submitter) {
+    post(form.action, new URLSearchParams(new FormData(form, submitter)));
+  }
+
   scanForm.addEventListener("submit", function (event) {
     event.preventDefault();
     if (busy) return;
     const value = scan.value.trim();
-    const handover = document.getElementById("handover-form");
+    const handover = document.getElementById("handover-form") || document.getElementById("confirm-yes");
     if (value === "" && handover) {
-      handOver(handover);
+      submitForm(handover);
     } else if (value !== "") {
-      post(scanForm.action, value);
+      const body = new URLSearchParams({ scan: value });
+      pendingFields(body);
+      post(scanForm.action, body);
     }
   });
 
+  // Every form of the answer (hand over, not handed over, the question) is sent in the
+  // background too.
   panel.addEventListener("submit", function (event) {
-    if (event.target.id !== "handover-form") return;
     event.preventDefault();
-    if (!busy) handOver(event.target);
+    if (!busy) submitForm(event.target, event.submitter);
   });
 
-  function handOver(form) {
-    const field = (name) => form.querySelector("input[name=" + name + "]").value;
-    const serials = form.querySelector("textarea[name=vouchers]");
-    post(form.action, field("scan"), field("idempotency_key"), serials ? serials.value : "");
-  }
+  // The question "was this family served?": Enter = yes, Esc = no (the family left).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || busy) return;
+    const no = document.getElementById("confirm-no");
+    if (no) {
+      event.preventDefault();
+      submitForm(no, no.querySelector("button[value=family_left]"));
+    }
+  });
+
+  // Leaving the page with a family's answer not settled: the browser asks first.
+  window.addEventListener("beforeunload", function (event) {
+    const shown = answer();
+    if (shown && "pendingIdempotencyKey" in shown.dataset) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
 
   // In the vouchers field the scanner types each serial and Enter (a new line); Enter on an
   // empty line, or Ctrl+Enter, hands over.
@@ -104,7 +150,7 @@
     const text = event.target.value;
     if (event.ctrlKey || text === "" || text.endsWith("\n")) {
       event.preventDefault();
-      if (!busy) handOver(event.target.form);
+      if (!busy) submitForm(event.target.form);
     }
   });
 
@@ -136,7 +182,9 @@
     if (text && (text !== lastText || now - lastAt > 5000)) {
       lastText = text;
       lastAt = now;
-      post(scanForm.action, text);
+      const body = new URLSearchParams({ scan: text });
+      pendingFields(body);
+      post(scanForm.action, body);
     }
   }
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from app.audit.labels import action_label, record_label
 from app.audit.services import Filter, csv_bytes, entities, find_events
 from app.auth.access import COORDINATOR, allow
 from app.days import day_arg
@@ -38,6 +39,8 @@ def index() -> str:
         flt=flt,
         events=find_events(db.session, flt, timezone),
         entities=entities(db.session),
+        action_label=action_label,
+        record_label=record_label,
     )
 
 

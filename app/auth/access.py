@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import abort, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.models import ROLES, User
@@ -42,7 +43,7 @@ def allow(*roles: str) -> Callable[[F], F]:
                     abort(401, "A valid 'Authorization: Bearer TOKEN' header is needed.")
                 return redirect(url_for("auth.login", next=request.full_path))
             if actor.role not in roles:
-                abort(403, "Your role may not do this.")
+                abort(403, _l("Your role may not do this."))
             return view(*args, **kwargs)
 
         guarded.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import lazy_gettext as _l
@@ -14,8 +15,16 @@ from app.auth.access import DESK, allow
 from app.auth.limits import card_in_body, card_in_query, limit_lookups
 from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
 from app.db import writing
-from app.desk.services import NotEligible, check_card, note_refusal, record_handover
-from app.errors import ValidationFailed
+from app.desk.outcomes import decline_handover
+from app.desk.services import (
+    Check,
+    NotEligible,
+    check_card,
+    check_household,
+    note_refusal,
+    record_handover,
+)
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.stock.ledger import InsufficientStock
 from app.stock.lots import LotsOutOfStep
@@ -30,17 +39,23 @@ class VoucherIn(Body):
 
 
 class ScanQuery(Body):
-    """A card: the text of its QR (``qr``) or its number typed by hand (``card``)."""
+    """A card: the text of its QR (``qr``) or its number typed by hand (``card``); or, for a
+    family that forgot its card, the household found by name (``household_id``)."""
 
     qr: ScanText | None = None
     card: ScanText | None = None
+    household_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
-    def scanned(self) -> tuple[str, bool]:
-        """The text to look up, and whether it was typed as a card number."""
-        if (self.qr is None) == (self.card is None):
+    def scanned(self) -> tuple[str | None, bool]:
+        """The text to look up (None: the household without its card), and whether it was
+        typed as a card number."""
+        given = [v for v in (self.qr, self.card, self.household_id) if v is not None]
+        if len(given) != 1:
             raise ValidationFailed(
                 {"qr": _l("give either qr (the scanned text) or card (the number)")}
             )
+        if self.household_id is not None:
+            return None, False
         return (self.card, True) if self.card is not None else (self.qr or "", False)
 
 
@@ -88,9 +103,23 @@ class HandoverOut(Answer):
     items: list[HandedLine]
     short: list[ShortLine]
     next_eligible_on: date
+    without_card: bool  # served by the household found by name, without its card
 
 
-CARD_ERRORS = (BadCardNumber, NotACard, UnknownCard, CardRevoked, ValidationFailed)
+class DeclineIn(ScanQuery):
+    """An ELIGIBLE family not served after all, and why."""
+
+    reason: Literal["family_left", "item_missing"]
+
+
+class DeclineOut(Answer):
+    household_id: int
+    declined_on: date
+    reason: str
+    recorded: bool  # false when the household was served today already: nothing to decline
+
+
+CARD_ERRORS = (BadCardNumber, NotACard, UnknownCard, CardRevoked, NotFound, ValidationFailed)
 
 
 def _iso(day: object) -> str | None:
@@ -103,15 +132,7 @@ def _iso(day: object) -> str | None:
 @limit_lookups(card_in_query)
 def eligibility() -> Response:
     query = query_model(ScanQuery, request.args.to_dict())
-    scanned, typed = query.scanned()
-    check = check_card(
-        db.session,
-        scanned=scanned,
-        typed=typed,
-        today=context.today(),
-        days=context.eligibility_days(),
-        site_id=context.site_id(),
-    )
+    check = _check(query)
     if check.refusal_due:
         # A GET reads; the one thing it writes, the refusal count, gets its own short write.
         db.session.commit()
@@ -159,6 +180,7 @@ def distribute() -> tuple[Response, int]:
     handover = record_handover(
         db.session,
         scanned=scanned,
+        household_id=body.household_id,
         typed=typed,
         today=context.today(),
         now=context.now(),
@@ -188,6 +210,51 @@ def distribute() -> tuple[Response, int]:
                 if i.given < i.entitled
             ],
             next_eligible_on=handover.next_eligible_on.isoformat(),
+            without_card=scanned is None,
         ),
         201,
+    )
+
+
+@bp.post("/distributions/declined")
+@doc(body=DeclineIn, responses={201: DeclineOut}, errors=CARD_ERRORS)
+@allow(*DESK)
+@limit_lookups(card_in_body)
+@writes
+def decline() -> tuple[Response, int]:
+    """An ELIGIBLE family not served after all (it left, an item was missing): recorded with
+    its reason and counted in the day's report. ``recorded`` is false when the household was
+    served today already (nothing to decline)."""
+    body = parse_body(DeclineIn)
+    check = _check(body)
+    recorded = decline_handover(
+        db.session,
+        household_id=check.visitor.household_id,
+        reason=body.reason,
+        site_id=context.site_id(),
+        today=context.today(),
+        now=context.now(),
+        user_id=context.actor_id(),
+    )
+    return (
+        jsonify(
+            household_id=check.visitor.household_id,
+            declined_on=context.today().isoformat(),
+            reason=body.reason,
+            recorded=recorded,
+        ),
+        201,
+    )
+
+
+def _check(target: ScanQuery) -> Check:
+    scanned, typed = target.scanned()
+    today, days, site_id = context.today(), context.eligibility_days(), context.site_id()
+    if scanned is None:
+        assert target.household_id is not None
+        return check_household(
+            db.session, household_id=target.household_id, today=today, days=days, site_id=site_id
+        )
+    return check_card(
+        db.session, scanned=scanned, typed=typed, today=today, days=days, site_id=site_id
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
@@ -27,6 +27,8 @@ class Distribution(Base):
     served_at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+    # Served from the household's page (the family forgot its card): reports count these.
+    without_card: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The household as it was that day: reports count these, not today's members.
     people: Mapped[int]
 
@@ -94,3 +96,27 @@ class Refusal(Base):
     refused_on: Mapped[date] = mapped_column(index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+DECLINE_REASONS = ("family_left", "item_missing")
+
+
+class DeclinedHandover(Base):
+    """An ELIGIBLE answer that did not end in a handover: the family left, or an item it came
+    for was missing. Recorded when the desk is asked about it, so no answer is lost silently;
+    the day's report counts them."""
+
+    __tablename__ = "declined_handovers"
+    __table_args__ = (
+        CheckConstraint("reason IN ('family_left', 'item_missing')", name="reason_known"),
+        # Said twice (a double click) the same day for the same reason: counted once.
+        UniqueConstraint("household_id", "declined_on", "reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    declined_on: Mapped[date] = mapped_column(index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(20))

@@ -177,9 +177,16 @@ _INSERT_MEMBERS = insert(VisitMember.__table__).from_select(
 )
 
 
+class NoSuchHousehold(DomainError):
+    code = "not_found"
+    status = 404
+
+
 def visitor(session: Session, household_id: int) -> Visitor:
     """The household and its members, in one query."""
     rows = session.connection().execute(_VISITOR, {"household_id": household_id}).all()
+    if not rows:
+        raise NoSuchHousehold(_l("No household %(household_id)s.", household_id=household_id))
     head = next(r for r in rows if r.relationship == "head")
     return Visitor(
         household_id=household_id,
@@ -210,7 +217,16 @@ def check_card(
     desk can tell "served just now" from a refusal.
     """
     card = find_card(session, scanned, typed=typed)
-    who = visitor(session, card.household_id)
+    return check_household(
+        session, household_id=card.household_id, today=today, days=days, site_id=site_id
+    )
+
+
+def check_household(
+    session: Session, *, household_id: int, today: date, days: int, site_id: int
+) -> Check:
+    """As check_card, for a household found without its card (by name or document)."""
+    who = visitor(session, household_id)
     decision = decide(who.last_served_on, today, days)
     due = who.entitled(session, today)
     on_hand = on_hand_by_item(session, site_id, [e.item_id for e in due])
@@ -255,7 +271,7 @@ def note_refusal(
 def record_handover(
     session: Session,
     *,
-    scanned: str,
+    scanned: str | None,
     today: date,
     now: datetime,
     days: int,
@@ -263,39 +279,50 @@ def record_handover(
     user_id: int | None,
     typed: bool = False,
     vouchers: list[tuple[str | None, str]] | None = None,
+    household_id: int | None = None,
 ) -> Handover:
     """Serve the household behind the card: once per interval, items out of stock.
+
+    Without a card (``scanned`` None, ``household_id`` given: the family forgot it and was
+    found by name), the handover is the same and is recorded as made without the card.
 
     Raises NotEligible (after counting the refusal) when it was served within the interval.
     Items short in stock are given as far as they go, and the visit still counts. A
     serial-tracked item is given only as its scanned ``vouchers`` (sku or None, serial); a
     bad serial raises VoucherInvalid and nothing of the handover is recorded.
     """
-    card = find_card(session, scanned, typed=typed)
+    if scanned is not None:
+        card = find_card(session, scanned, typed=typed)
+        household_id, card_id = card.household_id, card.id
+    elif household_id is not None:
+        visitor(session, household_id)  # refuses a household that is not there
+        card_id = None
+    else:
+        raise ValueError("a handover needs a card or a household")
     conn = session.connection()
     claim = {
-        "p_household_id": card.household_id,
+        "p_household_id": household_id,
         "p_latest_allowed": latest_service_date_allowed(today, days),
         "p_today": today,
     }
     if conn.execute(_CLAIM_VISIT, claim).rowcount != 1:
-        last = conn.execute(_LAST_SERVED, {"household_id": card.household_id}).scalar()
+        last = conn.execute(_LAST_SERVED, {"household_id": household_id}).scalar()
         decision = decide(last, today, days)
         if last is not None and last < today:
             note_refusal(
                 session,
-                household_id=card.household_id,
+                household_id=household_id,
                 site_id=site_id,
                 today=today,
                 user_id=user_id,
             )
         raise NotEligible(
             _l("This household was served within the interval."),
-            household_id=card.household_id,
+            household_id=household_id,
             last_served_on=_iso(decision.last_served_on),
             next_eligible_on=_iso(decision.next_eligible_on),
         )
-    who = visitor(session, card.household_id)
+    who = visitor(session, household_id)
     distribution_id = conn.execute(
         _INSERT_DISTRIBUTION,
         {
@@ -304,7 +331,8 @@ def record_handover(
             "served_on": today,
             "served_at": now,
             "user_id": user_id,
-            "card_id": card.id,
+            "card_id": card_id,
+            "without_card": card_id is None,
             "people": who.people,
         },
     ).scalar_one()

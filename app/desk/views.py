@@ -7,6 +7,7 @@ JavaScript; static/desk.js sends the same POSTs in the background and swaps in t
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import timedelta
 
 from flask import Blueprint, render_template, request
@@ -23,9 +24,11 @@ from app.auth.limits import card_in_form, limit_lookups
 from app.auth.lookups import TooManyLookups
 from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
 from app.desk.camera import BadFrame, read_qr
+from app.desk.models import DECLINE_REASONS
+from app.desk.outcomes import decline_handover
+from app.desk.pending import Pending, ask_about, check_pending, declined_reason, pending_from
 from app.desk.services import (
     NotEligible,
-    check_card,
     last_site_name,
     note_refusal,
     record_handover,
@@ -52,25 +55,33 @@ class ScanForm(FlaskForm):
 
 def _render(panel: dict[str, object] | None, status: int = 200) -> tuple[str, int]:
     fragment = render_template("desk/_panel.html", panel=panel) if panel else ""
-    state = str(panel["state"]) if panel else None
-    return _page(fragment, state), status
+    return _page(fragment, panel), status
 
 
-def _page(fragment: str, state: str | None) -> str:
+def _page(fragment: str, panel: dict[str, object] | None) -> str:
     """The answer panel alone for the page's script, or the whole desk page around it."""
     if request.headers.get("X-Desk-Panel"):
         return fragment
     form = ScanForm(formdata=None)
-    return render_template("desk/index.html", form=form, panel_html=Markup(fragment), state=state)
+    return render_template(
+        "desk/index.html",
+        form=form,
+        panel_html=Markup(fragment),
+        state=panel["state"] if panel else None,
+        pending=panel.get("pending") if panel else None,
+        typed=panel.get("typed", "") if panel else "",
+    )
 
 
 def _too_many_lookups(exc: TooManyLookups) -> tuple[str, int]:
     return _render({"state": "too_many_lookups", "message": str(exc.message)}, 429)
 
 
-def _card_problem(exc: Exception) -> dict[str, object]:
+def _card_problem(exc: Exception, scanned: str = "") -> dict[str, object]:
     kind = CARD_PROBLEMS[type(exc)]  # type: ignore[index]
-    return {"state": kind, "message": str(exc), **getattr(exc, "details", {})}
+    # A number with a wrong digit stays in the field, to be mended rather than retyped.
+    typed = {"typed": scanned} if kind == "bad_number" else {}
+    return {"state": kind, "message": str(exc), **typed, **getattr(exc, "details", {})}
 
 
 @bp.get("")
@@ -83,29 +94,45 @@ def index() -> tuple[str, int]:
 @allow(*DESK)
 @limit_lookups(card_in_form, _too_many_lookups)
 def check() -> tuple[str, int]:
+    """Answer a scan. With an ELIGIBLE answer still pending (sent back by the page as
+    ``pending_*``), the next card is not answered until the desk says whether that family was
+    served: the page asks instead."""
     form = ScanForm()
     if not form.validate():
         return _render(
             {"state": "not_a_card", "message": _("Scan a card or type its number.")}, 422
         )
-    answer = _answer(form.scan.data or "")
+    scanned = form.scan.data or ""
+    pending = pending_from(request.form)
+    asked = ask_about(pending, scanned) if pending and pending.scan != scanned else None
+    answer = _render(asked) if asked else _answer(scanned)
+    db.session.commit()
+    return answer
+
+
+@bp.post("/household/<id:household_id>")
+@allow(*DESK)
+def household(household_id: int) -> tuple[str, int]:
+    """The desk's answer for a household found by name: the family forgot its card."""
+    answer = _answer_to(Pending(scan=None, household_id=household_id, key=""))
     db.session.commit()
     return answer
 
 
 def _answer(scanned: str, extra: dict[str, object] | None = None) -> tuple[str, int]:
     """The panel for a scan: eligible with what to hand over, or not yet, or a card problem.
-    ``extra`` goes into an eligible panel (a refused voucher and the serials typed)."""
+    ``extra`` goes into the panel (a refused voucher and the serials typed, or what became of
+    the family asked about before this card)."""
+    return _answer_to(Pending(scan=scanned, household_id=None, key=""), extra)
+
+
+def _answer_to(asked: Pending, extra: dict[str, object] | None = None) -> tuple[str, int]:
+    """The panel for a card, or for a household found without its card."""
+    extra = extra or {}
     try:
-        result = check_card(
-            db.session,
-            scanned=scanned,
-            today=context.today(),
-            days=context.eligibility_days(),
-            site_id=context.site_id(),
-        )
+        result = check_pending(asked)
     except tuple(CARD_PROBLEMS) as exc:
-        return _render(_card_problem(exc))
+        return _render({**_card_problem(exc, asked.scan or ""), **extra})
     if result.refusal_due:
         note_refusal(
             db.session,
@@ -115,14 +142,16 @@ def _answer(scanned: str, extra: dict[str, object] | None = None) -> tuple[str, 
             user_id=context.actor_id(),
         )
     if result.decision.eligible:
-        return _render({"state": "eligible", "check": result, "scan": scanned, **(extra or {})})
+        vouchers = str(extra.get("vouchers", ""))
+        pending = Pending(asked.scan, asked.household_id, new_key(), vouchers)
+        return _render({"state": "eligible", "check": result, "pending": pending, **extra})
     served = result.served_today
     if served and context.now() - served.at < JUST_NOW:
         # A second scan right after the handover: the family is leaving with its parcel.
         same_desk = served.user_id == context.actor_id()
-        return _render({"state": "just_served", "check": result, "same_desk": same_desk})
+        return _render({"state": "just_served", "check": result, "same_desk": same_desk, **extra})
     last_site = last_site_name(db.session, result.visitor.household_id)
-    return _render({"state": "not_yet", "check": result, "last_site": last_site})
+    return _render({"state": "not_yet", "check": result, "last_site": last_site, **extra})
 
 
 @bp.post("/handover")
@@ -130,28 +159,34 @@ def _answer(scanned: str, extra: dict[str, object] | None = None) -> tuple[str, 
 @limit_lookups(card_in_form, _too_many_lookups)
 def handover() -> tuple[str, int]:
     """Record the handover. The form carries an idempotency key: sent again (a double click,
-    a retry after a timeout), it shows the first answer and records nothing new."""
-    form = ScanForm()
-    if not form.validate():
+    a retry after a timeout), it shows the first answer and records nothing new.
+
+    Without a card the form names the household instead (found by name); with ``next`` (the
+    card scanned while this family's answer was pending) the page goes on to that card."""
+    target = pending_from(request.form, prefix="")
+    if target is None:
         return _render(
             {"state": "not_a_card", "message": _("Scan a card or type its number.")}, 422
         )
-    scanned = form.scan.data or ""
+    following = _next_scan()
     typed_serials = request.form.get("vouchers", "")[:4000]
     serials = _serials(typed_serials)
-    key = request.form.get("idempotency_key", "")
+    key = target.key
     user_id = context.actor_id()
     if key and user_id is not None:
-        digest = request_hash("POST", request.path, scanned.encode())
+        digest = request_hash("POST", request.path, target.identity.encode())
         replay = claim(
             db.session, user_id=user_id, key=key, digest=digest, card_key=context.card_key()
         )
         if replay is not None:
-            return _page(replay.body.decode(), "served"), 200
+            if following:
+                return _go_on(following, None)
+            return _page(replay.body.decode(), {"state": "served"}), 200
     try:
         done = record_handover(
             db.session,
-            scanned=scanned,
+            scanned=target.scan,
+            household_id=target.household_id,
             today=context.today(),
             now=context.now(),
             days=context.eligibility_days(),
@@ -161,16 +196,18 @@ def handover() -> tuple[str, int]:
         )
     except tuple(CARD_PROBLEMS) as exc:
         db.session.rollback()
-        return _render(_card_problem(exc))
+        if following:
+            return _go_on(following, None)
+        return _render(_card_problem(exc, target.scan or ""))
     except VoucherInvalid as exc:
         db.session.rollback()  # nothing of the handover is kept
         problem = _voucher_problem(str(exc.details.get("reason")), str(exc.details["serial"]))
-        answer = _answer(scanned, {"voucher_error": problem, "vouchers": typed_serials})
+        answer = _answer_to(target, {"voucher_error": problem, "vouchers": typed_serials})
         db.session.commit()
         return answer
     except NotEligible:
         db.session.commit()  # the refusal it counted
-        answer = _answer(scanned)
+        answer = _go_on(following, None) if following else _answer_to(target)
         db.session.commit()
         return answer
     fragment = render_template("desk/_panel.html", panel={"state": "served", "handover": done})
@@ -186,8 +223,62 @@ def handover() -> tuple[str, int]:
             now=context.now(),
             names=Names({done.visitor.household_id}),  # the fragment greets the head
         )
+    if following:
+        note = _("%(name)s: handed over.", name=done.visitor.head_name)
+        return _go_on(following, note)
     db.session.commit()
-    return _page(fragment, "served"), 200
+    return _page(fragment, {"state": "served"}), 200
+
+
+@bp.post("/decline")
+@allow(*DESK)
+@limit_lookups(card_in_form, _too_many_lookups)
+def decline() -> tuple[str, int]:
+    """The family told ELIGIBLE was not served after all (it left, an item was missing):
+    recorded with its reason, then the page goes on to the next card if one was scanned."""
+    target = pending_from(request.form, prefix="")
+    reason = request.form.get("reason", "")
+    if target is None or reason not in DECLINE_REASONS:
+        return _render(
+            {"state": "not_a_card", "message": _("Say why the family was not served.")}, 422
+        )
+    following = _next_scan()
+    try:
+        result = check_pending(target)
+    except tuple(CARD_PROBLEMS) as exc:
+        return _render(_card_problem(exc, target.scan or ""))
+    recorded = decline_handover(
+        db.session,
+        household_id=result.visitor.household_id,
+        reason=reason,
+        site_id=context.site_id(),
+        today=context.today(),
+        now=context.now(),
+        user_id=context.actor_id(),
+    )
+    why = declined_reason(reason)
+    name = result.visitor.head_name
+    if following:
+        note = _("%(name)s: not handed over (%(why)s).", name=name, why=why) if recorded else None
+        return _go_on(following, note)
+    answer = _render({"state": "declined", "check": result, "why": why, "recorded": recorded})
+    db.session.commit()
+    return answer
+
+
+def _next_scan() -> str:
+    return request.form.get("next", "").strip()[:200]
+
+
+def _go_on(following: str, note: str | None) -> tuple[str, int]:
+    """After the pending family is settled, the answer for the card scanned meanwhile."""
+    answer = _answer(following, {"resolved": note} if note else None)
+    db.session.commit()
+    return answer
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(16)
 
 
 def _voucher_problem(reason: str, serial: str) -> str:

@@ -19,13 +19,14 @@ bp = Blueprint("privacy", __name__)
 
 class HeldRecord(Answer):
     """Everything held: the household's and each person's columns as stored, their cards,
-    visits and refusals (app/privacy/services.household_record)."""
+    visits, refusals and handovers not made (app/privacy/services.household_record)."""
 
     household: dict[str, Any]
     members: list[dict[str, Any]]
     cards: list[dict[str, Any]]
     visits: list[dict[str, Any]]
     refused_on: list[date | None]
+    not_handed_over: list[dict[str, Any]]  # {"on": day, "reason": why}
 
 
 class ErasureOut(Answer):

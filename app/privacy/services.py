@@ -3,11 +3,11 @@
 Erasure removes who the people were, and keeps what happened: the household row stays as an
 empty shell (its id, site and registration day, so "new households" of that day still
 counts it), and so do its visits (Distribution.people, VisitPeople by sex and age band, the
-items) and refusals, which name no one. Everything else that points at the household or at
-its members is deleted, found through the foreign keys of the schema: documents, search
-keys, cards, and any table added later that refers to members or households (consents,
-health flags, photos), without editing this module. A column whose name holds "photo" is read
-first, and the file it names is deleted.
+items), refusals and handovers not made, which name no one. Everything else that points at
+the household or at its members is deleted, found through the foreign keys of the schema:
+documents, search keys, cards, and any table added later that refers to members or
+households (consents, health flags, photos), without editing this module. A column whose
+name holds "photo" is read first, and the file it names is deleted.
 
 Nothing else may keep them either (stored API answers, imports not yet imported, SQLite's
 log), and the register of erasures keeps the ids and the moment: privacy.traces.
@@ -27,14 +27,23 @@ from sqlalchemy.orm import Session
 from app.audit.trail import record
 from app.cards.models import Card
 from app.db import Base
-from app.desk.models import Distribution, DistributionLine, Refusal
+from app.desk.models import DeclinedHandover, Distribution, DistributionLine, Refusal
 from app.errors import DomainError, NotFound
 from app.households.models import Household, Member
 from app.privacy.traces import forget_copies, note_erasure
 from app.stock.models import Item, Site
 
 # What stays of an erased household: anonymous counts, which the reports read.
-KEPT = frozenset({"households", "distributions", "distribution_lines", "visit_people", "refusals"})
+KEPT = frozenset(
+    {
+        "households",
+        "distributions",
+        "distribution_lines",
+        "visit_people",
+        "refusals",
+        "declined_handovers",
+    }
+)
 # Rows that stay with their link to the person cleared: a voucher handed over stays issued (its
 # serial must never be issued again, and the stock report counts it), to no one.
 UNLINKED = frozenset({"vouchers"})
@@ -92,6 +101,11 @@ def household_record(session: Session, household_id: int) -> dict[str, Any]:
     refusals = session.scalars(
         select(Refusal.refused_on).where(Refusal.household_id == household_id)
     ).all()
+    declined = session.execute(
+        select(DeclinedHandover.declined_on, DeclinedHandover.reason)
+        .where(DeclinedHandover.household_id == household_id)
+        .order_by(DeclinedHandover.id)
+    ).all()
     return {
         "household": {
             "id": household.id,
@@ -142,6 +156,7 @@ def household_record(session: Session, household_id: int) -> dict[str, Any]:
             {
                 "served_on": _day(d.served_on),
                 "site": site,
+                "without_card": d.without_card,
                 "people": d.people,
                 "items": [
                     {"sku": sku, "entitled": entitled, "given": given}
@@ -152,6 +167,7 @@ def household_record(session: Session, household_id: int) -> dict[str, Any]:
             for d, site in visits
         ],
         "refused_on": [_day(day) for day in refusals],
+        "not_handed_over": [{"on": _day(day), "reason": reason} for day, reason in declined],
     }
 
 

@@ -17,6 +17,7 @@ from app.households.forms import LABELS
 from app.privacy.forms import EraseForm
 from app.privacy.records import PROCESSING
 from app.privacy.services import erase_household, erase_member, household_record
+from app.privacy.shown import rows, shown_value
 
 bp = Blueprint("privacy", __name__)
 
@@ -33,7 +34,15 @@ def upload_root() -> object:
 def record(household_id: int) -> str:
     held = household_record(db.session, household_id)
     record_seen("export", "households", household_id)
-    return render_template("privacy/record.html", held=held, labels=LABELS, erase=EraseForm())
+    timezone = current_app.config["AID_TIMEZONE"]
+    return render_template(
+        "privacy/record.html",
+        held=held,
+        labels=LABELS,
+        erase=EraseForm(),
+        fields=lambda part, *skip: rows(part, timezone, LABELS, set(skip)),
+        shown=lambda value: shown_value(value, timezone, LABELS),
+    )
 
 
 @bp.get("/households/<id:household_id>/export.json")

@@ -62,6 +62,8 @@ class DailyOut(Answer):
     people_served: int
     new_households: int
     households_refused: int
+    served_without_card: int  # handed over to a household found by name, without its card
+    households_declined: dict[str, int]  # ELIGIBLE, not handed over, by reason
     items: list[ItemCount]
     by_sex_age: list[SexAgeCount]
 
@@ -110,6 +112,8 @@ def daily() -> Response:
         people_served=counts.people_served,
         new_households=counts.new_households,
         households_refused=counts.households_refused,
+        served_without_card=counts.served_without_card,
+        households_declined=counts.declined,
         items=[{"sku": sku, "quantity": quantity} for sku, quantity in counts.items],
         by_sex_age=[
             {"sex": sex, "age_band": band, "people": people}

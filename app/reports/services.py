@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.desk.models import AGE_BANDS, Distribution, DistributionLine, Refusal, VisitPeople
+from app.desk.models import (
+    AGE_BANDS,
+    DECLINE_REASONS,
+    DeclinedHandover,
+    Distribution,
+    DistributionLine,
+    Refusal,
+    VisitPeople,
+)
 from app.households.models import Household
 from app.households.rules import SEXES
 from app.stock.models import Item
@@ -23,6 +31,13 @@ class DailyCounts:
     households_refused: int
     items: list[tuple[str, int]]  # (sku, quantity handed over)
     by_sex_age: dict[tuple[str, str], int]  # (sex, age band) -> people served
+    served_without_card: int = 0  # found by name at the desk: the family forgot its card
+    # Told ELIGIBLE and not served after all: reason (family_left, item_missing) -> how many.
+    declined: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def households_declined(self) -> int:
+        return sum(self.declined.values())
 
     def sex_age_table(self) -> list[tuple[str, list[int]]]:
         return [(sex, [self.by_sex_age.get((sex, band), 0) for band in AGE_BANDS]) for sex in SEXES]
@@ -38,7 +53,9 @@ def daily_counts(session: Session, day: date, site_id: int | None = None) -> Dai
     served = session.execute(
         at_site(
             select(
-                func.count(Distribution.id), func.coalesce(func.sum(Distribution.people), 0)
+                func.count(Distribution.id),
+                func.coalesce(func.sum(Distribution.people), 0),
+                func.count(Distribution.id).filter(Distribution.without_card),
             ).where(Distribution.served_on == day),
             Distribution.site_id,
         )
@@ -52,6 +69,14 @@ def daily_counts(session: Session, day: date, site_id: int | None = None) -> Dai
     refused = session.scalar(
         at_site(select(func.count(Refusal.id)).where(Refusal.refused_on == day), Refusal.site_id)
     )
+    declined = session.execute(
+        at_site(
+            select(DeclinedHandover.reason, func.count())
+            .where(DeclinedHandover.declined_on == day)
+            .group_by(DeclinedHandover.reason),
+            DeclinedHandover.site_id,
+        )
+    ).all()
     items = session.execute(
         at_site(
             select(Item.sku, func.sum(DistributionLine.given))
@@ -80,4 +105,6 @@ def daily_counts(session: Session, day: date, site_id: int | None = None) -> Dai
         households_refused=int(refused or 0),
         items=[(sku, int(quantity)) for sku, quantity in items],
         by_sex_age={(sex, band): int(n) for sex, band, n in people},
+        served_without_card=int(served[2]),
+        declined={reason: 0 for reason in DECLINE_REASONS} | {r: int(n) for r, n in declined},
     )

@@ -72,9 +72,13 @@ def test_a_registration_names_its_body_its_answer_and_its_refusals(desk: Any) ->
 def test_a_card_check_names_each_card_refusal_and_its_query(desk: Any) -> None:
     document = json_of(desk.get(DOCUMENT))
     check = operation(document, "get", "/eligibility")
-    assert {p["name"]: p["in"] for p in check["parameters"]} == {"qr": "query", "card": "query"}
+    assert {p["name"]: p["in"] for p in check["parameters"]} == {
+        "qr": "query",
+        "card": "query",
+        "household_id": "query",  # a family that forgot its card, found by name
+    }
     assert error_codes(check, 410) == ["card_revoked"]
-    assert error_codes(check, 404) == ["unknown_card"]
+    assert error_codes(check, 404) == ["not_found", "unknown_card"]  # household_id, card
     assert "bad_card_number" in error_codes(check, 422)
     handover = operation(document, "post", "/distributions")
     assert error_codes(handover, 409) == ["insufficient_stock", "lots_out_of_step", "not_eligible"]

@@ -96,7 +96,7 @@ def test_coordinators_browse_and_filter_the_trail(app: Flask, login: Any, regist
     created = register()
     client = login("coordinator")
     page = client.get("/audit?entity=households").text
-    assert f"households {created['id']}" in page
+    assert f"household {created['id']}" in page
     with app.app_context():
         volunteer = db.session.scalar(
             select(AuditEvent.user_id).where(AuditEvent.entity == "households")
@@ -104,7 +104,7 @@ def test_coordinators_browse_and_filter_the_trail(app: Flask, login: Any, regist
         from app.auth.models import User
 
         name = db.session.get(User, volunteer).username  # type: ignore[union-attr]
-    assert f"households {created['id']}" in client.get(f"/audit?user={name}").text
+    assert f"household {created['id']}" in client.get(f"/audit?user={name}").text
     assert "Nothing recorded" in client.get("/audit?user=nobody").text
     assert "Nothing recorded" in client.get("/audit?since=2001-01-01&until=2001-01-02").text
 

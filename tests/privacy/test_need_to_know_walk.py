@@ -162,6 +162,9 @@ CALLS: dict[tuple[str, str], Callable[[Family], Call]] = {
     ),
     ("POST", "desk.check"): lambda f: Call(data={"scan": f.qr}),
     ("POST", "desk.handover"): lambda f: Call(data={"scan": f.qr}),
+    ("POST", "desk.household"): lambda f: Call(data={}),
+    ("POST", "desk.decline"): lambda f: Call(data={"scan": f.qr, "reason": "family_left"}),
+    ("POST", "api.desk.decline"): lambda f: Call(json={"qr": f.qr, "reason": "family_left"}),
     ("POST", "cards.make"): lambda f: Call(data={"choice": "typed", "household_ids": str(f.id)}),
     # a coordinator's only
     ("POST", "api.households.move"): lambda f: Call(json={"household_id": f.other}),
