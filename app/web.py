@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from app.auth.access import current_actor
 from app.db import local_date
+from app.stock.names_shown import register_names
 
 NAV = (
     ("desk.index", _l("Desk"), ("volunteer", "coordinator")),
@@ -98,3 +99,4 @@ def register_web(app: Flask) -> None:
     app.context_processor(_template_helpers)
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_clock, "clock")
+    register_names(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.db import dialect_insert
 from app.errors import DomainError, ValidationFailed
 from app.households.rules import has_control_characters
+from app.names import merged_names
 from app.stock.ledger import MAX_QUANTITY
 from app.stock.models import CATEGORIES, DONOR_KINDS, Barcode, Donor, Item
 
@@ -50,16 +52,32 @@ def update_item(
     unit: str,
     minimum: int,
     serial_tracked: bool,
+    names: Mapping[str, str | None] | None = None,
 ) -> Item:
-    """Change an item's settings; its movements and past handovers stay as they are."""
+    """Change an item's settings; its movements and past handovers stay as they are.
+    ``names`` gives its name in other languages (see rename_item)."""
     fields: dict[str, str] = {}
     if not name.strip() or len(name) > 100 or has_control_characters(name):
         fields["name"] = _l("1-100 characters")
     check_item_settings(fields, category=category, unit=unit, minimum=minimum)
+    _, others, problems = merged_names(item.name, item.names, names or {})
+    fields.update(problems)
     if fields:
         raise ValidationFailed(fields)
+    item.names = others
     item.name, item.category, item.unit = name.strip(), category, unit.strip()
     item.minimum, item.serial_tracked = minimum, serial_tracked
+    session.flush()
+    return item
+
+
+def rename_item(session: Session, item: Item, names: Mapping[str, str | None]) -> Item:
+    """Give an item its name in some languages ({"en": ..., "uk": ...}): "en" is the default
+    name, a language left out keeps its name, an empty one falls back to the default."""
+    default, others, fields = merged_names(item.name, item.names, names)
+    if fields:
+        raise ValidationFailed(fields)
+    item.name, item.names = default, others
     session.flush()
     return item
 

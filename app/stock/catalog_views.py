@@ -26,6 +26,7 @@ from app.stock.forms import (
     DonorForm,
     ItemForm,
     ItemSettingsForm,
+    NamesForm,
     ReversalForm,
 )
 from app.stock.models import Donor, Item
@@ -68,6 +69,7 @@ def catalog_page() -> str | Response | tuple[str, int]:
                 unit=form.unit.data or "piece",
                 minimum=form.minimum.data or 0,
                 serial_tracked=form.serial_tracked.data,
+                names=form.other_names(),
             )
         except DomainError as exc:
             _problems(exc)
@@ -101,6 +103,7 @@ def item_settings(sku: str) -> Response:
             unit=form.unit.data or "",
             minimum=form.minimum.data or 0,
             serial_tracked=form.serial_tracked.data,
+            names=form.other_names(),
         )
     except DomainError as exc:
         _problems(exc)
@@ -108,6 +111,25 @@ def item_settings(sku: str) -> Response:
         db.session.commit()
         flash(_("Settings saved."), "ok")
     return redirect(url_for("stock.history", sku=item.sku))
+
+
+@bp.post("/items/<sku>/names")
+@allow(*STOCK)
+def item_names(sku: str) -> Response:
+    """The item's name in each language, from its row on the catalog page."""
+    item = _item(sku)
+    form = NamesForm()
+    if not form.validate_on_submit():
+        flash(_("Give the item's name in English."), "error")
+        return redirect(url_for("stock.catalog"))
+    try:
+        catalog.rename_item(db.session, item, form.names())
+    except DomainError as exc:
+        _problems(exc)
+    else:
+        db.session.commit()
+        flash(_("Names of %(sku)s saved.", sku=item.sku), "ok")
+    return redirect(url_for("stock.catalog", _anchor=f"item-{item.sku}"))
 
 
 @bp.post("/items/<sku>/barcodes")

@@ -115,6 +115,8 @@ class DonationForm(FlaskForm):
 
 class ItemSettingsForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name_ro = StringField(_l("Name in Romanian"), validators=[Optional(), Length(max=100)])
+    name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=100)])
     category = SelectField(
         _l("Category"),
         choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
@@ -125,6 +127,47 @@ class ItemSettingsForm(FlaskForm):
         _l("Minimum level"), default=0, validators=[Optional(), NumberRange(0, MAX_QUANTITY)]
     )
     serial_tracked = BooleanField(_l("Handed over by serial number"))
+
+    def other_names(self) -> dict[str, str | None]:
+        """The names in the other languages; an empty one means the English name."""
+        return {"ro": self.name_ro.data or "", "uk": self.name_uk.data or ""}
+
+    def show_names(self, names: dict[str, str]) -> None:
+        self.name_ro.data = names.get("ro", "")
+        self.name_uk.data = names.get("uk", "")
+
+
+class NamesForm(FlaskForm):
+    """An item's or a site's name in each interface language."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name_ro = StringField(_l("Name in Romanian"), validators=[Optional(), Length(max=100)])
+    name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=100)])
+
+    def names(self) -> dict[str, str | None]:
+        return {
+            "en": self.name.data or "",
+            "ro": self.name_ro.data or "",
+            "uk": self.name_uk.data or "",
+        }
+
+
+class SiteForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name_ro = StringField(_l("Name in Romanian"), validators=[Optional(), Length(max=100)])
+    name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=100)])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            SelectChoice("distribution", _l("distribution point")),
+            SelectChoice("warehouse", _l("warehouse")),
+        ],
+        validate_choice=True,
+    )
+
+    def other_names(self) -> dict[str, str | None]:
+        return {"ro": self.name_ro.data or "", "uk": self.name_uk.data or ""}
 
 
 class ItemForm(ItemSettingsForm):

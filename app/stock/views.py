@@ -251,9 +251,15 @@ def history(sku: str) -> tuple[str, int]:
         kinds=MOVEMENT_LABELS,
         site_kinds=SITE_LABELS,
         chosen={"kind": kind, "site": code if site else "", "from": since, "to": until},
-        settings=ItemSettingsForm(obj=item, formdata=None),
+        settings=_settings_form(item),
         barcode=BarcodeForm(formdata=None),
     ), (422 if problems else 200)
 
 
-from app.stock import catalog_views, transfer_views  # noqa: E402, F401 - more pages of stock
+def _settings_form(item: Item) -> ItemSettingsForm:
+    form = ItemSettingsForm(obj=item, formdata=None)
+    form.show_names(item.names)
+    return form
+
+
+from app.stock import catalog_views, site_views, transfer_views  # noqa: E402, F401 - more pages
