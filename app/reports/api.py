@@ -11,6 +11,7 @@ from app.api import parse_day
 from app.auth.access import COORDINATOR, allow
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.names import every_name
 from app.reports.excel import daily_workbook
 from app.reports.exports import (
     ALL_SITES,
@@ -45,7 +46,15 @@ def daily() -> Response:
         people_served=counts.people_served,
         new_households=counts.new_households,
         households_refused=counts.households_refused,
-        items=[{"sku": sku, "quantity": quantity} for sku, quantity in counts.items],
+        items=[
+            {
+                "sku": sku,
+                "quantity": quantity,
+                "name": counts.name_of(sku, None),
+                "names": every_name(*counts.item_names.get(sku, (sku, {}))),
+            }
+            for sku, quantity in counts.items
+        ],
         by_sex_age=[
             {"sex": sex, "age_band": band, "people": people}
             for (sex, band), people in sorted(counts.by_sex_age.items())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -36,11 +37,12 @@ def daily_workbook(counts: DailyCounts, *, site: Label, exported_at: datetime) -
     ):
         ws.append([label, value])
     ws.append([])
-    ws.append([_("SKU"), _("Quantity")])
+    ws.append([_("SKU"), _("Quantity"), _("Item")])
     for cell in ws[ws.max_row]:
         cell.font = bold
-    for sku, quantity in counts.items:
-        ws.append([sku, quantity])
+    # The name after the quantity: a sheet that reads column B as the figure keeps working.
+    for sku, name, quantity in counts.item_rows(str(get_locale())):
+        ws.append([sku, quantity, name])
     ws.append([])
     ws.append([_("Sex"), *AGE_BANDS, str(TOTAL)])
     for cell in ws[ws.max_row]:

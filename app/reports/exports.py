@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import LazyString
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -222,7 +222,11 @@ def daily_tables(counts: DailyCounts) -> list[Table]:
                 [_l("Households refused"), counts.households_refused],
             ],
         ),
-        Table(_l("Items"), [_l("SKU"), _l("Quantity")], [[sku, q] for sku, q in counts.items]),
+        Table(
+            _l("Items"),
+            [_l("SKU"), _l("Quantity"), _l("Item")],
+            [[sku, q, name] for sku, name, q in counts.item_rows(str(get_locale()))],
+        ),
         Table(
             _l("Sex and age"),
             [_l("Sex"), *AGE_BANDS, TOTAL],

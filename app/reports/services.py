@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.desk.models import AGE_BANDS, Distribution, DistributionLine, Refusal, VisitPeople
 from app.households.models import Household
 from app.households.rules import SEXES
+from app.names import name_in
 from app.stock.models import Item
 
 
@@ -23,6 +24,17 @@ class DailyCounts:
     households_refused: int
     items: list[tuple[str, int]]  # (sku, quantity handed over)
     by_sex_age: dict[tuple[str, str], int]  # (sex, age band) -> people served
+    # sku -> (default name, names in other languages), for the items handed over
+    item_names: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+
+    def name_of(self, sku: str, language: str | None) -> str:
+        """The item's name in ``language`` (its SKU if the catalog has no such item)."""
+        name, names = self.item_names.get(sku, (sku, {}))
+        return name_in(name, names, language)
+
+    def item_rows(self, language: str | None) -> list[tuple[str, str, int]]:
+        """(sku, name in ``language``, quantity handed over) of each item."""
+        return [(sku, self.name_of(sku, language), quantity) for sku, quantity in self.items]
 
     def sex_age_table(self) -> list[tuple[str, list[int]]]:
         return [(sex, [self.by_sex_age.get((sex, band), 0) for band in AGE_BANDS]) for sex in SEXES]
@@ -72,6 +84,9 @@ def daily_counts(session: Session, day: date, site_id: int | None = None) -> Dai
             Distribution.site_id,
         )
     ).all()
+    names = session.execute(
+        select(Item.sku, Item.name, Item.names).where(Item.sku.in_([sku for sku, _ in items]))
+    )
     return DailyCounts(
         day=day,
         households_served=int(served[0]),
@@ -80,4 +95,5 @@ def daily_counts(session: Session, day: date, site_id: int | None = None) -> Dai
         households_refused=int(refused or 0),
         items=[(sku, int(quantity)) for sku, quantity in items],
         by_sex_age={(sex, band): int(n) for sex, band, n in people},
+        item_names={sku: (name, others or {}) for sku, name, others in names},
     )

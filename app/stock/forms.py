@@ -50,9 +50,10 @@ class Between(NumberRange):
 
 
 class DonationLineForm(SubForm):
-    # A text field with the catalog as its suggestions (one datalist for every line): typed
-    # or scanned SKUs, and a page that stays light with hundreds of items.
-    sku = StringField(_l("Item"), validators=[Optional(), Length(max=40)])
+    # A text field with the catalog as its suggestions (one datalist for every line): a typed
+    # name (in any language), SKU or scanned barcode, and a page that stays light with
+    # hundreds of items. The view turns it into the item's SKU (catalog.with_skus).
+    sku = StringField(_l("Item"), validators=[Optional(), Length(max=100)])
     quantity = IntegerField(_l("Quantity"), validators=[Optional(), Between(1, MAX_QUANTITY)])
     lot = StringField(_l("Lot"), validators=[Optional(), Length(max=40)])
     expires_on = DateField(_l("Expires"), validators=[Optional()])
@@ -67,7 +68,7 @@ class DonationForm(FlaskForm):
     received_on = DateField(_l("Received on"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
     barcode = StringField(_l("Scan a box"), validators=[Optional(), Length(max=40)])
-    learn_sku = StringField(_l("Which item is it?"), validators=[Optional(), Length(max=40)])
+    learn_sku = StringField(_l("Which item is it?"), validators=[Optional(), Length(max=100)])
     learn_pack = IntegerField(
         _l("How many in one box"), validators=[Optional(), NumberRange(1, 10_000)], default=1
     )

@@ -147,7 +147,7 @@ def _record(form: DonationForm) -> Donation:
         donor=form.donor.data or "",
         donor_kind=form.donor_kind.data or None,
         note=form.note.data,
-        lines=form.to_lines(),
+        lines=catalog.with_skus(db.session, form.to_lines()),
         site_id=find_site(db.session, form.site.data).id if form.site.data else context.site_id(),
         received_on=received,
         user_id=context.actor_id(),
@@ -162,9 +162,8 @@ def _scan(form: DonationForm, action: str) -> int:
     if not code:
         return 200
     if action == "learn":
-        sku = (form.learn_sku.data or "").strip().upper()
-        item = db.session.scalar(select(Item).where(Item.sku == sku))
-        if item is None:
+        item = catalog.item_for_text(db.session, form.learn_sku.data or "")
+        if not isinstance(item, Item):
             flash(_("Choose the item this box holds."), "error")
             return 202
         try:
