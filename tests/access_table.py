@@ -119,6 +119,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "stock.add_site"):                  "N    N   N     Y     N",
     ("POST", "stock.site_names"):                "N    N   N     Y     N",
     ("POST", "stock.item_names"):                "N    N   Y     Y     N",
+    ("POST", "stock.set_minimums"):              "N    N   Y     Y     N",
     # reports: period, served lists, dashboard, charts
     ("GET",  "reports.period_page"):             "N    N   N     Y     N",
     ("GET",  "reports.period_xlsx"):             "N    N   N     Y     N",

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from app import context
 from app.auth.access import STOCK, allow
+from app.entitlements.minimums import items_without_minimum, set_missing_minimums
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
 from app.reports.exports import Label, Table, period_label, title_line, write_csv, write_xlsx
@@ -26,6 +27,7 @@ from app.stock.forms import (
     DonorForm,
     ItemForm,
     ItemSettingsForm,
+    MinimumsForm,
     NamesForm,
     ReversalForm,
 )
@@ -82,8 +84,46 @@ def catalog_page() -> str | Response | tuple[str, int]:
         status = 422
     items = db.session.scalars(select(Item).order_by(Item.sku)).all()
     return render_template(
-        "stock/catalog.html", items=items, form=form, categories=CATEGORY_LABELS
+        "stock/catalog.html",
+        items=items,
+        form=form,
+        categories=CATEGORY_LABELS,
+        **minimums_asked(),
     ), status
+
+
+def minimums_asked() -> dict[str, object]:
+    """The question the stock and catalog pages ask while some items have no minimum."""
+    return {
+        "without_minimum": items_without_minimum(db.session),
+        "minimums_form": MinimumsForm(formdata=None),
+    }
+
+
+@bp.post("/items/minimums")
+@allow(*STOCK)
+def set_minimums() -> Response:
+    """Set the minimums still at 0 from the recent pace or the entitlement rules."""
+    form = MinimumsForm()
+    back = request.form.get("back") == "catalog"
+    if not form.validate_on_submit():
+        flash(_("Say how many households are expected a day (1-10000)."), "error")
+    else:
+        chosen = set_missing_minimums(
+            db.session, today=context.today(), households_a_day=form.households_a_day.data or 1
+        )
+        db.session.commit()
+        if chosen:
+            flash(
+                _(
+                    "Minimums set: %(list)s.",
+                    list=", ".join(f"{sku} {n}" for sku, n in chosen.items()),
+                ),
+                "ok",
+            )
+        else:
+            flash(_("No item without a minimum is handed over under the rules yet."), "error")
+    return redirect(url_for("stock.catalog" if back else "stock.index"))
 
 
 @bp.post("/items/<sku>/settings")

@@ -171,6 +171,14 @@ class SiteForm(FlaskForm):
         return {"ro": self.name_ro.data or "", "uk": self.name_uk.data or ""}
 
 
+class MinimumsForm(FlaskForm):
+    households_a_day = IntegerField(
+        _l("Households expected a day"),
+        default=100,
+        validators=[DataRequired(), NumberRange(1, 10_000)],
+    )
+
+
 class ItemForm(ItemSettingsForm):
     sku = StringField(_l("SKU"), validators=[DataRequired(), Length(max=40)])
 

@@ -111,6 +111,7 @@ def stock_page(sites: list[Site], here: int) -> dict[str, object]:
         "here": next(s for s in sites if s.id == here),
         "categories": categories,
         "item_choices": overview.item_choices(db.session),
+        **catalog_views.minimums_asked(),
     }
 
 
