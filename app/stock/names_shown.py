@@ -6,7 +6,7 @@ name in the language it is drawn in. The catalog's names are read once per reque
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, request
 from flask_babel import get_locale
 from sqlalchemy import select
 
@@ -16,10 +16,13 @@ from app.stock.models import Item
 
 
 def _catalog_names() -> dict[str, tuple[str, dict[str, str]]]:
-    if "item_names" not in g:
+    # Kept on the request, not on g: an app context can outlive a request (a CLI, a test).
+    names = getattr(request, "aid_item_names", None)
+    if names is None:
         rows = db.session.execute(select(Item.sku, Item.name, Item.names))
-        g.item_names = {sku: (name, names or {}) for sku, name, names in rows}
-    return g.item_names  # type: ignore[no-any-return]
+        names = {sku: (name, others or {}) for sku, name, others in rows}
+        request.aid_item_names = names  # type: ignore[attr-defined]
+    return names
 
 
 def item_name(sku: str, default: str = "") -> str:
