@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -34,7 +35,7 @@ def index() -> str | Response | tuple[str, int]:
     here = context.site_id()
     sites = all_sites(db.session)
     form = DonationForm()
-    form.site.choices = [(s.code, s.name) for s in sites]
+    form.site.choices = [(s.code, s.name_in(str(get_locale()))) for s in sites]
     if not form.is_submitted():
         form.site.data = next(s.code for s in sites if s.id == here)
     action = request.form.get("action", "save")

@@ -165,3 +165,10 @@ def test_migration_0016_names_the_starting_catalog_and_leaves_renamed_items_alon
         assert main.name_in("ro") == "Punctul principal de distribuire"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_stock_page_names_items_and_sites_in_the_readers_language(login: Any) -> None:
+    page = login("stock_manager").get("/stock", headers=UK).text
+    assert "<td>Продуктовий набір</td>" in page
+    assert '<option selected value="MAIN">Головний пункт видачі</option>' in page
+    assert "Food parcel" not in page.split("<table class=\"stock\">")[1].split("</table>")[0]
