@@ -171,4 +171,4 @@ def test_the_stock_page_names_items_and_sites_in_the_readers_language(login: Any
     page = login("stock_manager").get("/stock", headers=UK).text
     assert "<td>Продуктовий набір</td>" in page
     assert '<option selected value="MAIN">Головний пункт видачі</option>' in page
-    assert "Food parcel" not in page.split("<table class=\"stock\">")[1].split("</table>")[0]
+    assert "Food parcel" not in page.split('<table class="stock">')[1].split("</table>")[0]
