@@ -156,7 +156,10 @@ def period_json(figures: PeriodFigures) -> dict[str, Any]:
         "households_refused": figures.households_refused,
         "people_with_disability": figures.people_with_disability,
         "distinct_people_with_disability": figures.distinct_people_with_disability,
-        "items": [{"sku": sku, "quantity": quantity} for sku, quantity in figures.items],
+        "items": [
+            {"sku": sku, "quantity": quantity, "name": figures.name_of(sku, None)}
+            for sku, quantity in figures.items
+        ],
         "by_sex_age": [
             {"sex": sex, "age_band": band, "people": people}
             for (sex, band), people in sorted(figures.by_sex_age.items())

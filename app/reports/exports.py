@@ -193,6 +193,12 @@ def period_tables(figures: PeriodFigures, *, mask_small: bool = False) -> list[T
             ],
         ),
         Table(
+            _l("Items"),
+            [_l("SKU"), _l("Item"), _l("Quantity")],
+            [[sku, figures.name_of(sku, str(get_locale())), m(q)] for sku, q in figures.items],
+            totals=[TOTAL, "", m(sum(q for _, q in figures.items))],
+        ),
+        Table(
             _l("Registrations"),
             [_l("Date"), _l("New households")],
             [[d.day, m(d.new_households)] for d in figures.days],

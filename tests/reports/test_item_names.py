@@ -4,9 +4,13 @@ in the reader's language, and in the API as an added field."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
+
+from tests.conftest import TZ
 
 UK = {"Accept-Language": "uk"}
 
@@ -42,3 +46,20 @@ def test_the_daily_api_adds_each_items_name_and_keeps_its_fields(
     food = next(line for line in daily["items"] if line["sku"] == "FOOD")
     assert food["quantity"] == 1 and food["name"] == "Food parcel"
     assert food["names"]["uk"] == "Продуктовий набір"
+
+
+def test_the_period_workbook_has_an_items_sheet_with_their_names(
+    register: Any, api: Any, stock_up: Any
+) -> None:
+    serve_one(register, api, stock_up)
+    coordinator = api("coordinator")
+    today = datetime.now(ZoneInfo(TZ)).date().isoformat()
+    query = f"from={today}&to={today}"
+    got = coordinator.get(f"/api/v1/reports/period?{query}").get_json()
+    assert {"sku": "FOOD", "quantity": 1, "name": "Food parcel"} in got["items"]
+    download = coordinator.client.get(
+        f"/api/v1/reports/period.xlsx?{query}", headers={**coordinator.headers, **UK}
+    )
+    workbook = load_workbook(io.BytesIO(download.data))
+    rows = [row for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)]
+    assert ("FOOD", "Продуктовий набір", 1) in [row[:3] for row in rows]
