@@ -172,3 +172,11 @@ def test_the_stock_page_names_items_and_sites_in_the_readers_language(login: Any
     assert "<td>Продуктовий набір</td>" in page
     assert '<option selected value="MAIN">Головний пункт видачі</option>' in page
     assert "Food parcel" not in page.split('<table class="stock">')[1].split("</table>")[0]
+
+
+def test_the_household_page_names_what_it_receives_in_the_readers_language(
+    login: Any, register: Any
+) -> None:
+    household = register()
+    page = login("volunteer").get(f"/households/{household['id']}", headers=UK).text
+    assert "Продуктовий набір × 1" in page and "Food parcel" not in page
