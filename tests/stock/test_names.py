@@ -180,3 +180,10 @@ def test_the_household_page_names_what_it_receives_in_the_readers_language(
     household = register()
     page = login("volunteer").get(f"/households/{household['id']}", headers=UK).text
     assert "Продуктовий набір × 1" in page and "Food parcel" not in page
+
+
+def test_every_page_links_the_projects_own_favicon(client: Any) -> None:
+    page = client.get("/login").text
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    with client.get("/static/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.data.startswith(b"<svg")
