@@ -141,7 +141,7 @@ class ItemSettingsForm(FlaskForm):
 class NamesForm(FlaskForm):
     """An item's or a site's name in each interface language."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=100)])
     name_ro = StringField(_l("Name in Romanian"), validators=[Optional(), Length(max=100)])
     name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=100)])
 
@@ -155,7 +155,7 @@ class NamesForm(FlaskForm):
 
 class SiteForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=100)])
     name_ro = StringField(_l("Name in Romanian"), validators=[Optional(), Length(max=100)])
     name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=100)])
     kind = SelectField(

@@ -60,7 +60,7 @@ def test_a_coordinator_creates_and_renames_a_site_on_the_page(
     page.get_by_role("link", name="Add a site on the Sites page").click()
     page.get_by_label("Code").fill("WH-NORTH")
     page.get_by_label("Kind").select_option("warehouse")
-    page.get_by_label("Name", exact=True).fill("North warehouse")
+    page.get_by_label("Name in English").fill("North warehouse")
     page.get_by_label("Name in Ukrainian").fill("Північний склад")
     page.get_by_role("button", name="Add the site").click()
     expect(page.locator(".flash.ok")).to_contain_text("Site WH-NORTH added.")
