@@ -114,6 +114,11 @@ class DonationForm(FlaskForm):
         return lines
 
 
+def submitted_names(*fields: StringField) -> dict[str, str | None]:
+    """{"ro": ..., "uk": ...} of the name fields a form sent, keyed by their language."""
+    return {f.name.removeprefix("name_"): f.data or "" for f in fields if f.raw_data}
+
+
 class ItemSettingsForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     name_ro = StringField(_l("Name in Romanian"), validators=[Optional(), Length(max=100)])
@@ -130,8 +135,9 @@ class ItemSettingsForm(FlaskForm):
     serial_tracked = BooleanField(_l("Handed over by serial number"))
 
     def other_names(self) -> dict[str, str | None]:
-        """The names in the other languages; an empty one means the English name."""
-        return {"ro": self.name_ro.data or "", "uk": self.name_uk.data or ""}
+        """The names in the other languages that the form sent (one it did not send is kept
+        as it is); an empty one means the English name."""
+        return submitted_names(self.name_ro, self.name_uk)
 
     def show_names(self, names: dict[str, str]) -> None:
         self.name_ro.data = names.get("ro", "")
@@ -146,11 +152,7 @@ class NamesForm(FlaskForm):
     name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=100)])
 
     def names(self) -> dict[str, str | None]:
-        return {
-            "en": self.name.data or "",
-            "ro": self.name_ro.data or "",
-            "uk": self.name_uk.data or "",
-        }
+        return {"en": self.name.data or "", **submitted_names(self.name_ro, self.name_uk)}
 
 
 class SiteForm(FlaskForm):
@@ -168,7 +170,7 @@ class SiteForm(FlaskForm):
     )
 
     def other_names(self) -> dict[str, str | None]:
-        return {"ro": self.name_ro.data or "", "uk": self.name_uk.data or ""}
+        return submitted_names(self.name_ro, self.name_uk)
 
 
 class MinimumsForm(FlaskForm):

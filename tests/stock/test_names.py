@@ -187,3 +187,20 @@ def test_every_page_links_the_projects_own_favicon(client: Any) -> None:
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
     with client.get("/static/favicon.svg") as icon:
         assert icon.status_code == 200 and icon.data.startswith(b"<svg")
+
+
+def test_item_settings_sent_without_the_name_fields_keep_the_names(login: Any, api: Any) -> None:
+    client = login("stock_manager")
+    saved = client.post(
+        "/stock/items/HYGIENE/settings",
+        data={"name": "Hygiene kit", "category": "hygiene", "unit": "kit", "minimum": "5"},
+    )
+    assert saved.status_code == 302
+    client.post(
+        "/stock/items/HYGIENE/settings",
+        data={"name": "Hygiene kit", "category": "hygiene", "unit": "kit", "name_ro": ""},
+    )
+    row = next(
+        r for r in api("stock_manager").get("/api/v1/stock").get_json() if r["sku"] == "HYGIENE"
+    )
+    assert row["names"] == {"en": "Hygiene kit", "ro": "Hygiene kit", "uk": "Гігієнічний набір"}
