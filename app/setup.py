@@ -9,6 +9,18 @@ from app.entitlements.models import EntitlementRule
 from app.stock.models import Item, Site
 
 DEFAULT_SITE = ("MAIN", "Main distribution point")
+# The names the desk reads aloud in the other interface languages (app/names.py).
+NAMES = {
+    "Main distribution point": {
+        "ro": "Punctul principal de distribuire",
+        "uk": "Головний пункт видачі",
+    },
+    "Food parcel": {"ro": "Pachet alimentar", "uk": "Продуктовий набір"},
+    "Hygiene kit": {"ro": "Trusă de igienă", "uk": "Гігієнічний набір"},
+    "Baby pack": {"ro": "Pachet pentru bebeluși", "uk": "Набір для немовляти"},
+    "Voucher for a child": {"ro": "Voucher pentru copil", "uk": "Ваучер на дитину"},
+    "Medical voucher": {"ro": "Voucher medical", "uk": "Медичний ваучер"},
+}
 
 # (sku, name, category, rule): rule is (per, under_age, min_age, include_flagged).
 DEFAULT_CATALOG = (
@@ -25,11 +37,11 @@ def seed_defaults(session: Session, site_code: str = DEFAULT_SITE[0]) -> list[st
     created = []
     if session.scalar(select(Site.id).where(Site.code == site_code)) is None:
         name = DEFAULT_SITE[1] if site_code == DEFAULT_SITE[0] else site_code
-        session.add(Site(code=site_code, name=name, kind="distribution"))
+        session.add(Site(code=site_code, name=name, kind="distribution", names=NAMES.get(name, {})))
         created.append(f"site {site_code}")
     if session.scalar(select(Item.id).limit(1)) is None:
         for sku, name, category, _ in DEFAULT_CATALOG:
-            session.add(Item(sku=sku, name=name, category=category))
+            session.add(Item(sku=sku, name=name, category=category, names=NAMES[name]))
         session.flush()
         created.append("default catalog")
     if session.scalar(select(EntitlementRule.id).limit(1)) is None:

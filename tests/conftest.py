@@ -138,6 +138,9 @@ class Api:
     def delete(self, path: str, **kwargs: Any) -> Any:
         return self.client.delete(path, headers=self.headers, **kwargs)
 
+    def patch(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.client.patch(path, json=json, headers=self.headers, **kwargs)
+
 
 @pytest.fixture
 def api(app: Flask, client: FlaskClient, make_user: Callable[..., str]) -> Callable[[str], Api]:

@@ -245,15 +245,16 @@ def check_household(
     return Check(who, decision, lines, today, served_today)
 
 
-def last_site_name(session: Session, household_id: int) -> str | None:
-    """Where the household was last served."""
-    return session.scalar(
-        select(Site.name)
+def last_site_name(session: Session, household_id: int, language: str | None = None) -> str | None:
+    """Where the household was last served, named in ``language`` (default: the site's name)."""
+    site = session.scalar(
+        select(Site)
         .join(Distribution, Distribution.site_id == Site.id)
         .where(Distribution.household_id == household_id)
         .order_by(Distribution.served_on.desc())
         .limit(1)
     )
+    return site.name_in(language) if site else None
 
 
 def note_refusal(

@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -150,7 +151,7 @@ def _answer_to(asked: Pending, extra: dict[str, object] | None = None) -> tuple[
         # A second scan right after the handover: the family is leaving with its parcel.
         same_desk = served.user_id == context.actor_id()
         return _render({"state": "just_served", "check": result, "same_desk": same_desk, **extra})
-    last_site = last_site_name(db.session, result.visitor.household_id)
+    last_site = last_site_name(db.session, result.visitor.household_id, str(get_locale()))
     return _render({"state": "not_yet", "check": result, "last_site": last_site, **extra})
 
 

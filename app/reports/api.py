@@ -16,6 +16,7 @@ from app.days import NotADay
 from app.days import parse_day as parse_typed_day
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.names import every_name
 from app.reports.exports import ALL_SITES, daily_file, period_tables
 from app.reports.period import PeriodFigures, find_site, period_figures
 from app.reports.served import served_on, served_table
@@ -48,6 +49,8 @@ class ServedQuery(DayQuery):
 class ItemCount(Answer):
     sku: str
     quantity: int
+    name: str  # in the caller's language
+    names: dict[str, str] | None = None  # the daily report: {"en", "ro", "uk"}
 
 
 class SexAgeCount(Answer):
@@ -114,7 +117,15 @@ def daily() -> Response:
         households_refused=counts.households_refused,
         served_without_card=counts.served_without_card,
         households_declined=counts.declined,
-        items=[{"sku": sku, "quantity": quantity} for sku, quantity in counts.items],
+        items=[
+            {
+                "sku": sku,
+                "quantity": quantity,
+                "name": counts.name_of(sku, None),
+                "names": every_name(*counts.item_names.get(sku, (sku, {}))),
+            }
+            for sku, quantity in counts.items
+        ],
         by_sex_age=[
             {"sex": sex, "age_band": band, "people": people}
             for (sex, band), people in sorted(counts.by_sex_age.items())
@@ -235,7 +246,10 @@ def period_json(figures: PeriodFigures) -> dict[str, Any]:
         "households_refused": figures.households_refused,
         "people_with_disability": figures.people_with_disability,
         "distinct_people_with_disability": figures.distinct_people_with_disability,
-        "items": [{"sku": sku, "quantity": quantity} for sku, quantity in figures.items],
+        "items": [
+            {"sku": sku, "quantity": quantity, "name": figures.name_of(sku, None)}
+            for sku, quantity in figures.items
+        ],
         "by_sex_age": [
             {"sex": sex, "age_band": band, "people": people}
             for (sex, band), people in sorted(figures.by_sex_age.items())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.desk.models import AGE_BANDS
@@ -133,6 +134,12 @@ def period_tables(figures: PeriodFigures, *, mask_small: bool = False) -> list[T
             ],
         ),
         Table(
+            _l("Items"),
+            [_l("SKU"), _l("Item"), _l("Quantity")],
+            [[sku, figures.name_of(sku, str(get_locale())), m(q)] for sku, q in figures.items],
+            totals=[TOTAL, "", m(sum(q for _, q in figures.items))],
+        ),
+        Table(
             _l("Registrations"),
             [_l("Date"), _l("New households")],
             [[d.day, m(d.new_households)] for d in figures.days],
@@ -165,7 +172,11 @@ def daily_tables(counts: DailyCounts) -> list[Table]:
                 [_l("Not handed over: an item was missing"), counts.declined["item_missing"]],
             ],
         ),
-        Table(_l("Items"), [_l("SKU"), _l("Quantity")], [[sku, q] for sku, q in counts.items]),
+        Table(
+            _l("Items"),
+            [_l("SKU"), _l("Quantity"), _l("Item")],
+            [[sku, q, name] for sku, name, q in counts.item_rows(str(get_locale()))],
+        ),
         Table(
             _l("Sex and age"),
             [_l("Sex"), *AGE_BANDS, TOTAL],

@@ -27,6 +27,7 @@ from app.desk.models import (
 from app.errors import ValidationFailed
 from app.households.models import Household
 from app.households.rules import SEXES
+from app.names import name_in
 from app.stock.models import Item, Site
 
 MAX_DAYS = 366  # a year, leap or not: longer reports are several exports
@@ -61,6 +62,12 @@ class PeriodFigures:
     # {day: {sku: quantity}} and {sku: category}: the items sheet and the chart by category
     items_by_day: dict[date, dict[str, int]] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
+    # sku -> (default name, names in other languages) of the items handed over
+    item_names: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+
+    def name_of(self, sku: str, language: str | None) -> str:
+        name, names = self.item_names.get(sku, (sku, {}))
+        return name_in(name, names, language)
 
     def sex_age_table(self) -> list[tuple[str, list[int]]]:
         return [(sex, [self.by_sex_age.get((sex, band), 0) for band in AGE_BANDS]) for sex in SEXES]
@@ -160,6 +167,9 @@ def period_figures(session: Session, start: date, end: date, site: Site | None) 
         DayFigures(day, **per_day.get(day, {}))
         for day in (start + timedelta(days=n) for n in range((end - start).days + 1))
     ]
+    names = session.execute(
+        select(Item.sku, Item.name, Item.names).where(Item.sku.in_(list(item_totals)))
+    )
     return PeriodFigures(
         start=start,
         end=end,
@@ -177,4 +187,5 @@ def period_figures(session: Session, start: date, end: date, site: Site | None) 
         days=days,
         items_by_day=dict(items_by_day),
         categories=categories,
+        item_names={sku: (name, others or {}) for sku, name, others in names},
     )

@@ -19,6 +19,7 @@ from app.desk.models import (
 )
 from app.households.models import Household
 from app.households.rules import SEXES
+from app.names import name_in
 from app.stock.models import Item
 
 
@@ -38,6 +39,18 @@ class DailyCounts:
     @property
     def households_declined(self) -> int:
         return sum(self.declined.values())
+
+    # sku -> (default name, names in other languages), for the items handed over
+    item_names: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+
+    def name_of(self, sku: str, language: str | None) -> str:
+        """The item's name in ``language`` (its SKU if the catalog has no such item)."""
+        name, names = self.item_names.get(sku, (sku, {}))
+        return name_in(name, names, language)
+
+    def item_rows(self, language: str | None) -> list[tuple[str, str, int]]:
+        """(sku, name in ``language``, quantity handed over) of each item."""
+        return [(sku, self.name_of(sku, language), quantity) for sku, quantity in self.items]
 
     def sex_age_table(self) -> list[tuple[str, list[int]]]:
         return [(sex, [self.by_sex_age.get((sex, band), 0) for band in AGE_BANDS]) for sex in SEXES]
@@ -97,6 +110,9 @@ def daily_counts(session: Session, day: date, site_id: int | None = None) -> Dai
             Distribution.site_id,
         )
     ).all()
+    names = session.execute(
+        select(Item.sku, Item.name, Item.names).where(Item.sku.in_([sku for sku, _ in items]))
+    )
     return DailyCounts(
         day=day,
         households_served=int(served[0]),
@@ -107,4 +123,5 @@ def daily_counts(session: Session, day: date, site_id: int | None = None) -> Dai
         by_sex_age={(sex, band): int(n) for sex, band, n in people},
         served_without_card=int(served[2]),
         declined={reason: 0 for reason in DECLINE_REASONS} | {r: int(n) for r, n in declined},
+        item_names={sku: (name, others or {}) for sku, name, others in names},
     )

@@ -17,6 +17,7 @@ from app.api.types import Body, Code, Name, Note
 from app.auth.access import COORDINATOR, STOCK, allow
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.names import every_name
 from app.stock import catalog
 from app.stock.api_answers import (
     DonationOut,
@@ -30,7 +31,7 @@ from app.stock.catalog import BarcodeTaken, DonorTaken
 from app.stock.history import on_hand_by_site
 from app.stock.ledger import InsufficientStock
 from app.stock.lots import LotShort, LotsOutOfStep
-from app.stock.models import Site
+from app.stock.models import Item, Site
 from app.stock.services import (
     DonationLineInput,
     DonationReversed,
@@ -40,7 +41,7 @@ from app.stock.services import (
     reverse_donation,
     stock_on_hand,
 )
-from app.stock.sites import SiteTaken, all_sites, create_site, find_site
+from app.stock.sites import SiteTaken, all_sites, create_site, find_item, find_site, rename_site
 
 bp = Blueprint("stock", __name__)
 
@@ -50,6 +51,12 @@ class BarcodeIn(Body):
     pack_quantity: int = 1
 
 
+# {"en": ..., "ro": ..., "uk": ...}: checked by app.names (an empty name means the default).
+Names = Annotated[
+    dict[Code, Annotated[str, StringConstraints(max_length=100)]], Field(max_length=3)
+]
+
+
 class ItemIn(Body):
     sku: Code
     name: Name
@@ -57,6 +64,24 @@ class ItemIn(Body):
     unit: Code = "piece"
     minimum: int = 0
     barcodes: list[BarcodeIn] = Field(default_factory=list, max_length=20)
+    names: Names | None = None
+
+
+class NamesIn(Body):
+    names: Names
+
+
+def item_json(item: Item) -> dict[str, object]:
+    return {
+        "id": item.id,
+        "sku": item.sku,
+        "name": item.name,
+        "names": every_name(item.name, item.names),
+        "category": item.category,
+        "unit": item.unit,
+        "minimum": item.minimum,
+        "barcodes": [{"code": b.code, "pack_quantity": b.pack_quantity} for b in item.barcodes],
+    }
 
 
 class DonationLineIn(Body):
@@ -105,16 +130,20 @@ def add_item() -> tuple[Response, int]:
         unit=body.unit,
         minimum=body.minimum,
         barcodes=[(b.code, b.pack_quantity) for b in body.barcodes],
+        names=body.names,
     )
-    return jsonify(
-        id=item.id,
-        sku=item.sku,
-        name=item.name,
-        category=item.category,
-        unit=item.unit,
-        minimum=item.minimum,
-        barcodes=[{"code": b.code, "pack_quantity": b.pack_quantity} for b in item.barcodes],
-    ), 201
+    return jsonify(item_json(item)), 201
+
+
+@bp.patch("/items/<sku>/names")
+@doc(body=NamesIn, responses={200: ItemOut}, errors=(ValidationFailed,))
+@allow(*STOCK)
+@writes
+def rename_item(sku: str) -> Response:
+    """The item's name per language: {"names": {"uk": "..."}}; "" falls back to English."""
+    body = parse_body(NamesIn)
+    item = catalog.rename_item(db.session, find_item(db.session, sku[:40]), body.names)
+    return jsonify(item_json(item))
 
 
 @bp.get("/donors")
@@ -200,6 +229,7 @@ def stock() -> Response:
         row = {
             "sku": r.item.sku,
             "name": r.item.name,
+            "names": every_name(r.item.name, r.item.names),
             "category": r.item.category,
             "on_hand": r.on_hand,
             "serial_tracked": r.item.serial_tracked,
@@ -218,10 +248,17 @@ class SiteIn(Body):
     code: Code
     name: Name
     kind: Code
+    names: Names | None = None
 
 
 def site_json(site: Site) -> dict[str, object]:
-    return {"id": site.id, "code": site.code, "name": site.name, "kind": site.kind}
+    return {
+        "id": site.id,
+        "code": site.code,
+        "name": site.name,
+        "names": every_name(site.name, site.names),
+        "kind": site.kind,
+    }
 
 
 @bp.get("/sites")
@@ -237,8 +274,19 @@ def sites() -> Response:
 @writes
 def add_site() -> tuple[Response, int]:
     body = parse_body(SiteIn)
-    site = create_site(db.session, code=body.code, name=body.name, kind=body.kind)
+    site = create_site(db.session, code=body.code, name=body.name, kind=body.kind, names=body.names)
     return jsonify(site_json(site)), 201
+
+
+@bp.patch("/sites/<code>/names")
+@doc(body=NamesIn, responses={200: SiteOut}, errors=(ValidationFailed,))
+@allow(*COORDINATOR)
+@writes
+def rename_site_names(code: str) -> Response:
+    """Rename a site: {"names": {"en": "...", "uk": "..."}}; its code stays."""
+    body = parse_body(NamesIn)
+    site = rename_site(db.session, find_site(db.session, code[:20]), body.names)
+    return jsonify(site_json(site))
 
 
 from app.stock import api_movements  # noqa: E402, F401 - the rest of the stock API

@@ -19,6 +19,7 @@ class ItemOut(Answer):
     id: int
     sku: str
     name: str
+    names: dict[str, str]  # {"en", "ro", "uk"}: the name in each language, English as fallback
     category: str
     unit: str
     minimum: int
@@ -44,6 +45,7 @@ class ReversalOut(Answer):
 class OnHandRow(Answer):
     sku: str
     name: str
+    names: dict[str, str]
     category: str
     on_hand: int
     serial_tracked: bool
@@ -57,6 +59,7 @@ class SiteOut(Answer):
     id: int
     code: str
     name: str
+    names: dict[str, str]
     kind: str
 
 

@@ -158,6 +158,8 @@ class TransferIn(Body):
 
 class ReceiptIn(Body):
     received: int
+    # Why some did not arrive: the reason of the write-off of the missing units.
+    missing_reason: Note | None = None
 
 
 def transfer_json(t: Transfer) -> dict[str, object]:
@@ -214,6 +216,7 @@ def receive_transfer(transfer_id: int) -> tuple[Response, int]:
         received=body.received,
         user_id=context.actor_id(),
         at=context.now(),
+        missing_reason=body.missing_reason,
     )
     return jsonify(transfer_json(transfer)), 200
 

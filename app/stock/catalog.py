@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -11,9 +14,11 @@ from sqlalchemy.orm import Session
 from app.db import dialect_insert
 from app.errors import DomainError, ValidationFailed
 from app.households.rules import has_control_characters
+from app.names import merged_names
 from app.stock.ledger import MAX_QUANTITY
 from app.stock.models import CATEGORIES, DONOR_KINDS, Barcode, Donor, Item
 
+T = TypeVar("T", bound=Any)  # a dataclass with a ``sku`` field, such as DonationLineInput
 BARCODE = re.compile(r"^[0-9A-Z./_-]{4,40}$")
 UNIT = re.compile(r"^[^\x00-\x1f]{1,20}$")
 
@@ -50,16 +55,32 @@ def update_item(
     unit: str,
     minimum: int,
     serial_tracked: bool,
+    names: Mapping[str, str | None] | None = None,
 ) -> Item:
-    """Change an item's settings; its movements and past handovers stay as they are."""
+    """Change an item's settings; its movements and past handovers stay as they are.
+    ``names`` gives its name in other languages (see rename_item)."""
     fields: dict[str, str] = {}
     if not name.strip() or len(name) > 100 or has_control_characters(name):
         fields["name"] = _l("1-100 characters")
     check_item_settings(fields, category=category, unit=unit, minimum=minimum)
+    _, others, problems = merged_names(item.name, item.names, names or {})
+    fields.update(problems)
     if fields:
         raise ValidationFailed(fields)
+    item.names = others
     item.name, item.category, item.unit = name.strip(), category, unit.strip()
     item.minimum, item.serial_tracked = minimum, serial_tracked
+    session.flush()
+    return item
+
+
+def rename_item(session: Session, item: Item, names: Mapping[str, str | None]) -> Item:
+    """Give an item its name in some languages ({"en": ..., "uk": ...}): "en" is the default
+    name, a language left out keeps its name, an empty one falls back to the default."""
+    default, others, fields = merged_names(item.name, item.names, names)
+    if fields:
+        raise ValidationFailed(fields)
+    item.name, item.names = default, others
     session.flush()
     return item
 
@@ -149,3 +170,53 @@ def donor_for(session: Session, name: str, kind: str | None) -> Donor:
 
 def all_donors(session: Session) -> list[Donor]:
     return list(session.scalars(select(Donor).order_by(func.lower(Donor.name))))
+
+
+# --- An item as a person types it --------------------------------------------------------------
+
+
+def item_for_text(session: Session, text: str) -> Item | list[Item] | None:
+    """The item a person means by ``text``: its SKU, a box barcode, or its name in any
+    language (any case). A list when several items share that name; None when none fits."""
+    wanted = text.strip()
+    if not wanted:
+        return None
+    item = session.scalar(select(Item).where(Item.sku == wanted.upper()[:40]))
+    if item is not None:
+        return item
+    found = find_barcode(session, wanted)
+    if found is not None:
+        return found[0]
+    folded = wanted.casefold()
+    named = [
+        item
+        for item in session.scalars(select(Item).order_by(Item.sku))
+        if folded in {n.casefold() for n in (item.name, *(item.names or {}).values())}
+    ]
+    return named[0] if len(named) == 1 else (named or None)
+
+
+def with_skus(session: Session, lines: list[T], field: str = "items") -> list[T]:
+    """Donation lines with the item as typed (name, SKU or barcode) turned into its SKU; a
+    422 naming each line whose item is unknown or ambiguous."""
+    fields: dict[str, str] = {}
+    resolved = []
+    for i, line in enumerate(lines):
+        found = item_for_text(session, line.sku)
+        if isinstance(found, Item):
+            resolved.append(replace(line, sku=found.sku))
+            continue
+        if found:
+            fields[f"{field}.{i}.sku"] = _l(
+                "%(name)s is the name of several items: type the SKU (%(skus)s)",
+                name=repr(line.sku[:100]),
+                skus=", ".join(item.sku for item in found),
+            )
+        elif line.sku.strip():
+            fields[f"{field}.{i}.sku"] = _l(
+                "no item %(text)s: type its name, SKU or barcode", text=repr(line.sku[:100])
+            )
+        resolved.append(line)
+    if fields:
+        raise ValidationFailed(fields)
+    return resolved

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from app import context
 from app.auth.access import STOCK, allow
 from app.days import day_arg
+from app.entitlements.minimums import items_without_minimum, set_missing_minimums
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
 from app.stock import catalog
@@ -25,6 +26,8 @@ from app.stock.forms import (
     DonorForm,
     ItemForm,
     ItemSettingsForm,
+    MinimumsForm,
+    NamesForm,
     ReversalForm,
 )
 from app.stock.models import Donor, Item
@@ -67,6 +70,7 @@ def catalog_page() -> str | Response | tuple[str, int]:
                 unit=form.unit.data or "piece",
                 minimum=form.minimum.data or 0,
                 serial_tracked=form.serial_tracked.data,
+                names=form.other_names(),
             )
         except DomainError as exc:
             _problems(exc)
@@ -79,8 +83,46 @@ def catalog_page() -> str | Response | tuple[str, int]:
         status = 422
     items = db.session.scalars(select(Item).order_by(Item.sku)).all()
     return render_template(
-        "stock/catalog.html", items=items, form=form, categories=CATEGORY_LABELS
+        "stock/catalog.html",
+        items=items,
+        form=form,
+        categories=CATEGORY_LABELS,
+        **minimums_asked(),
     ), status
+
+
+def minimums_asked() -> dict[str, object]:
+    """The question the stock and catalog pages ask while some items have no minimum."""
+    return {
+        "without_minimum": items_without_minimum(db.session),
+        "minimums_form": MinimumsForm(formdata=None),
+    }
+
+
+@bp.post("/items/minimums")
+@allow(*STOCK)
+def set_minimums() -> Response:
+    """Set the minimums still at 0 from the recent pace or the entitlement rules."""
+    form = MinimumsForm()
+    back = request.form.get("back") == "catalog"
+    if not form.validate_on_submit():
+        flash(_("Say how many households are expected a day (1-10000)."), "error")
+    else:
+        chosen = set_missing_minimums(
+            db.session, today=context.today(), households_a_day=form.households_a_day.data or 1
+        )
+        db.session.commit()
+        if chosen:
+            flash(
+                _(
+                    "Minimums set: %(list)s.",
+                    list=", ".join(f"{sku} {n}" for sku, n in chosen.items()),
+                ),
+                "ok",
+            )
+        else:
+            flash(_("No item without a minimum is handed over under the rules yet."), "error")
+    return redirect(url_for("stock.catalog" if back else "stock.index"))
 
 
 @bp.post("/items/<sku>/settings")
@@ -100,6 +142,7 @@ def item_settings(sku: str) -> Response:
             unit=form.unit.data or "",
             minimum=form.minimum.data or 0,
             serial_tracked=form.serial_tracked.data,
+            names=form.other_names(),
         )
     except DomainError as exc:
         _problems(exc)
@@ -107,6 +150,25 @@ def item_settings(sku: str) -> Response:
         db.session.commit()
         flash(_("Settings saved."), "ok")
     return redirect(url_for("stock.history", sku=item.sku))
+
+
+@bp.post("/items/<sku>/names")
+@allow(*STOCK)
+def item_names(sku: str) -> Response:
+    """The item's name in each language, from its row on the catalog page."""
+    item = _item(sku)
+    form = NamesForm()
+    if not form.validate_on_submit():
+        flash(_("Give the item's name in English."), "error")
+        return redirect(url_for("stock.catalog"))
+    try:
+        catalog.rename_item(db.session, item, form.names())
+    except DomainError as exc:
+        _problems(exc)
+    else:
+        db.session.commit()
+        flash(_("Names of %(sku)s saved.", sku=item.sku), "ok")
+    return redirect(url_for("stock.catalog", _anchor=f"item-{item.sku}"))
 
 
 @bp.post("/items/<sku>/barcodes")

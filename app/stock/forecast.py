@@ -4,7 +4,9 @@ An item is low when what is on hand is under its minimum level. The run-out esti
 what is on hand by the pace of handovers: today's pace (handed over since the first handover
 of the day, per hour) once the day has run for a while, else this week's pattern (handed over
 in the last seven days per hour the desks were open). An item that will not run out before
-the desks usually close today is not listed unless it is under its minimum.
+the desks usually close today is not listed unless it is under its minimum. An item with
+none left and no minimum set is listed too, last, saying so: "nothing is under its minimum"
+beside items at 0 would be true only because nobody set one.
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ class StockForecast:
     @property
     def out(self) -> bool:
         return self.on_hand <= 0
+
+    @property
+    def no_minimum(self) -> bool:
+        return self.minimum <= 0
 
 
 def low_stock_forecast(
@@ -110,7 +116,7 @@ def low_stock_forecast(
             per_hour, basis = handed_week[item.id] / week_hours, "week"
         runs_out_at = now + timedelta(hours=left / per_hour) if per_hour else None
         out_today = runs_out_at is not None and (closing is None or runs_out_at <= closing)
-        if left < item.minimum or out_today or (left <= 0 and per_hour):
+        if left < item.minimum or out_today or left <= 0:
             found.append(
                 StockForecast(
                     item.sku,
@@ -124,7 +130,15 @@ def low_stock_forecast(
                 )
             )
     far = now + timedelta(days=3650)
-    return sorted(found, key=lambda f: (f.runs_out_at or far, f.on_hand - f.minimum, f.sku))
+    return sorted(
+        found,
+        key=lambda f: (
+            f.no_minimum and not f.per_hour,
+            f.runs_out_at or far,
+            f.on_hand - f.minimum,
+            f.sku,
+        ),
+    )
 
 
 def _opening(

@@ -50,9 +50,10 @@ class Between(NumberRange):
 
 
 class DonationLineForm(SubForm):
-    # A text field with the catalog as its suggestions (one datalist for every line): typed
-    # or scanned SKUs, and a page that stays light with hundreds of items.
-    sku = StringField(_l("Item"), validators=[Optional(), Length(max=40)])
+    # A text field with the catalog as its suggestions (one datalist for every line): a typed
+    # name (in any language), SKU or scanned barcode, and a page that stays light with
+    # hundreds of items. The view turns it into the item's SKU (catalog.with_skus).
+    sku = StringField(_l("Item"), validators=[Optional(), Length(max=100)])
     quantity = IntegerField(_l("Quantity"), validators=[Optional(), Between(1, MAX_QUANTITY)])
     lot = StringField(_l("Lot"), validators=[Optional(), Length(max=40)])
     expires_on = DayField(_l("Expires"), validators=[Optional()])
@@ -67,7 +68,7 @@ class DonationForm(FlaskForm):
     received_on = DayField(_l("Received on"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
     barcode = StringField(_l("Scan a box"), validators=[Optional(), Length(max=40)])
-    learn_sku = StringField(_l("Which item is it?"), validators=[Optional(), Length(max=40)])
+    learn_sku = StringField(_l("Which item is it?"), validators=[Optional(), Length(max=100)])
     learn_pack = IntegerField(
         _l("How many in one box"), validators=[Optional(), NumberRange(1, 10_000)], default=1
     )
@@ -113,8 +114,15 @@ class DonationForm(FlaskForm):
         return lines
 
 
+def submitted_names(*fields: StringField) -> dict[str, str | None]:
+    """{"ro": ..., "uk": ...} of the name fields a form sent, keyed by their language."""
+    return {f.name.removeprefix("name_"): f.data or "" for f in fields if f.raw_data}
+
+
 class ItemSettingsForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name_ro = StringField(_l("Name in Romanian"), validators=[Optional(), Length(max=100)])
+    name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=100)])
     category = SelectField(
         _l("Category"),
         choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
@@ -125,6 +133,52 @@ class ItemSettingsForm(FlaskForm):
         _l("Minimum level"), default=0, validators=[Optional(), NumberRange(0, MAX_QUANTITY)]
     )
     serial_tracked = BooleanField(_l("Handed over by serial number"))
+
+    def other_names(self) -> dict[str, str | None]:
+        """The names in the other languages that the form sent (one it did not send is kept
+        as it is); an empty one means the English name."""
+        return submitted_names(self.name_ro, self.name_uk)
+
+    def show_names(self, names: dict[str, str]) -> None:
+        self.name_ro.data = names.get("ro", "")
+        self.name_uk.data = names.get("uk", "")
+
+
+class NamesForm(FlaskForm):
+    """An item's or a site's name in each interface language."""
+
+    name = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=100)])
+    name_ro = StringField(_l("Name in Romanian"), validators=[Optional(), Length(max=100)])
+    name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=100)])
+
+    def names(self) -> dict[str, str | None]:
+        return {"en": self.name.data or "", **submitted_names(self.name_ro, self.name_uk)}
+
+
+class SiteForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
+    name = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=100)])
+    name_ro = StringField(_l("Name in Romanian"), validators=[Optional(), Length(max=100)])
+    name_uk = StringField(_l("Name in Ukrainian"), validators=[Optional(), Length(max=100)])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            SelectChoice("distribution", _l("distribution point")),
+            SelectChoice("warehouse", _l("warehouse")),
+        ],
+        validate_choice=True,
+    )
+
+    def other_names(self) -> dict[str, str | None]:
+        return submitted_names(self.name_ro, self.name_uk)
+
+
+class MinimumsForm(FlaskForm):
+    households_a_day = IntegerField(
+        _l("Households expected a day"),
+        default=100,
+        validators=[DataRequired(), NumberRange(1, 10_000)],
+    )
 
 
 class ItemForm(ItemSettingsForm):

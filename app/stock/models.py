@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -17,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
+from app.names import name_in
 
 CATEGORIES = ("food", "hygiene", "baby", "clothing", "voucher", "medical_voucher", "other")
 MOVEMENT_KINDS = (
@@ -51,6 +53,11 @@ class Site(Base):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(20), default="distribution")
+    # The name in the other interface languages ({"ro": ..., "uk": ...}); see app/names.py.
+    names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+
+    def name_in(self, language: str | None) -> str:
+        return name_in(self.name, self.names, language)
 
 
 class Item(Base):
@@ -73,8 +80,13 @@ class Item(Base):
     unit: Mapped[str] = mapped_column(String(20), default="piece", server_default="piece")
     # Under this figure (all sites together) the item shows as low stock.
     minimum: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The name in the other interface languages ({"ro": ..., "uk": ...}); see app/names.py.
+    names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
 
     barcodes: Mapped[list[Barcode]] = relationship(order_by="Barcode.code")
+
+    def name_in(self, language: str | None) -> str:
+        return name_in(self.name, self.names, language)
 
 
 class Barcode(Base):

@@ -7,6 +7,7 @@ stock is a conditional UPDATE (``on_hand >= quantity``) on a row locked for the 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.db import utcnow
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.households.rules import has_control_characters
+from app.names import merged_names
 from app.stock import lots
 from app.stock.catalog import add_barcode, check_donor, check_item_settings, donor_for
 from app.stock.ledger import (
@@ -78,8 +80,10 @@ def create_item(
     minimum: int = 0,
     serial_tracked: bool = False,
     barcodes: list[tuple[str, int]] | None = None,
+    names: Mapping[str, str | None] | None = None,
 ) -> Item:
-    """Add an item to the catalog. SKUs are unique and upper case; barcodes are (code, pack)."""
+    """Add an item to the catalog. SKUs are unique and upper case; barcodes are (code, pack);
+    ``names`` gives its name in other languages."""
     sku = sku.strip().upper()
     fields: dict[str, str] = {}
     if not re.match(SKU_PATTERN, sku):
@@ -89,6 +93,8 @@ def create_item(
     if category not in CATEGORIES:
         fields["category"] = _l("one of %(choices)s", choices=", ".join(CATEGORIES))
     check_item_settings(fields, category=category, unit=unit, minimum=minimum)
+    _, others, problems = merged_names(name, {}, names or {})
+    fields.update(problems)
     if fields:
         raise ValidationFailed(fields)
     if session.scalar(select(Item.id).where(Item.sku == sku)) is not None:
@@ -100,6 +106,7 @@ def create_item(
         unit=unit.strip(),
         minimum=minimum,
         serial_tracked=serial_tracked,
+        names=others,
     )
     session.add(item)
     session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import DomainError, ValidationFailed
 from app.households.rules import has_control_characters
+from app.names import merged_names
 from app.stock.models import SITE_KINDS, Item, Site
 
 SITE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
@@ -28,8 +30,16 @@ def find_site(session: Session, code: str, field: str = "site") -> Site:
     return site
 
 
-def create_site(session: Session, *, code: str, name: str, kind: str) -> Site:
-    """A warehouse or a distribution point; codes are unique and upper case."""
+def create_site(
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    names: Mapping[str, str | None] | None = None,
+) -> Site:
+    """A warehouse or a distribution point; codes are unique and upper case. ``names`` gives
+    its name in other languages."""
     code = code.strip().upper()
     fields = {}
     if not SITE_CODE.match(code):
@@ -38,12 +48,25 @@ def create_site(session: Session, *, code: str, name: str, kind: str) -> Site:
         fields["name"] = _l("1-100 characters")
     if kind not in SITE_KINDS:
         fields["kind"] = _l("one of %(choices)s", choices=", ".join(SITE_KINDS))
+    _, others, problems = merged_names(name, {}, {k: v for k, v in (names or {}).items()})
+    fields.update(problems)
     if fields:
         raise ValidationFailed(fields)
     if session.scalar(select(Site.id).where(Site.code == code)) is not None:
         raise SiteTaken(_l("The site code %(code)s is taken.", code=code), code=code)
-    site = Site(code=code, name=name.strip(), kind=kind)
+    site = Site(code=code, name=name.strip(), kind=kind, names=others)
     session.add(site)
+    session.flush()
+    return site
+
+
+def rename_site(session: Session, site: Site, names: Mapping[str, str | None]) -> Site:
+    """Rename a site ({"en": ..., "uk": ...}): "en" is the default name, a language left out
+    keeps its name, an empty one falls back to the default. Its code stays."""
+    default, others, fields = merged_names(site.name, site.names, names)
+    if fields:
+        raise ValidationFailed(fields)
+    site.name, site.names = default, others
     session.flush()
     return site
 

@@ -191,10 +191,19 @@ def receive_transfer(transfer_id: int) -> Response:
             received=received,
             user_id=context.actor_id(),
             at=context.now(),
+            missing_reason=request.form.get("missing_reason", "")[:150],
         )
     except DomainError as exc:
         _problem(exc)
     else:
         db.session.commit()
         flash(_("Received: %(count)s × %(name)s.", count=received, name=transfer.item.name), "ok")
+        if transfer.sent > received:
+            flash(
+                _(
+                    "%(count)s missing, written off at this site with the reason given.",
+                    count=transfer.sent - received,
+                ),
+                "ok",
+            )
     return redirect(url_for("stock.transfers"))

@@ -13,6 +13,9 @@ from app.errors import DomainError, NotFound, ValidationFailed
 from app.stock.ledger import check_quantity, check_reason, put, take
 from app.stock.models import NO_EXPIRY, StockLot, StockMovement, Transfer
 
+# The start of the reason of a receipt's write-off, followed by the transfer's number.
+LOSS_REASON = "missing on receipt of transfer"
+
 
 class TransferReceived(DomainError):
     code = "transfer_received"
@@ -64,15 +67,32 @@ def send_transfer(
 
 
 def receive_transfer(
-    session: Session, *, transfer_id: int, received: int, user_id: int | None, at: datetime
+    session: Session,
+    *,
+    transfer_id: int,
+    received: int,
+    user_id: int | None,
+    at: datetime,
+    missing_reason: str | None = None,
 ) -> Transfer:
     """Receive a transfer with what arrived (the sent quantity, or less if some went
-    missing). Received once: the conditional UPDATE only changes a transfer not yet received."""
+    missing). Received once: the conditional UPDATE only changes a transfer not yet received.
+
+    What went missing does not vanish: the receiving site takes in what was sent, lot by lot,
+    and writes the missing units off at once as an adjustment linked to the transfer, with
+    ``missing_reason`` (or "missing on receipt") as its reason."""
     transfer = session.get(Transfer, transfer_id)
     if transfer is None:
         raise NotFound(_l("No such transfer."))
+    fields: dict[str, str] = {}
     if isinstance(received, bool) or not 0 <= received <= transfer.sent:
-        raise ValidationFailed({"received": _l("a whole number from 0 to %(n)s", n=transfer.sent)})
+        fields["received"] = _l("a whole number from 0 to %(n)s", n=transfer.sent)
+    why = (missing_reason or "").strip()
+    loss_reason = check_reason(f"{LOSS_REASON} {transfer_id}" + (f": {why}" if why else ""), fields)
+    if len(why) > 150:
+        fields["missing_reason"] = _l("at most %(n)s characters", n=150)
+    if fields:
+        raise ValidationFailed(fields)
     claimed = session.execute(
         update(Transfer.__table__)
         .where(Transfer.id == transfer_id, Transfer.received.is_(None))
@@ -85,18 +105,32 @@ def receive_transfer(
         # What went missing comes off the first-expiring lots that were sent.
         lost = min(missing, sent)
         missing -= lost
-        if sent - lost:
-            put(
+        arrived = put(
+            session,
+            site_id=transfer.to_site_id,
+            item_id=transfer.item_id,
+            quantity=sent,
+            kind="transfer_in",
+            user_id=user_id,
+            at=at,
+            reason=transfer.reason,
+            lot=lot,
+            expires_on=expires_on,
+            transfer_id=transfer.id,
+        )
+        if lost:
+            take(
                 session,
                 site_id=transfer.to_site_id,
                 item_id=transfer.item_id,
-                quantity=sent - lost,
-                kind="transfer_in",
+                quantity=lost,
+                kind="adjustment",
                 user_id=user_id,
                 at=at,
-                reason=transfer.reason,
-                lot=lot,
-                expires_on=expires_on,
+                reason=loss_reason,
+                lot_id=session.scalar(
+                    select(StockMovement.lot_id).where(StockMovement.id == arrived)
+                ),
                 transfer_id=transfer.id,
             )
     session.refresh(transfer)

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -35,7 +36,7 @@ def index() -> str | Response | tuple[str, int]:
     here = context.site_id()
     sites = all_sites(db.session)
     form = DonationForm()
-    form.site.choices = [(s.code, s.name) for s in sites]
+    form.site.choices = [(s.code, s.name_in(str(get_locale()))) for s in sites]
     if not form.is_submitted():
         form.site.data = next(s.code for s in sites if s.id == here)
     action = request.form.get("action", "save")
@@ -112,6 +113,7 @@ def stock_page(sites: list[Site], here: int) -> dict[str, object]:
         "here": next(s for s in sites if s.id == here),
         "categories": categories,
         "item_choices": overview.item_choices(db.session),
+        **catalog_views.minimums_asked(),
     }
 
 
@@ -148,7 +150,7 @@ def _record(form: DonationForm) -> Donation:
         donor=form.donor.data or "",
         donor_kind=form.donor_kind.data or None,
         note=form.note.data,
-        lines=form.to_lines(),
+        lines=catalog.with_skus(db.session, form.to_lines()),
         site_id=find_site(db.session, form.site.data).id if form.site.data else context.site_id(),
         received_on=received,
         user_id=context.actor_id(),
@@ -163,9 +165,8 @@ def _scan(form: DonationForm, action: str) -> int:
     if not code:
         return 200
     if action == "learn":
-        sku = (form.learn_sku.data or "").strip().upper()
-        item = db.session.scalar(select(Item).where(Item.sku == sku))
-        if item is None:
+        item = catalog.item_for_text(db.session, form.learn_sku.data or "")
+        if not isinstance(item, Item):
             flash(_("Choose the item this box holds."), "error")
             return 202
         try:
@@ -252,9 +253,15 @@ def history(sku: str) -> tuple[str, int]:
         kinds=MOVEMENT_LABELS,
         site_kinds=SITE_LABELS,
         chosen={"kind": kind, "site": code if site else "", "from": since, "to": until},
-        settings=ItemSettingsForm(obj=item, formdata=None),
+        settings=_settings_form(item),
         barcode=BarcodeForm(formdata=None),
     ), (422 if problems else 200)
 
 
-from app.stock import catalog_views, transfer_views  # noqa: E402, F401 - more pages of stock
+def _settings_form(item: Item) -> ItemSettingsForm:
+    form = ItemSettingsForm(obj=item, formdata=None)
+    form.show_names(item.names)
+    return form
+
+
+from app.stock import catalog_views, site_views, transfer_views  # noqa: E402, F401 - more pages

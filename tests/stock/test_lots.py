@@ -28,10 +28,15 @@ def test_a_transfer_carries_its_lots_and_what_went_missing_comes_off_the_first_e
     received = coordinator.post(f"/api/v1/transfers/{sent['id']}/receipt", json={"received": 6})
     assert received.status_code == 200
     assert lots_at(coordinator, "P2") == [("FOOD", "A", 4), ("FOOD", "B", 2)]
+    # All that was sent comes in; the one missing is written off, from its lot, with a reason.
     moves = coordinator.get("/api/v1/stock/movements?kind=transfer_in").get_json()
     assert [(m["site"], m["lot"], m["quantity"]) for m in moves] == [
-        ("P2", "A", 4),
+        ("P2", "A", 5),
         ("P2", "B", 2),
+    ]
+    lost = coordinator.get("/api/v1/stock/movements?kind=adjustment").get_json()
+    assert [(m["site"], m["lot"], m["quantity"], m["reason"]) for m in lost] == [
+        ("P2", "A", -1, f"missing on receipt of transfer {sent['id']}"),
     ]
     assert_lots_add_up(session)
 

@@ -30,7 +30,7 @@ def test_a_bad_line_records_nothing(login) -> None:  # type: ignore[no-untyped-d
         },
     )
     assert response.status_code == 422
-    assert "unknown SKU" in response.text
+    assert "no item &#39;NOPE&#39;: type its name, SKU or barcode" in response.text
     assert '<td class="num">5</td>' not in client.get("/stock").text
 
 
