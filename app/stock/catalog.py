@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.db import dialect_insert
 from app.errors import DomainError, ValidationFailed
-from app.households.rules import has_control_characters
 from app.stock.ledger import MAX_QUANTITY
 from app.stock.models import CATEGORIES, DONOR_KINDS, Barcode, Donor, Item
+from app.text import has_control_characters
 
 BARCODE = re.compile(r"^[0-9A-Z./_-]{4,40}$")
 UNIT = re.compile(r"^[^\x00-\x1f]{1,20}$")

@@ -16,8 +16,8 @@ from app.auth.access import STOCK, allow
 from app.days import day_arg
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
+from app.reports import donor_report as reports
 from app.stock import catalog
-from app.stock import donor_report as reports
 from app.stock.forms import (
     CATEGORY_LABELS,
     DONOR_KIND_CHOICES,

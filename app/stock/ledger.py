@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from app.db import dialect_insert
 from app.errors import DomainError, ValidationFailed
-from app.households.rules import has_control_characters
 from app.stock import lots
 from app.stock.models import StockLevel, StockMovement
+from app.text import has_control_characters
 
 MAX_QUANTITY = 1_000_000
 

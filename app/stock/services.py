@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.errors import DomainError, NotFound, ValidationFailed
-from app.households.rules import has_control_characters
 from app.stock import lots
 from app.stock.catalog import add_barcode, check_donor, check_item_settings, donor_for
 from app.stock.ledger import (
@@ -37,6 +36,7 @@ from app.stock.models import (
     StockLevel,
     StockMovement,
 )
+from app.text import has_control_characters
 
 SKU_PATTERN = r"^[A-Z0-9][A-Z0-9_.-]{0,39}$"
 
