@@ -123,7 +123,7 @@ def take_level(db: Session | Connection, *, site_id: int, item_id: int, quantity
     (and nothing taken) if not. The conditional UPDATE decides, so two desks taking the last
     box cannot both have it; every way of taking stock goes through here."""
     params = {"p_site_id": site_id, "p_item_id": item_id, "p_quantity": quantity}
-    return db.execute(_TAKE_LEVEL, params).rowcount == 1  # type: ignore[union-attr]
+    return db.execute(_TAKE_LEVEL, params).rowcount == 1  # type: ignore[attr-defined]
 
 
 def take(
