@@ -76,13 +76,21 @@ def register_blueprints(app: Flask) -> None:
     from app.audit.pages import bp as audit
     from app.auth.accounts import bp as accounts
     from app.auth.views import bp as auth
+    from app.cards.api import bp as cards_api
     from app.cards.views import bp as cards
+    from app.desk.api import bp as desk_api
     from app.desk.views import bp as desk
+    from app.documents.api import bp as documents_api
     from app.entitlements.views import bp as entitlements
+    from app.households.api import bp as households_api
     from app.households.views import bp as households
     from app.ops.views import bp as ops
+    from app.privacy.api import bp as privacy_api
     from app.privacy.views import bp as privacy
+    from app.reports.api import bp as reports_api
     from app.reports.views import bp as reports
+    from app.stock.api import bp as stock_api
+    from app.stock.names_shown import register_names
     from app.stock.views import bp as stock
     from app.web import IdConverter
 
@@ -93,7 +101,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts)
     app.register_blueprint(audit)
     app.register_blueprint(privacy)
-    register_api(app)
+    apis = (households_api, cards_api, desk_api, stock_api, reports_api, documents_api, privacy_api)
+    register_api(app, apis)
+    # Item and site names in the page's language, for every template (the stock package's).
+    register_names(app)
 
 
 def register_errors(app: Flask) -> None:

@@ -5,24 +5,25 @@ Services never read these themselves; they take them as arguments, so tests pass
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from flask import current_app
 
-from app.auth.access import current_actor
-from app.db import local_date, utcnow
+from app.auth.access import actor_id
+from app.clock import local_now, now, today
 from app.extensions import db
 from app.stock.services import site_by_code
 
-
-def now() -> datetime:
-    clock = current_app.config.get("CLOCK") or utcnow  # tests may set a fixed clock
-    return clock()
-
-
-def today() -> date:
-    return local_date(now(), current_app.config["AID_TIMEZONE"])
+# The clock (app.clock) and the acting user (app.auth.access) are defined below; views read
+# them here with the rest of what they pass to services.
+__all__ = [
+    "actor_id",
+    "card_key",
+    "eligibility_days",
+    "local_now",
+    "now",
+    "photo_dir",
+    "site_id",
+    "today",
+]
 
 
 def eligibility_days() -> int:
@@ -46,12 +47,3 @@ def card_key() -> str:
 def photo_dir() -> str | None:
     """Where the heads' photos are, when the center takes photos (AID_PHOTOS=1)."""
     return current_app.config["AID_PHOTO_DIR"] if current_app.config.get("AID_PHOTOS") else None
-
-
-def actor_id() -> int | None:
-    actor = current_actor()
-    return actor.id if actor else None
-
-
-def local_now() -> datetime:
-    return now().astimezone(ZoneInfo(current_app.config["AID_TIMEZONE"]))

@@ -17,9 +17,9 @@ from wtforms import Form
 
 from app.auth.access import current_actor
 from app.extensions import babel
+from app.languages import LANGUAGES
 
 # The interface languages, each named in its own language for the picker.
-LANGUAGES = {"en": "English", "ro": "Română", "uk": "Українська"}
 
 
 class SubForm(Form):
@@ -58,11 +58,11 @@ def beneficiary_lines(day: date) -> list[tuple[str, str]]:
 def init_i18n(app: Flask) -> None:
     from pathlib import Path
 
-    from app import ROOT
     from app.catalogs import compiled_catalogs
 
     if "BABEL_TRANSLATION_DIRECTORIES" not in app.config:
-        folder = compiled_catalogs(ROOT / "translations", Path(app.instance_path) / "translations")
+        root = Path(app.root_path).parent  # the repository: app/ is its package
+        folder = compiled_catalogs(root / "translations", Path(app.instance_path) / "translations")
         app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(folder)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     babel.init_app(app, locale_selector=select_locale)

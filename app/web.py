@@ -13,7 +13,6 @@ from werkzeug.routing import IntegerConverter, Map
 from app.auth.access import current_actor
 from app.days import day_input
 from app.db import local_date
-from app.stock.names_shown import register_names
 
 NAV = (
     ("desk.index", _l("Desk"), ("volunteer", "coordinator")),
@@ -113,4 +112,3 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_clock, "clock")
     app.jinja_env.globals["day_input"] = day_input
-    register_names(app)

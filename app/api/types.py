@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.households.rules import NOT_ALLOWED, has_control_characters
+from app.text import NOT_ALLOWED, has_control_characters
 
 
 def _printable(value: str) -> str:

@@ -29,6 +29,11 @@ def current_actor() -> User | Actor | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
+def actor_id() -> int | None:
+    actor = current_actor()
+    return actor.id if actor else None
+
+
 def allow(*roles: str) -> Callable[[F], F]:
     unknown = set(roles) - set(ROLES)
     if unknown:

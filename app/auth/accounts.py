@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from app.auth.access import COORDINATOR, allow
+from app.auth.access import COORDINATOR, actor_id, allow
 from app.auth.forms import AccountForm, NewUserForm
 from app.auth.services import (
     UsernameTaken,
@@ -21,7 +21,6 @@ from app.auth.services import (
     set_active,
     set_password,
 )
-from app.context import actor_id
 from app.errors import ValidationFailed
 from app.extensions import db
 

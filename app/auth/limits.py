@@ -5,7 +5,6 @@ a search by name) are free."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -13,9 +12,9 @@ from typing import Any, TypeVar
 
 from flask import request
 
-from app import context
+from app import clock
+from app.auth.access import actor_id
 from app.auth.lookups import TooManyLookups, spend_lookup
-from app.cards.tokens import read_scan
 from app.db import writing
 from app.extensions import db
 
@@ -23,37 +22,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 auth_log = logging.getLogger("aiddesk.auth")
 
 
-def typed_card(text: object) -> bool:
-    """A card number typed by hand (right or with a wrong check digit), not a QR token."""
-    return isinstance(text, str) and read_scan(text).kind in ("number", "bad_number")
-
-
 def has_digits(text: object) -> bool:
     """A search that may look up a card, document or phone number: any digit in it."""
     return isinstance(text, str) and any(ch.isdigit() for ch in text)
 
 
-# What each kind of view looks up: the request is read here, not in the views' code.
-def card_in_query() -> bool:
-    """GET /api/v1/eligibility: ``card`` is a number; ``qr`` may be one too."""
-    return "card" in request.args or typed_card(request.args.get("qr"))
-
-
-def card_in_body() -> bool:
-    """POST /api/v1/distributions: the same two fields, in the JSON body. A body that is not
-    a JSON object is left to the view to refuse (400 or 422)."""
-    try:
-        body = json.loads(request.get_data(cache=True))
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(body, dict) and ("card" in body or typed_card(body.get("qr")))
-
-
-def card_in_form() -> bool:
-    """The desk page's scan field."""
-    return typed_card(request.form.get("scan"))
-
-
+# What a search looks up: the request is read here, not in the views' code.
 def number_in_search() -> bool:
     """A search (page or API) with ``q`` holding a number."""
     return has_digits(request.args.get("q"))
@@ -70,12 +44,12 @@ def limit_lookups(
     def decorate(view: F) -> F:
         @wraps(view)
         def limited(*args: Any, **kwargs: Any) -> Any:
-            user_id = context.actor_id()
+            user_id = actor_id()
             if user_id is not None and by_number():
                 db.session.commit()  # end the read that found the caller: the spend writes
                 try:
                     with writing():
-                        spend_lookup(db.session, user_id, context.now())
+                        spend_lookup(db.session, user_id, clock.now())
                         db.session.commit()
                 except TooManyLookups as exc:
                     db.session.rollback()

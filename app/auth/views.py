@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from app import context
+from app import clock
 from app.auth.access import EVERYONE, allow, public
 from app.auth.forms import LoginForm, PasswordForm
 from app.auth.login_sessions import end_login_session, open_login_session
@@ -19,7 +19,7 @@ from app.auth.sessions import SESSION_ID, longest, start_session
 from app.auth.throttle import record_attempt, retry_after
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.i18n import LANGUAGES
+from app.languages import LANGUAGES
 
 bp = Blueprint("auth", __name__)
 auth_log = logging.getLogger("aiddesk.auth")
@@ -74,7 +74,7 @@ def login() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         username = form.username.data or ""
         address = (request.remote_addr or "")[:64]
-        now = context.now()
+        now = clock.now()
         wait = retry_after(db.session, username, address, now)
         if wait:
             known = find_user(db.session, username)
@@ -118,7 +118,7 @@ def password() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         user = current_user._get_current_object()
         address = (request.remote_addr or "")[:64]
-        now = context.now()
+        now = clock.now()
         wait = retry_after(db.session, user.username, address, now)
         if wait:
             _log("password_check_throttled", user.id, retry_after=wait)
@@ -167,7 +167,7 @@ def logout() -> Response:
     """End the session on the server too: a copy of the cookie is refused from now on."""
     session_id = session.get(SESSION_ID)
     if isinstance(session_id, str):
-        end_login_session(db.session, session_id, context.now())
+        end_login_session(db.session, session_id, clock.now())
         db.session.commit()
     logout_user()
     session.clear()

@@ -12,7 +12,8 @@ from app.api import parse_body, query_model, writes
 from app.api.docs import Answer, doc
 from app.api.types import Body, Code, ScanText
 from app.auth.access import DESK, allow
-from app.auth.limits import card_in_body, card_in_query, limit_lookups
+from app.auth.limits import limit_lookups
+from app.cards.lookups import card_in_body, card_in_query
 from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
 from app.db import writing
 from app.desk.outcomes import decline_handover

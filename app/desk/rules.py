@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.ages import age_on
 from app.desk.models import AGE_BANDS
-from app.households.rules import age_on
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from wtforms.validators import DataRequired, Length
 
 from app import context
 from app.auth.access import DESK, allow
-from app.auth.limits import card_in_form, limit_lookups
+from app.auth.limits import limit_lookups
 from app.auth.lookups import TooManyLookups
+from app.cards.lookups import card_in_form
 from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
 from app.desk.camera import BadFrame, read_qr
 from app.desk.models import DECLINE_REASONS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.households.rules import age_on
+from app.ages import age_on
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.ages import age_on
 from app.audit.trail import record
 from app.cards.models import Card
 from app.cards.services import current_card
@@ -26,7 +27,7 @@ from app.entitlements.rules import Entitlement
 from app.errors import DomainError
 from app.households.changes import Change, history
 from app.households.models import CONSENT_KINDS, Household, Member
-from app.households.rules import SENIOR_AGE, age_on
+from app.households.rules import SENIOR_AGE
 from app.households.services import get_household
 from app.households.visibility import (
     HEALTH_CONSENT_KIND,

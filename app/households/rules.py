@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
+from app.ages import age_on
 from app.documents.formats import check_document_number, stored_number
 from app.documents.keys import document_key, turned_cyrillic
+from app.text import NOT_ALLOWED, has_control_characters
 
 if TYPE_CHECKING:
     from app.errors import Message
@@ -40,7 +41,6 @@ PHONE = re.compile(r"^\+?[0-9 ()-]{6,32}$")
 
 # Messages more than one check gives (lazily translated: see Problems).
 REQUIRED = _l("required")
-NOT_ALLOWED = _l("contains characters that are not allowed")
 HEALTH_CONSENT = _l("health flags need the person's consent")
 SEX_CHOICES = _l("F, M or X")
 NOT_A_CHILD = _l(
@@ -119,10 +119,6 @@ def numbers_turned_cyrillic(new: NewHousehold | NewMember) -> list[tuple[str, st
     ]
 
 
-def has_control_characters(value: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in value)
-
-
 def check_text(problems: Problems, path: str, value: str, max_length: int) -> None:
     if not value.strip():
         problems.add(path, REQUIRED)
@@ -130,14 +126,6 @@ def check_text(problems: Problems, path: str, value: str, max_length: int) -> No
         problems.add(path, at_most_characters(max_length))
     elif has_control_characters(value):
         problems.add(path, NOT_ALLOWED)
-
-
-def age_on(birth_date: date, day: date) -> int:
-    """Completed years on ``day``. Someone born on 29 February turns a year older on 1 March."""
-    years = day.year - birth_date.year
-    if (day.month, day.day) < (birth_date.month, birth_date.day):
-        years -= 1
-    return years
 
 
 def check_household(

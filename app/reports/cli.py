@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from app import context
 from app.errors import DomainError
 from app.extensions import db
-from app.i18n import LANGUAGES
+from app.languages import LANGUAGES
 from app.reports.exports import ALL_SITES, daily_file, period_tables
 from app.reports.period import find_site, period_figures
 from app.reports.services import daily_counts

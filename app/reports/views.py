@@ -14,9 +14,9 @@ from app.extensions import db
 from app.reports import charts
 from app.reports.api import period_download, requested_period, served_download, xlsx_download
 from app.reports.dashboard import dashboard_json, live_dashboard
+from app.reports.forecast import StockForecast, low_stock_forecast
 from app.reports.period import find_site, period_figures
 from app.reports.services import daily_counts
-from app.stock.forecast import StockForecast, low_stock_forecast
 from app.stock.models import Site
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from app.db import dialect_insert
 from app.errors import DomainError, ValidationFailed
-from app.households.rules import has_control_characters
 from app.names import merged_names
 from app.stock.ledger import MAX_QUANTITY
 from app.stock.models import CATEGORIES, DONOR_KINDS, Barcode, Donor, Item
+from app.text import has_control_characters
 
 T = TypeVar("T", bound=Any)  # a dataclass with a ``sku`` field, such as DonationLineInput
 BARCODE = re.compile(r"^[0-9A-Z./_-]{4,40}$")

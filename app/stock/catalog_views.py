@@ -14,11 +14,11 @@ from werkzeug.wrappers import Response
 from app import context
 from app.auth.access import STOCK, allow
 from app.days import day_arg
-from app.entitlements.minimums import items_without_minimum, set_missing_minimums
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
+from app.reports import donor_report as reports
+from app.reports.minimums import items_without_minimum, set_missing_minimums
 from app.stock import catalog
-from app.stock import donor_report as reports
 from app.stock.forms import (
     CATEGORY_LABELS,
     DONOR_KIND_CHOICES,

@@ -19,20 +19,32 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.db import dialect_insert
 from app.errors import DomainError, ValidationFailed
-from app.households.rules import has_control_characters
 from app.stock import lots
 from app.stock.models import StockLevel, StockMovement
+from app.text import has_control_characters
 
 MAX_QUANTITY = 1_000_000
 
 _levels = StockLevel.__table__
 _moves = StockMovement.__table__
 _INSERT_RETURNING = insert(_moves).returning(_moves.c.id)
+# The one statement that takes stock off a (site, item) figure, built once: every handover at
+# the desk runs it. Its row count says whether there was enough.
+_TAKE_LEVEL = (
+    update(_levels)
+    .where(
+        _levels.c.site_id == bindparam("p_site_id"),
+        _levels.c.item_id == bindparam("p_item_id"),
+        _levels.c.on_hand >= bindparam("p_quantity"),
+    )
+    .values(on_hand=_levels.c.on_hand - bindparam("p_quantity"))
+)
 
 
 class InsufficientStock(DomainError):
@@ -106,6 +118,14 @@ def put(
     )
 
 
+def take_level(db: Session | Connection, *, site_id: int, item_id: int, quantity: int) -> bool:
+    """Take ``quantity`` off the on-hand figure of (site, item) if it holds that much; False
+    (and nothing taken) if not. The conditional UPDATE decides, so two desks taking the last
+    box cannot both have it; every way of taking stock goes through here."""
+    params = {"p_site_id": site_id, "p_item_id": item_id, "p_quantity": quantity}
+    return db.execute(_TAKE_LEVEL, params).rowcount == 1  # type: ignore[attr-defined]
+
+
 def take(
     session: Session,
     *,
@@ -123,16 +143,7 @@ def take(
 
     It comes from the lot ``lot_id`` when given, else from the first-expiring lots; one
     movement per lot taken from. Returns the movements' ids."""
-    taken = session.execute(
-        update(_levels)
-        .where(
-            _levels.c.site_id == site_id,
-            _levels.c.item_id == item_id,
-            _levels.c.on_hand >= quantity,
-        )
-        .values(on_hand=_levels.c.on_hand - quantity)
-    )
-    if taken.rowcount != 1:
+    if not take_level(session, site_id=site_id, item_id=item_id, quantity=quantity):
         have = on_hand_of(session, site_id, item_id)
         raise InsufficientStock(
             _l("Only %(have)s on hand; cannot take %(quantity)s.", have=have, quantity=quantity),

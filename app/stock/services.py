@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.errors import DomainError, NotFound, ValidationFailed
-from app.households.rules import has_control_characters
 from app.names import merged_names
-from app.stock import lots
+from app.stock import ledger, lots
 from app.stock.catalog import add_barcode, check_donor, check_item_settings, donor_for
 from app.stock.ledger import (
     MAX_QUANTITY,
@@ -39,6 +38,7 @@ from app.stock.models import (
     StockLevel,
     StockMovement,
 )
+from app.text import has_control_characters
 
 SKU_PATTERN = r"^[A-Z0-9][A-Z0-9_.-]{0,39}$"
 
@@ -156,15 +156,6 @@ _ON_HAND = select(_levels.c.item_id, _levels.c.on_hand).where(
     _levels.c.item_id.in_(bindparam("item_ids", expanding=True)),
 )
 _LOCK_ON_HAND = _ON_HAND.order_by(_levels.c.item_id).with_for_update()
-_TAKE = (
-    update(_levels)
-    .where(
-        _levels.c.site_id == bindparam("p_site_id"),
-        _levels.c.item_id == bindparam("p_item_id"),
-        _levels.c.on_hand >= bindparam("p_quantity"),
-    )
-    .values(on_hand=_levels.c.on_hand - bindparam("p_quantity"))
-)
 _INSERT_MOVE = insert(_moves)
 
 
@@ -199,8 +190,7 @@ def take_stock(
         quantity = taken[item_id]
         if quantity <= 0:
             continue
-        params = {"p_site_id": site_id, "p_item_id": item_id, "p_quantity": quantity}
-        if conn.execute(_TAKE, params).rowcount != 1:
+        if not ledger.take_level(conn, site_id=site_id, item_id=item_id, quantity=quantity):
             raise InsufficientStock(_l("The stock changed while it was being taken; try again."))
     pieces = lots.take_first_expiring(session, site_id=site_id, wanted=taken)
     links = {"distribution_id": distribution_id}

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError, ValidationFailed
-from app.households.rules import has_control_characters
 from app.names import merged_names
 from app.stock.models import SITE_KINDS, Item, Site
+from app.text import has_control_characters
 
 SITE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 

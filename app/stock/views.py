@@ -14,8 +14,8 @@ from app.auth.access import STOCK, allow
 from app.days import NotADay, parse_day
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
+from app.reports.forecast import low_stock_forecast
 from app.stock import catalog, expiry, overview
-from app.stock.forecast import low_stock_forecast
 from app.stock.forms import CATEGORY_LABELS, BarcodeForm, DonationForm, ItemSettingsForm
 from app.stock.history import movements, on_hand_by_site
 from app.stock.labels import MOVEMENT_LABELS, SITE_LABELS

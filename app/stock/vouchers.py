@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError, ValidationFailed
-from app.households.rules import has_control_characters
 from app.stock.ledger import put
 from app.stock.models import Item, Voucher, VoucherBatch
 from app.stock.sites import find_item
+from app.text import has_control_characters
 
 MAX_BATCH = 10_000
 SERIAL = re.compile(r"^(?P<prefix>[A-Z0-9/_.-]{0,20}?)(?P<number>[0-9]{1,15})$")

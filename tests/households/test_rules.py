@@ -1,10 +1,10 @@
 from datetime import date
 
+from app.ages import age_on
 from app.households.rules import (
     NewDocument,
     NewHousehold,
     NewMember,
-    age_on,
     check_household,
     document_key,
 )

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.errors import ValidationFailed
-from app.stock import ledger, sites, transfers
+from app.stock import ledger, services, sites, transfers
 from app.stock.models import Item, StockLevel, StockMovement
 
 
@@ -168,3 +168,37 @@ def test_an_unknown_movement_kind_is_refused_by_the_database(session: Any) -> No
             session, site_id=main, item_id=food, quantity=1, kind="gift", user_id=None, at=utcnow()
         )
     session.rollback()
+
+
+def test_a_handover_and_an_adjustment_take_stock_through_the_one_conditional_update(
+    session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main, _, food = ids(session)
+    ledger.record_adjustment(
+        session, site_id=main, item_id=food, quantity=5, reason="found", user_id=None, at=utcnow()
+    )
+    taken: list[tuple[int, int, int]] = []
+    real = ledger.take_level
+
+    def watched(db: Any, *, site_id: int, item_id: int, quantity: int) -> bool:
+        won = real(db, site_id=site_id, item_id=item_id, quantity=quantity)
+        taken.append((site_id, item_id, quantity if won else 0))
+        return won
+
+    monkeypatch.setattr(ledger, "take_level", watched)
+    services.take_stock(session, site_id=main, wanted={food: 2}, kind="handover", user_id=None)
+    ledger.record_adjustment(
+        session, site_id=main, item_id=food, quantity=-1, reason="broken", user_id=None, at=utcnow()
+    )
+    with pytest.raises(ledger.InsufficientStock):
+        ledger.record_adjustment(
+            session,
+            site_id=main,
+            item_id=food,
+            quantity=-3,
+            reason="lost",
+            user_id=None,
+            at=utcnow(),
+        )
+    assert taken == [(main, food, 2), (main, food, 1), (main, food, 0)]
+    assert level(session, main, food) == 2 == ledger_sum(session, main, food)

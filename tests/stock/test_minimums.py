@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.entitlements.minimums import set_missing_minimums
+from app.reports.minimums import set_missing_minimums
 from app.stock.models import Item
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.stock.forecast import low_stock_forecast
+from app.reports.forecast import low_stock_forecast
 from tests.conftest import TZ
 
 

@@ -1,0 +1,1 @@
+"""The desk: a scanned card, the eligibility decision and the handover."""

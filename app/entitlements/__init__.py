@@ -1,0 +1,1 @@
+"""Entitlements: what a household gets per visit, from rules on its composition."""

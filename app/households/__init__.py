@@ -1,0 +1,1 @@
+"""Households: registration, members and their documents, changes, imports and search."""

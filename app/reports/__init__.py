@@ -1,0 +1,1 @@
+"""Reports: counts, exports, the dashboard, the stock forecast and the donor report."""

@@ -1,0 +1,1 @@
+"""Stock: the append-only ledger of movements, lots, counts and transfers."""
