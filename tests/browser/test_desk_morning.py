@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +26,7 @@ FAMILIES = 30
 PHONE = {"width": 390, "height": 844}
 # Stock for the morning: food for everyone, hygiene kits running out before the end.
 FOOD, HYGIENE = 40, 20
+SEXES = {"Female": "F", "Male": "M", "Other": "X"}  # as the counts page and the Excel say
 Shot = Callable[[Page, str], Path]
 
 
@@ -40,7 +40,11 @@ class Family:
     qr: str
     number: str
     head: str
-    people: int
+    sexes: tuple[str, ...]  # of each member, as registered
+
+    @property
+    def people(self) -> int:
+        return len(self.sexes)
 
 
 @dataclass
@@ -50,6 +54,7 @@ class Ledger:
     on_hand: dict[str, int]
     served: list[int] = field(default_factory=list)
     people: int = 0
+    by_sex: Counter[str] = field(default_factory=Counter)
     without_card: int = 0
     declined: Counter[str] = field(default_factory=Counter)
     refused: set[int] = field(default_factory=set)
@@ -59,6 +64,7 @@ class Ledger:
         assert family.id not in self.served, "the test itself serves a family twice"
         self.served.append(family.id)
         self.people += family.people
+        self.by_sex.update(family.sexes)
         self.without_card += without_card
         for sku in ("FOOD", "HYGIENE"):  # one of each per household; none once it runs out
             if self.on_hand[sku] > 0:
@@ -127,15 +133,19 @@ def register_families(register: Callable[..., dict[str, Any]]) -> list[Family]:
     for n in range(FAMILIES):
         head = member(given="Solomiia", family="Yatsenko") if n == 12 else member()
         # One to three adults: no children or elders, whose vouchers are scanned by serial.
-        others = [member(relationship="spouse" if i == 0 else "sibling") for i in range(n % 3)]
-        families.append(as_family(register(head, *others), head, 1 + len(others)))
+        others = [
+            member(relationship=relationship, sex=sex)
+            for relationship, sex in [("spouse", "M"), ("sibling", "X")][: n % 3]
+        ]
+        families.append(as_family(register(head, *others), [head, *others]))
     return families
 
 
-def as_family(household: dict[str, Any], head: dict[str, Any], people: int) -> Family:
+def as_family(household: dict[str, Any], members: list[dict[str, Any]]) -> Family:
     card = household["card"]
-    name = f"{head['given_name']} {head['family_name']}"
-    return Family(household["id"], card["qr"], card["number"], name, people)
+    name = f"{members[0]['given_name']} {members[0]['family_name']}"
+    sexes = tuple(m["sex"] for m in members)
+    return Family(household["id"], card["qr"], card["number"], name, sexes)
 
 
 def served_three_days_ago(
@@ -147,7 +157,7 @@ def served_three_days_ago(
     try:
         stock_up(FOOD=1, HYGIENE=1)
         head = member()
-        family = as_family(register(head), head, 1)
+        family = as_family(register(head), [head])
         handed = api("volunteer").post("/api/v1/distributions", json={"qr": family.qr})
         assert handed.status_code == 201, handed.text
     finally:
@@ -333,6 +343,7 @@ def check_the_day(
         "Not handed over: an item was missing": ledger.declined["item_missing"],
     }
     items = dict(sorted((sku, n) for sku, n in ledger.items.items() if n))
+    sexes = {sex: ledger.by_sex[sex] for sex in SEXES.values()}
 
     report = live_server.request("GET", "/api/v1/reports/daily", token_for("coordinator"))
     assert report.status == 200, report.body
@@ -348,7 +359,10 @@ def check_the_day(
         "Not handed over: an item was missing": body["households_declined"]["item_missing"],
     } == figures
     assert {line["sku"]: line["quantity"] for line in body["items"]} == items
-    assert sum(line["people"] for line in body["by_sex_age"]) == ledger.people
+    by_sex: Counter[str] = Counter()
+    for line in body["by_sex_age"]:
+        by_sex[line["sex"]] += line["people"]
+    assert +by_sex == ledger.by_sex
 
     page = open_page()
     log_in(page, make_user("coordinator"))
@@ -364,29 +378,37 @@ def check_the_day(
         row.locator("td").nth(0).inner_text(): int(row.locator("td").nth(1).inner_text())
         for row in item_rows.all()
     } == items
+    sex_rows = page.locator("h2:has-text('People served by sex and age') + table tbody tr")
+    assert {
+        SEXES[row.locator("th").inner_text()]: int(row.locator("td").last.inner_text())
+        for row in sex_rows.all()
+    } == sexes
     screenshot(page, "5-counts")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download Excel").click()
     saved = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(saved)
-    cells = label_values(saved)
+    rows = sheet_rows(saved)
+    cells = {row[0]: row[1] for row in reversed(rows) if len(row) > 1}  # label: its value
     assert {label: cells[label] for label in figures} == figures
     assert {sku: cells[sku] for sku in items} == items
+    totals = {row[0]: row[-1] for row in rows if row[0] in SEXES}  # the Total column
+    assert {SEXES[label]: total for label, total in totals.items()} == sexes
     assert cells["Date"] in (today, today.isoformat(), datetime.combine(today, time()))
 
 
-def label_values(xlsx: Path) -> dict[Any, Any]:
-    """Every cell of the sheet with the value to its right: a figure's label, an item's SKU."""
+def sheet_rows(xlsx: Path) -> list[list[Any]]:
+    """The sheet's rows, each the values of its cells up to its last filled one."""
     workbook = openpyxl.load_workbook(xlsx)
     try:
         sheet = workbook.active
         assert sheet is not None
-        values: dict[Any, Any] = {}
-        for row in sheet.iter_rows():
-            for cell, right in pairwise(row):
-                if isinstance(cell.value, str) and cell.value not in values:
-                    values[cell.value] = right.value
-        return values
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        return [
+            row[: max(i for i, v in enumerate(row) if v is not None) + 1]
+            for row in rows
+            if any(v is not None for v in row)
+        ]
     finally:
         workbook.close()
