@@ -214,10 +214,16 @@
     });
   }
 
-  // Whatever was clicked, the next scan goes into the scan field.
+  // Whatever was clicked, the next scan goes into the scan field; but what is typed into
+  // another field (the vouchers, the search box in the header) stays there.
+  const NOT_TYPED_INTO = ["button", "checkbox", "radio", "reset", "submit"];
+  function typingInto(element) {
+    if (!element) return false;
+    if (element.isContentEditable || element.tagName === "TEXTAREA" || element.tagName === "SELECT") return true;
+    return element.tagName === "INPUT" && !NOT_TYPED_INTO.includes(element.type);
+  }
   document.addEventListener("keydown", function (event) {
-    const typing = document.activeElement && document.activeElement.id === "vouchers";
-    if (!typing && document.activeElement !== scan && event.key.length === 1 && !event.ctrlKey && !event.altKey) {
+    if (!typingInto(document.activeElement) && event.key.length === 1 && !event.ctrlKey && !event.altKey) {
       scan.focus();
     }
   });

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import log_in
+from tests.conftest import member
 from tests.households.test_mrz_form import td3
 
 
@@ -68,3 +71,25 @@ def test_a_donation_is_recorded_from_the_keyboard(
     expect(page.locator("input[name=barcode]")).to_be_focused()
     page.keyboard.press("Control+Enter")
     expect(page.locator(".flash.ok")).to_contain_text("12 items on the shelves")
+
+
+def test_a_name_typed_into_the_search_box_on_the_desk_page_searches_and_a_scan_still_lands(
+    page: Page, make_user: Callable[..., str], register: Callable[..., dict[str, Any]]
+) -> None:
+    household = register(member("Solomiia", "Yatsenko"))
+    log_in(page, make_user("volunteer"))
+    page.goto("/desk")
+    # The family forgot its card: the volunteer clicks the search box and types the name.
+    page.locator("header form.search input[name=q]").click()
+    page.keyboard.type("Yatsenko")
+    expect(page.locator("header form.search input[name=q]")).to_have_value("Yatsenko")
+    expect(page.locator("#scan")).to_have_value("")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/households/search\?q=Yatsenko$"))
+    expect(page.locator("form.desk-check")).to_have_count(1)
+    # A click on the page itself, then a card scanned: the scan field still gets it.
+    page.goto("/desk")
+    leave_the_field(page)
+    page.keyboard.type(household["card"]["qr"])
+    page.keyboard.press("Enter")
+    expect(page.locator("#panel .answer")).to_have_attribute("data-state", "eligible")
