@@ -371,8 +371,8 @@ def check_the_day(
     }
     assert on_page == figures
     item_rows = page.locator("h2:has-text('Items handed over') + table tbody tr")
-    assert {
-        row.locator("td").nth(0).inner_text(): int(row.locator("td").nth(1).inner_text())
+    assert {  # item name, SKU, quantity
+        row.locator("td").nth(1).inner_text(): int(row.locator("td").nth(2).inner_text())
         for row in item_rows.all()
     } == items
     sex_rows = page.locator("h2:has-text('People served by sex and age') + table tbody tr")
