@@ -56,7 +56,7 @@ def main() -> None:
     from app.demo import seed_demo
     from app.extensions import db
     from app.households import imports
-    from app.households.import_files import guess_mapping
+    from app.households.imports.files import guess_mapping
 
     data = register_csv(args.rows)
     with tempfile.TemporaryDirectory() as tmp:

@@ -410,7 +410,7 @@ def test_the_api_gives_a_field_message_in_its_users_language_under_the_same_key(
 def test_an_import_problem_is_kept_untranslated_and_read_in_the_readers_language(app) -> None:  # type: ignore[no-untyped-def]
     from flask_babel import force_locale
 
-    from app.households.import_checks import Problem, problems_from_json, problems_to_json
+    from app.households.imports.checks import Problem, problems_from_json, problems_to_json
     from app.households.rules import one_of
 
     with app.app_context():  # as the job's thread: no request, so English

@@ -2,16 +2,14 @@
 
 The app may run as several processes behind one database, and the page that asked may poll
 any of them: so the progress lives in the card_sheet_jobs table, not in memory. The sheet is
-drawn by a thread of the process that took the request. A job whose thread stopped with its
-process stops moving; after STALE_AFTER without news it is shown as failed. Jobs are kept
-for KEEP_FOR, then deleted when someone asks for a new one.
+drawn on the one job runner (app.jobs), by a thread of the process that took the request. A
+job whose thread stopped with its process stops moving; after STALE_AFTER without news it is
+shown as failed. Jobs are kept for KEEP_FOR, then deleted when someone asks for a new one.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,10 +17,10 @@ from typing import Any, Literal
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app import context
+from app import context, jobs
 from app.cards.models import CardSheetJob
 from app.cards.pdf import sheet_pdf
 from app.cards.sheets import (
@@ -33,13 +31,12 @@ from app.cards.sheets import (
     sheet_faces,
 )
 from app.errors import NotFound, ValidationFailed
-from app.extensions import db
 
 Choice = Literal["registered", "reissued", "typed"]
 STALE_AFTER = timedelta(minutes=1)
 KEEP_FOR = timedelta(days=1)
-PROGRESS_EVERY_S = 0.2  # between two writes of the progress
-log = logging.getLogger(__name__)
+FAILED = "The sheet could not be made."
+STOPPED = "The server stopped while making it: make it again."
 
 
 @dataclass(frozen=True)
@@ -49,22 +46,8 @@ class SheetRequest:
 
 
 @dataclass(frozen=True)
-class Progress:
-    id: int
-    status: str  # queued, running, done or failed
-    done: int
-    total: int
-    message: str | None
+class Progress(jobs.Progress):  # status: queued, running, done or failed
     created_at: datetime
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "done": self.done,
-            "total": self.total,
-            "message": self.message,
-        }
 
 
 def chosen_households(
@@ -145,14 +128,7 @@ def make_sheet(
     _note(session, sheet.job_id, clock, status="running")
     faces = sheet_faces(session, sheet.household_ids, card_key=card_key, photo_dir=photo_dir)
     session.commit()
-    last = time.monotonic()
-
-    def progress(done: int) -> None:
-        nonlocal last
-        if time.monotonic() - last >= PROGRESS_EVERY_S:
-            _note(session, sheet.job_id, clock, done=done)
-            last = time.monotonic()
-
+    progress = jobs.progress_writer(lambda done: _note(session, sheet.job_id, clock, done=done))
     pdf = sheet_pdf(faces, progress)
     _note(session, sheet.job_id, clock, status="done", done=len(faces), pdf=pdf)
 
@@ -163,38 +139,22 @@ def fail_sheet(session: Session, job_id: int, message: str, clock: Callable[[], 
 
 
 def _note(session: Session, job_id: int, clock: Callable[[], datetime], **values: Any) -> None:
-    session.execute(
-        update(CardSheetJob)
-        .where(CardSheetJob.id == job_id)
-        .values(updated_at=clock(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
+    jobs.note(session, CardSheetJob, job_id, clock, **values)
 
 
 def start_sheet(
     app: Flask, sheet: SheetRequest, *, card_key: str, clock: Callable[[], datetime]
 ) -> threading.Thread:
-    """Make the sheet on a thread of this process; returns the thread (tests join it)."""
-
-    def work() -> None:
-        with app.app_context():
-            try:
-                make_sheet(
-                    db.session, sheet, card_key=card_key, clock=clock, photo_dir=context.photo_dir()
-                )
-            except Exception:
-                log.exception("card sheet %s failed", sheet.job_id)
-                try:
-                    fail_sheet(db.session, sheet.job_id, "The sheet could not be made.", clock)
-                except Exception:  # the database is gone too: the job will show as stale
-                    log.exception("card sheet %s: could not record the failure", sheet.job_id)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=work, name=f"card-sheet-{sheet.job_id}", daemon=True)
-    thread.start()
-    return thread
+    """Make the sheet on the job runner's thread; returns the thread (tests join it)."""
+    return jobs.start(
+        app,
+        "card-sheet",
+        sheet.job_id,
+        lambda session: make_sheet(
+            session, sheet, card_key=card_key, clock=clock, photo_dir=context.photo_dir()
+        ),
+        lambda session: fail_sheet(session, sheet.job_id, FAILED, clock),
+    )
 
 
 _PROGRESS = select(
@@ -233,8 +193,10 @@ def recent_sheets(
 
 def _progress(row: Any, now: datetime) -> Progress:
     status, message = row.status, row.message
-    if status in ("queued", "running") and row.updated_at < now - STALE_AFTER:
-        status, message = "failed", "The server stopped while making it: make it again."
+    if jobs.is_stale(
+        status, row.updated_at, working=("queued", "running"), now=now, after=STALE_AFTER
+    ):
+        status, message = "failed", STOPPED
     return Progress(row.id, status, row.done, row.total, message, row.created_at)
 
 

@@ -38,7 +38,7 @@ from app.households.forms import (
     ReissueForm,
     WithdrawForm,
 )
-from app.households.import_views import bp as imports_bp
+from app.households.imports.views import bp as imports_bp
 from app.households.key_conflict_views import bp as key_conflicts_bp
 from app.households.key_conflicts import count_key_conflicts
 from app.households.read_model import read_household_page

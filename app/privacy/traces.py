@@ -2,7 +2,7 @@
 behind on purpose.
 
 Forgotten: the stored API answers that name them, however old (idempotency.services); their
-rows in import jobs not yet imported (households.import_erasure); card sheets made since the
+rows in import jobs not yet imported (households.imports.erasure); card sheets made since the
 household came. On SQLite, once the erasure commits, the write-ahead log is emptied (a
 TRUNCATE checkpoint, app.checkpoints): the rows were zeroed in the pages (secure_delete,
 app.db), but the log would keep the pages as they were until SQLite wrote over them.
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app import checkpoints
 from app.cards.models import CardSheetJob
 from app.db import dialect_insert
-from app.households.import_erasure import forget_rows
+from app.households.imports.erasure import forget_rows
 from app.households.models import Document
 from app.idempotency.services import forget_names
 from app.privacy.models import ErasureEntry

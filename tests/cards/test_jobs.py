@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import jobs as runner
 from app.auth.services import find_user
 from app.cards import jobs
 from app.cards.models import CardSheetJob
@@ -53,7 +54,7 @@ def test_a_sheet_is_queued_made_and_kept_with_its_progress(
         seen.append((row.status, row.done))
 
     monkeypatch.setattr(jobs, "_note", note)
-    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0)  # note every card
+    monkeypatch.setattr(runner, "PROGRESS_EVERY_S", 0)  # note every card
     jobs.make_sheet(session, sheet, card_key=KEY, clock=lambda: NOW)
 
     assert seen == [("running", 0), *(("running", n) for n in range(1, 26)), ("done", 25)]

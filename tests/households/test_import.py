@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.households.import_checks import build_groups
-from app.households.import_files import guess_mapping, read_table
+from app.households.imports.checks import build_groups
+from app.households.imports.files import guess_mapping, read_table
 from app.households.models import Household, ImportJob, Member
 
 WAIT_S = 60.0
@@ -227,8 +227,8 @@ def test_an_erasure_while_an_import_runs_keeps_the_erased_persons_row_out(
 
     from app.auth.models import User
     from app.db import utcnow
-    from app.households import imports
-    from app.households.import_erasure import forget_rows
+    from app.households.imports import job as imports
+    from app.households.imports.erasure import forget_rows
     from app.stock.models import Site
 
     name = make_user("coordinator")

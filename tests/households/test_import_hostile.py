@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from app.errors import ValidationFailed
-from app.households.import_files import MAX_CELLS, MAX_COLUMNS, read_table
-from app.households.import_xlsx import MAX_UNPACKED_BYTES
+from app.households.imports.files import MAX_CELLS, MAX_COLUMNS, read_table
+from app.households.imports.xlsx import MAX_UNPACKED_BYTES
 from tests.households.test_import import HEADER, as_csv, as_xlsx, people
 
 SHEET = "xl/worksheets/sheet1.xml"

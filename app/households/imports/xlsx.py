@@ -1,4 +1,4 @@
-"""Opening an uploaded .xlsx register without trusting it (households.import_files reads it).
+"""Opening an uploaded .xlsx register without trusting it (households.imports.files reads it).
 
 An .xlsx is a zip of XML files, and a few kilobytes of zip can unpack to gigabytes: before
 openpyxl sees the file, the members' unpacked sizes are added up from the zip's directory

@@ -3,7 +3,7 @@ and rows of text, and a first guess of which column holds which field.
 
 A file is read row by row and refused as soon as it passes a cap (rows, columns, cells, text),
 before any row is padded to the header's width: a 1 MB file cannot become a page of hundreds
-of megabytes. The .xlsx is opened by households.import_xlsx, which does not trust it.
+of megabytes. The .xlsx is opened by households.imports.xlsx, which does not trust it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.errors import ValidationFailed
-from app.households.import_xlsx import sheet_rows
+from app.households.imports.xlsx import sheet_rows
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_ROWS = 20_000

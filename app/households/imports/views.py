@@ -25,7 +25,7 @@ from app.errors import ValidationFailed
 from app.extensions import csrf, db
 from app.households import imports
 from app.households.forms import IMPORT_FIELDS, ImportForm, ImportStepForm
-from app.households.import_files import FIELDS, MAX_FILE_BYTES, REQUIRED
+from app.households.imports.files import FIELDS, MAX_FILE_BYTES, REQUIRED
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 

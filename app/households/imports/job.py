@@ -7,21 +7,20 @@ numbers held to their format), documents held by nobody else and written once in
 and the likely-duplicate check (households.duplicates) against the people registered. The
 preview lists a problem per bad row; only a file without problems can be imported, and the
 import is one transaction: the whole file lands, or nothing does. Progress lives in the
-database (as for card sheets, cards.jobs); while the one import transaction runs, the bar
-shows the checking's count and then "saving".
+database (as for card sheets, cards.jobs; both run on app.jobs); while the one import
+transaction runs, the bar shows the checking's count and then "saving".
 
 One row is one person. Rows with the same value in the "household" column are one household
 (the first row its head unless a relationship column says otherwise); without that column
-every row is a household of one. The rows are read and checked in households.import_checks;
-this module runs the jobs, keeps their progress and saves.
+every row is a household of one. The rows are read in imports.files (imports.xlsx for an
+.xlsx) and checked in imports.checks; saved in imports.save; this module keeps the jobs and
+their progress, and runs them on the one job runner (app.jobs).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -30,16 +29,12 @@ from typing import Any
 from flask import Flask
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from app.cards import tokens
-from app.cards.models import Card
+from app import jobs
 from app.errors import NotFound, ValidationFailed
-from app.extensions import db
-from app.households.import_checks import (
-    CHUNK,
+from app.households.imports.checks import (
     Group,
     Problem,
     build_groups,
@@ -47,14 +42,12 @@ from app.households.import_checks import (
     problems_from_json,
     problems_to_json,
 )
-from app.households.import_files import FIELDS, REQUIRED, guess_mapping, read_table
-from app.households.models import Household, ImportJob
-from app.households.services import index_names, new_member_row, normal_phone
+from app.households.imports.files import FIELDS, REQUIRED, guess_mapping, read_table
+from app.households.imports.save import save_groups
+from app.households.models import ImportJob
 
-log = logging.getLogger(__name__)
 KEEP_FOR = timedelta(days=1)
 STALE_AFTER = timedelta(minutes=2)
-PROGRESS_EVERY_S = 0.2
 # A job's message is kept in English (a job has no request) and read through the catalog
 # when its progress is asked for (job_progress).
 CHANGED = _l("The register changed since the check: see the problems.")
@@ -62,89 +55,15 @@ FAILED = _l("The import failed: nothing was saved.")
 STOPPED = _l("The server stopped while working: start again.")
 
 
-# --- Saving, all or nothing ------------------------------------------------------------------
-
-
-def save_groups(
-    session: Session,
-    groups: list[Group],
-    *,
-    site_id: int,
-    today: date,
-    now: datetime,
-    user_id: int | None,
-    card_key: str,
-) -> int:
-    """Register every household of the file in the session's one transaction, each with its
-    first card. Returns how many; the caller commits, or rolls all of it back."""
-    households = []
-    for group in groups:
-        household = Household(
-            site_id=site_id,
-            registered_on=today,
-            created_at=now,
-            created_by_id=user_id,
-            phone=normal_phone(group.phone),
-            locality=(group.locality or "").strip() or None,
-        )
-        household.members = [new_member_row(m, now) for m in group.members]
-        households.append(household)
-    session.add_all(households)
-    session.flush()
-    index_names(session, [m for h in households for m in h.members])
-    _issue_cards(session, [h.id for h in households], card_key=card_key, now=now, user_id=user_id)
-    return len(households)
-
-
-def _issue_cards(
-    session: Session, household_ids: list[int], *, card_key: str, now: datetime, user_id: int | None
-) -> None:
-    """First cards for many new households at once (cards.services.issue_card, in bulk)."""
-    for _ in range(5):  # a clash of random card numbers is rare: draw them all again
-        rows = []
-        for household_id in household_ids:
-            nonce = tokens.new_nonce()
-            rows.append(
-                {
-                    "household_id": household_id,
-                    "number": tokens.new_card_number(),
-                    "nonce": nonce,
-                    "token_hash": tokens.token_hash(tokens.derive_token(card_key, nonce)),
-                    "issued_at": now,
-                    "issued_by_id": user_id,
-                }
-            )
-        try:
-            with session.begin_nested():
-                for start in range(0, len(rows), CHUNK):
-                    session.execute(insert(Card), rows[start : start + CHUNK])
-            return
-        except IntegrityError:
-            continue
-    raise RuntimeError("could not draw unused card numbers")
-
-
 # --- The job -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Progress:
-    id: int
-    status: str
-    done: int
-    total: int
-    message: str | None
+class Progress(jobs.Progress):
     households: int
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "done": self.done,
-            "total": self.total,
-            "message": self.message,
-            "households": self.households,
-        }
+        return super().to_json() | {"households": self.households}
 
 
 def upload(
@@ -208,13 +127,7 @@ def queue_import(session: Session, job: ImportJob, *, now: datetime) -> None:
 
 
 def _note(session: Session, job_id: int, clock: Callable[[], datetime], **values: Any) -> None:
-    session.execute(
-        update(ImportJob)
-        .where(ImportJob.id == job_id)
-        .values(updated_at=clock(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
+    jobs.note(session, ImportJob, job_id, clock, **values)
 
 
 def _groups_of(session: Session, job_id: int) -> tuple[list[Group], list[Problem]]:
@@ -229,14 +142,7 @@ def _groups_of(session: Session, job_id: int) -> tuple[list[Group], list[Problem
 def check_job(session: Session, job_id: int, *, today: date, clock: Callable[[], datetime]) -> None:
     """Check every row of a mapped file, writing the progress and then the problems."""
     groups, problems = _groups_of(session, job_id)
-    last = time.monotonic()
-
-    def progress(done: int) -> None:
-        nonlocal last
-        if time.monotonic() - last >= PROGRESS_EVERY_S:
-            _note(session, job_id, clock, done=done)
-            last = time.monotonic()
-
+    progress = jobs.progress_writer(lambda done: _note(session, job_id, clock, done=done))
     problems += check_groups(session, groups, today, progress)
     session.commit()
     _note(
@@ -301,38 +207,23 @@ def start(
     name: str,
     clock: Callable[[], datetime],
 ) -> threading.Thread:
-    """Run ``work`` on a thread of this process, recording a failure on the job."""
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                work(db.session)
-            except Exception:
-                log.exception("import %s failed", job_id)
-                try:
-                    db.session.rollback()
-                    _note(
-                        db.session,
-                        job_id,
-                        clock,
-                        status="failed",
-                        message=str(FAILED),
-                    )
-                except Exception:
-                    log.exception("import %s: could not record the failure", job_id)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=run, name=f"import-{name}-{job_id}", daemon=True)
-    thread.start()
-    return thread
+    """Run ``work`` on the job runner's thread; a failure is recorded on the job."""
+    return jobs.start(
+        app,
+        f"import-{name}",
+        job_id,
+        work,
+        lambda session: _note(session, job_id, clock, status="failed", message=str(FAILED)),
+    )
 
 
 def job_progress(session: Session, job_id: int, *, user_id: int, now: datetime) -> Progress:
     job = get_job(session, job_id, user_id=user_id)
     # Kept in English by the job (CHANGED, FAILED): read in the reader's language.
     status, message = job.status, gettext(job.message) if job.message else None
-    if status in ("checking", "importing") and job.updated_at < now - STALE_AFTER:
+    if jobs.is_stale(
+        status, job.updated_at, working=("checking", "importing"), now=now, after=STALE_AFTER
+    ):
         status, message = "failed", str(STOPPED)
     return Progress(job.id, status, job.done, job.total, message, job.households)
 
