@@ -1,0 +1,78 @@
+"""One unit of work for a page that writes, and one way to say a rule's "no" on a page.
+
+A page view parses, calls one service and renders or redirects; ``@page_writes`` is the
+request boundary that commits once when the view answers normally and rolls back when it
+raises or answers with an error status (4xx/5xx), so a view never commits by hand. A view
+that catches a domain error calls ``refuse``: what the service wrote before saying no is
+rolled back and the reason is flashed for the next page (decision 0022).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import flash, make_response, session
+from flask_babel import LazyString
+from werkzeug.wrappers import Response
+
+from app.errors import DomainError, ValidationFailed
+from app.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def page_writes(view: F) -> F:
+    """A page write: one transaction, committed here when the view answers below 400.
+
+    An error status or an exception rolls back, except a domain error that keeps what was
+    written (``keeps_changes``: a refusal counted), which app/errors.py commits. When the
+    commit itself fails, the messages the view flashed for this request are taken back, so
+    the next page does not say "saved" for what was not. Put it under @allow.
+    """
+
+    @wraps(view)
+    def unit(*args: Any, **kwargs: Any) -> Response:
+        said = len(session.get("_flashes", ()))
+        try:
+            response = make_response(view(*args, **kwargs))
+        except DomainError as exc:
+            if not exc.keeps_changes:
+                db.session.rollback()
+            raise
+        except BaseException:
+            db.session.rollback()
+            raise
+        if response.status_code >= 400:
+            db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            if "_flashes" in session:
+                session["_flashes"] = session["_flashes"][:said]
+            raise
+        return response
+
+    unit.page_writes = True  # type: ignore[attr-defined] - tests/test_unit_of_work.py reads it
+    return unit  # type: ignore[return-value]
+
+
+def refuse(
+    exc: DomainError,
+    label: Callable[[str], object] = str,
+    why: str | LazyString | None = None,
+) -> None:
+    """Undo what the refused service wrote, and flash why: each field of a ValidationFailed
+    as "field: problem" (``label`` names the field), any other error by its message, or
+    ``why`` when the page words it itself."""
+    db.session.rollback()
+    if why is not None:
+        flash(why, "error")
+    elif isinstance(exc, ValidationFailed):
+        for path, message in exc.fields.items():
+            flash(f"{label(path)}: {message}", "error")
+    else:
+        flash(exc.message, "error")
