@@ -9,7 +9,7 @@ rolled back and the reason is flashed for the next page (decision 0022).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -17,7 +17,7 @@ from flask import flash, make_response, session
 from flask_babel import LazyString
 from werkzeug.wrappers import Response
 
-from app.errors import DomainError, ValidationFailed
+from app.errors import DomainError, Message, ValidationFailed
 from app.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,17 +62,26 @@ def page_writes(view: F) -> F:
 
 def refuse(
     exc: DomainError,
-    label: Callable[[str], object] = str,
-    why: str | LazyString | None = None,
+    *,
+    label: Callable[[str], object] | None = str,
+    say: Message | Iterable[Message] | None = None,
 ) -> None:
-    """Undo what the refused service wrote, and flash why: each field of a ValidationFailed
-    as "field: problem" (``label`` names the field), any other error by its message, or
-    ``why`` when the page words it itself."""
+    """Undo what the refused service wrote, and flash why.
+
+    By default each field of a ValidationFailed as "field: problem" (``label`` names the
+    field; ``None`` shows the problem alone, for a page that marks the fields itself) and any
+    other error by its message. ``say`` is what the page words itself instead: one text, or
+    several (none: the page shows the refusal in its body).
+    """
     db.session.rollback()
-    if why is not None:
-        flash(why, "error")
-    elif isinstance(exc, ValidationFailed):
-        for path, message in exc.fields.items():
-            flash(f"{label(path)}: {message}", "error")
-    else:
-        flash(exc.message, "error")
+    if say is None:
+        if not isinstance(exc, ValidationFailed):
+            say = [exc.message]
+        elif label is None:
+            say = list(exc.fields.values())
+        else:
+            say = [f"{label(path)}: {message}" for path, message in exc.fields.items()]
+    elif isinstance(say, str | LazyString):
+        say = [say]
+    for message in say:
+        flash(message, "error")

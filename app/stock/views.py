@@ -173,7 +173,7 @@ def _scan(form: DonationForm, action: str) -> int:
                 db.session, item=item, code=code, pack_quantity=form.learn_pack.data or 1
             )
         except DomainError as exc:
-            refuse(exc, why=_("This barcode cannot be learned: %(why)s", why=exc.message))
+            refuse(exc, say=_("This barcode cannot be learned: %(why)s", why=exc.message))
             return 422
         # The box is taught even when the lines are full below (a 422 the unit of work
         # would roll back): the one commit left in a page view of stock (decision 0022).
