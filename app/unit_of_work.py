@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import flash, make_response, session
+from flask import flash, g, make_response, session
 from flask_babel import LazyString
 from werkzeug.wrappers import Response
 
@@ -21,6 +21,7 @@ from app.errors import DomainError, Message, ValidationFailed
 from app.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
+_AFTER_COMMIT = "unit_of_work_after_commit"
 
 
 def page_writes(view: F) -> F:
@@ -34,6 +35,7 @@ def page_writes(view: F) -> F:
 
     @wraps(view)
     def unit(*args: Any, **kwargs: Any) -> Response:
+        g.pop(_AFTER_COMMIT, None)  # this request's own, whatever came before in the context
         said = len(session.get("_flashes", ()))
         try:
             response = make_response(view(*args, **kwargs))
@@ -54,10 +56,18 @@ def page_writes(view: F) -> F:
             if "_flashes" in session:
                 session["_flashes"] = session["_flashes"][:said]
             raise
+        for then in g.pop(_AFTER_COMMIT, ()):
+            then()
         return response
 
     unit.page_writes = True  # type: ignore[attr-defined] - tests/test_unit_of_work.py reads it
     return unit  # type: ignore[return-value]
+
+
+def after_commit(then: Callable[[], object]) -> None:
+    """Run ``then`` once this page's work is committed (a background job that reads what the
+    view wrote); never when it is rolled back."""
+    g.setdefault(_AFTER_COMMIT, []).append(then)
 
 
 def refuse(
