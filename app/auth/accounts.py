@@ -23,6 +23,7 @@ from app.auth.services import (
 )
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.unit_of_work import page_writes, refuse
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -39,6 +40,7 @@ def _page(form: NewUserForm, issued: str | None = None) -> str:
 
 @bp.route("", methods=["GET", "POST"])
 @allow(*COORDINATOR)
+@page_writes
 def index() -> str | Response:
     form = NewUserForm()
     if form.validate_on_submit():
@@ -48,10 +50,8 @@ def index() -> str | Response:
                 db.session, form.username.data or "", form.role.data, password, one_time=True
             )
         except (ValidationFailed, UsernameTaken) as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+            refuse(exc, say=exc.message)
         else:
-            db.session.commit()
             issued = _(
                 "Account %(name)s created. One-time password: %(password)s",
                 name=user.username,
@@ -63,6 +63,7 @@ def index() -> str | Response:
 
 @bp.post("/<id:user_id>/active")
 @allow(*COORDINATOR)
+@page_writes
 def toggle(user_id: int) -> Response:
     if AccountForm().validate_on_submit():
         user = get_user(db.session, user_id)
@@ -70,19 +71,18 @@ def toggle(user_id: int) -> Response:
             flash(_("You cannot deactivate your own account."), "error")
         else:
             set_active(db.session, user, not user.active)
-            db.session.commit()
     return redirect(url_for("accounts.index"))
 
 
 @bp.post("/<id:user_id>/password")
 @allow(*COORDINATOR)
+@page_writes
 def reset_password(user_id: int) -> str | Response:
     if not AccountForm().validate_on_submit():
         return redirect(url_for("accounts.index"))
     user = get_user(db.session, user_id)
     password = generate_password()
     set_password(db.session, user, password, one_time=True)
-    db.session.commit()
     issued = _(
         "New password for %(name)s: %(password)s (their sessions and API tokens have ended;"
         " it must be changed at the first login).",

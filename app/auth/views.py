@@ -20,6 +20,7 @@ from app.auth.throttle import record_attempt, retry_after
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.languages import LANGUAGES
+from app.unit_of_work import page_writes, refuse
 
 bp = Blueprint("auth", __name__)
 auth_log = logging.getLogger("aiddesk.auth")
@@ -69,6 +70,7 @@ def _log(event: str, user_id: int | None, **fields: object) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@page_writes
 def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
@@ -79,7 +81,6 @@ def login() -> str | Response | tuple[str, int]:
         if wait:
             known = find_user(db.session, username)
             _log("login_throttled", known.id if known else None, retry_after=wait)
-            db.session.rollback()
             flash(
                 _("Too many failed logins: try again in %(seconds)s seconds.", seconds=wait),
                 "error",
@@ -93,7 +94,6 @@ def login() -> str | Response | tuple[str, int]:
                 db.session, user, now, longest=timedelta(seconds=longest())
             )
             start_session(session_id)
-            db.session.commit()
             _log("login", user.id)
             if user.must_change_password:
                 flash(_("Choose your own password before you go on."), "error")
@@ -102,7 +102,6 @@ def login() -> str | Response | tuple[str, int]:
                 _safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
             )
         known = find_user(db.session, username)
-        db.session.commit()
         _log("login_failed", known.id if known else None)
         flash(_("Wrong user name or password."), "error")
     return render_template("auth/login.html", form=form)
@@ -110,6 +109,7 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @allow(*EVERYONE)
+@page_writes
 def password() -> str | Response | tuple[str, int]:
     """Change one's own password; every session and API token of the account ends, this
     session included. The current password is checked like a login: a wrong one counts as a
@@ -122,7 +122,6 @@ def password() -> str | Response | tuple[str, int]:
         wait = retry_after(db.session, user.username, address, now)
         if wait:
             _log("password_check_throttled", user.id, retry_after=wait)
-            db.session.rollback()
             flash(
                 _("Too many failed logins: try again in %(seconds)s seconds.", seconds=wait),
                 "error",
@@ -131,19 +130,16 @@ def password() -> str | Response | tuple[str, int]:
         checked = authenticate(db.session, user.username, form.current.data or "")
         record_attempt(db.session, user.username, address, now, succeeded=checked is not None)
         if checked is None:
-            db.session.commit()
             _log("password_check_failed", user.id)
             form.current.errors = [*form.current.errors, _("That is not your password.")]
         else:
             try:
                 set_password(db.session, user, form.new.data or "", one_time=False)
             except ValidationFailed as exc:
-                db.session.rollback()
+                refuse(exc, say=())  # the form shows it; the checked password still counts
                 record_attempt(db.session, user.username, address, now, succeeded=True)
-                db.session.commit()
                 form.new.errors = [*form.new.errors, exc.fields["password"]]
             else:
-                db.session.commit()
                 _log("password_changed", user.id)
                 logout_user()
                 flash(_("Password changed: log in with the new one."), "ok")
@@ -153,22 +149,22 @@ def password() -> str | Response | tuple[str, int]:
 
 @bp.post("/language")
 @allow(*EVERYONE)
+@page_writes
 def language() -> Response:
     """Keep the user's interface language; an unknown choice goes back to the browser's."""
     choice = request.form.get("language", "")
     current_user.language = choice if choice in LANGUAGES else None
-    db.session.commit()
     return redirect(_safe_next(request.form.get("next")) or url_for("auth.home"))
 
 
 @bp.post("/logout")
 @allow(*EVERYONE)
+@page_writes
 def logout() -> Response:
     """End the session on the server too: a copy of the cookie is refused from now on."""
     session_id = session.get(SESSION_ID)
     if isinstance(session_id, str):
         end_login_session(db.session, session_id, clock.now())
-        db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     Response,
     current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -28,6 +27,7 @@ from app.cards.jobs import (
 )
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.unit_of_work import after_commit, page_writes, refuse
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")
 
@@ -51,6 +51,7 @@ def index() -> tuple[str, int]:
 
 @bp.post("/sheets")
 @allow(*DESK)
+@page_writes
 def make() -> tuple[str, int] | BaseResponse:
     form = SheetForm()
     if not form.validate():
@@ -66,16 +67,16 @@ def make() -> tuple[str, int] | BaseResponse:
         )
         sheet = request_sheet(db.session, household_ids, user_id=_user_id(), now=context.now())
     except ValidationFailed as exc:
-        db.session.rollback()
-        for message in exc.fields.values():
-            flash(message[:1].upper() + message[1:] + ".", "error")
+        refuse(exc, say=[text[:1].upper() + text[1:] + "." for text in exc.fields.values()])
         return _index(form, 422)
-    db.session.commit()
-    start_sheet(
-        current_app._get_current_object(),  # type: ignore[attr-defined]
-        sheet,
-        card_key=context.card_key(),
-        clock=context.now,  # read in the thread, under its own app context
+    # The thread reads the sheet: it starts once the sheet is committed.
+    after_commit(
+        lambda: start_sheet(
+            current_app._get_current_object(),  # type: ignore[attr-defined]
+            sheet,
+            card_key=context.card_key(),
+            clock=context.now,  # read in the thread, under its own app context
+        )
     )
     return redirect(url_for("cards.sheet", job_id=sheet.job_id))
 

@@ -38,6 +38,7 @@ from app.desk.services import (
 from app.extensions import db
 from app.idempotency.services import Names, claim, request_hash, store
 from app.stock.vouchers import VoucherInvalid
+from app.unit_of_work import page_writes, refuse
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -95,6 +96,7 @@ def index() -> tuple[str, int]:
 @bp.post("/check")
 @allow(*DESK)
 @limit_lookups(card_in_form, _too_many_lookups)
+@page_writes
 def check() -> tuple[str, int]:
     """Answer a scan. With an ELIGIBLE answer still pending (sent back by the page as
     ``pending_*``), the next card is not answered until the desk says whether that family was
@@ -107,18 +109,15 @@ def check() -> tuple[str, int]:
     scanned = form.scan.data or ""
     pending = pending_from(request.form)
     asked = ask_about(pending, scanned) if pending and pending.scan != scanned else None
-    answer = _render(asked) if asked else _answer(scanned)
-    db.session.commit()
-    return answer
+    return _render(asked) if asked else _answer(scanned)
 
 
 @bp.post("/household/<id:household_id>")
 @allow(*DESK)
+@page_writes
 def household(household_id: int) -> tuple[str, int]:
     """The desk's answer for a household found by name: the family forgot its card."""
-    answer = _answer_to(Pending(scan=None, household_id=household_id, key=""))
-    db.session.commit()
-    return answer
+    return _answer_to(Pending(scan=None, household_id=household_id, key=""))
 
 
 def _answer(scanned: str, extra: dict[str, object] | None = None) -> tuple[str, int]:
@@ -159,6 +158,7 @@ def _answer_to(asked: Pending, extra: dict[str, object] | None = None) -> tuple[
 @bp.post("/handover")
 @allow(*DESK)
 @limit_lookups(card_in_form, _too_many_lookups)
+@page_writes
 def handover() -> tuple[str, int]:
     """Record the handover. The form carries an idempotency key: sent again (a double click,
     a retry after a timeout), it shows the first answer and records nothing new.
@@ -197,21 +197,17 @@ def handover() -> tuple[str, int]:
             vouchers=[(None, serial) for serial in serials],
         )
     except tuple(CARD_PROBLEMS) as exc:
-        db.session.rollback()
+        refuse(exc, say=())  # the panel says it
         if following:
             return _go_on(following, None)
         return _render(_card_problem(exc, target.scan or ""))
     except VoucherInvalid as exc:
-        db.session.rollback()  # nothing of the handover is kept
+        refuse(exc, say=())  # nothing of the handover is kept; the panel says why
         problem = _voucher_problem(str(exc.details.get("reason")), str(exc.details["serial"]))
-        answer = _answer_to(target, {"voucher_error": problem, "vouchers": typed_serials})
-        db.session.commit()
-        return answer
+        return _answer_to(target, {"voucher_error": problem, "vouchers": typed_serials})
     except NotEligible:
-        db.session.commit()  # the refusal it counted
-        answer = _go_on(following, None) if following else _answer_to(target)
-        db.session.commit()
-        return answer
+        # The refusal it counted stays: committed with the answer by @page_writes.
+        return _go_on(following, None) if following else _answer_to(target)
     fragment = render_template("desk/_panel.html", panel={"state": "served", "handover": done})
     if key and user_id is not None:
         store(
@@ -228,13 +224,13 @@ def handover() -> tuple[str, int]:
     if following:
         note = _("%(name)s: handed over.", name=done.visitor.head_name)
         return _go_on(following, note)
-    db.session.commit()
     return _page(fragment, {"state": "served"}), 200
 
 
 @bp.post("/decline")
 @allow(*DESK)
 @limit_lookups(card_in_form, _too_many_lookups)
+@page_writes
 def decline() -> tuple[str, int]:
     """The family told ELIGIBLE was not served after all (it left, an item was missing):
     recorded with its reason, then the page goes on to the next card if one was scanned."""
@@ -263,9 +259,7 @@ def decline() -> tuple[str, int]:
     if following:
         note = _("%(name)s: not handed over (%(why)s).", name=name, why=why) if recorded else None
         return _go_on(following, note)
-    answer = _render({"state": "declined", "check": result, "why": why, "recorded": recorded})
-    db.session.commit()
-    return answer
+    return _render({"state": "declined", "check": result, "why": why, "recorded": recorded})
 
 
 def _next_scan() -> str:
@@ -274,9 +268,7 @@ def _next_scan() -> str:
 
 def _go_on(following: str, note: str | None) -> tuple[str, int]:
     """After the pending family is settled, the answer for the card scanned meanwhile."""
-    answer = _answer(following, {"resolved": note} if note else None)
-    db.session.commit()
-    return answer
+    return _answer(following, {"resolved": note} if note else None)
 
 
 def new_key() -> str:

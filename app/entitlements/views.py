@@ -12,6 +12,7 @@ from app.entitlements import editor
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
 from app.stock.models import Item
+from app.unit_of_work import page_writes, refuse
 
 bp = Blueprint("entitlements", __name__, url_prefix="/entitlements")
 
@@ -37,6 +38,7 @@ def index() -> str:
 
 @bp.post("")
 @allow(*COORDINATOR)
+@page_writes
 def add() -> Response:
     try:
         quantity = _age("quantity")
@@ -50,20 +52,16 @@ def add() -> Response:
             include_flagged=request.form.get("include_flagged") == "y",
         )
     except DomainError as exc:
-        db.session.rollback()
-        fields = exc.fields if isinstance(exc, ValidationFailed) else {"": exc.message}
-        for path, message in fields.items():
-            flash(f"{path}: {message}", "error")
+        refuse(exc)
     else:
-        db.session.commit()
         flash(_("Rule added; the desk uses it from the next scan."), "ok")
     return redirect(url_for("entitlements.index"))
 
 
 @bp.post("/<id:rule_id>/retire")
 @allow(*COORDINATOR)
+@page_writes
 def retire(rule_id: int) -> Response:
     editor.retire_rule(db.session, rule_id)
-    db.session.commit()
     flash(_("Rule retired; past visits keep what they were given."), "ok")
     return redirect(url_for("entitlements.index"))

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app import context
 from app.auth.access import COORDINATOR, DESK, allow, current_actor
-from app.errors import DomainError, NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.households import changes, photos, vulnerability
 from app.households.duplicates import PossibleDuplicate
@@ -40,6 +40,7 @@ from app.households.models import CONSENT_KINDS
 from app.households.rules import numbers_turned_cyrillic
 from app.households.services import DuplicateDocument, get_household
 from app.households.visibility import sees_everything
+from app.unit_of_work import page_writes, refuse
 
 bp = Blueprint("changes", __name__)
 
@@ -67,6 +68,7 @@ def _back(household_id: int) -> BaseResponse:
 
 @bp.route("/<id:household_id>/members/new", methods=["GET", "POST"])
 @allow(*DESK)
+@page_writes
 def add_member(household_id: int) -> str | BaseResponse:
     household = get_household(db.session, household_id)
     form = AddMemberForm()
@@ -86,20 +88,20 @@ def add_member(household_id: int) -> str | BaseResponse:
                 child_at="relationship",
             )
         except ValidationFailed as exc:
-            db.session.rollback()
-            for path, message in exc.fields.items():
-                if not member.show_problem(path, message):
-                    flash(f"{path}: {message}", "error")
+            unshown = [
+                f"{path}: {message}"
+                for path, message in exc.fields.items()
+                if not member.show_problem(path, message)
+            ]
+            refuse(exc, say=unshown)
             status = 422
         except DuplicateDocument as exc:
-            db.session.rollback()
-            flash(_("A document of this person is registered already."), "error")
+            refuse(exc, say=_("A document of this person is registered already."))
             status, duplicate_of = 409, exc.details["household_id"]
         except PossibleDuplicate as exc:
-            db.session.rollback()
+            refuse(exc, say=())  # the page lists the candidates
             status, candidates = 409, exc.candidates
         else:
-            db.session.commit()
             flash(_("The member was added to the household."), "ok")
             show_stored_numbers(numbers_turned_cyrillic(member.to_new()))
             return _back(household_id)
@@ -113,17 +115,9 @@ def add_member(household_id: int) -> str | BaseResponse:
     ), status  # type: ignore[return-value]
 
 
-def _refused(exc: DomainError) -> None:
-    db.session.rollback()
-    if isinstance(exc, ValidationFailed):
-        for message in exc.fields.values():
-            flash(message, "error")
-    else:
-        flash(exc.message, "error")
-
-
 @bp.post("/<id:household_id>/members/<id:member_id>/departed")
 @allow(*DESK)
+@page_writes
 def departed(household_id: int, member_id: int) -> BaseResponse:
     if DepartedForm().validate_on_submit():
         try:
@@ -136,15 +130,15 @@ def departed(household_id: int, member_id: int) -> BaseResponse:
                 user_id=context.actor_id(),
             )
         except changes.ChangeRefused as exc:
-            _refused(exc)
+            refuse(exc, label=None)
         else:
-            db.session.commit()
             flash(_("Marked as departed: no longer counted at the desk."), "ok")
     return _back(household_id)
 
 
 @bp.post("/<id:household_id>/head")
 @allow(*DESK)
+@page_writes
 def head(household_id: int) -> BaseResponse:
     household = get_household(db.session, household_id)
     form = HeadForm()
@@ -160,9 +154,8 @@ def head(household_id: int) -> BaseResponse:
                 user_id=context.actor_id(),
             )
         except (changes.ChangeRefused, ValidationFailed) as exc:
-            _refused(exc)
+            refuse(exc, label=None)
         else:
-            db.session.commit()
             flash(_("The head of the household was changed."), "ok")
     else:
         flash(_("Choose the new head."), "error")
@@ -171,6 +164,7 @@ def head(household_id: int) -> BaseResponse:
 
 @bp.post("/<id:household_id>/members/<id:member_id>/move")
 @allow(*COORDINATOR)
+@page_writes
 def move(household_id: int, member_id: int) -> BaseResponse:
     form = MoveForm(prefix=f"move-{member_id}")
     if not form.validate_on_submit():
@@ -187,9 +181,8 @@ def move(household_id: int, member_id: int) -> BaseResponse:
             user_id=context.actor_id(),
         )
     except (changes.ChangeRefused, ValidationFailed, NotFound) as exc:
-        _refused(exc)
+        refuse(exc, label=None)
         return _back(household_id)
-    db.session.commit()
     flash(_("The member was moved to this household."), "ok")
     return _back(form.household_id.data)  # type: ignore[arg-type]
 
@@ -200,6 +193,7 @@ def _to_vulnerability(household_id: int, anchor: str = "vulnerability") -> BaseR
 
 @bp.post("/<id:household_id>/members/<id:member_id>/consents/<kind>")
 @allow(*DESK)
+@page_writes
 def give_consent(household_id: int, member_id: int, kind: str) -> BaseResponse:
     if kind not in CONSENT_KINDS:
         abort(404)
@@ -210,15 +204,15 @@ def give_consent(household_id: int, member_id: int, kind: str) -> BaseResponse:
                 db.session, member_id, kind, user_id=context.actor_id(), now=context.now()
             )
         except vulnerability.ConsentRefused as exc:
-            _refused(exc)
+            refuse(exc, label=None)
         else:
-            db.session.commit()
             flash(_("Consent recorded."), "ok")
     return _to_vulnerability(household_id)
 
 
 @bp.post("/<id:household_id>/members/<id:member_id>/consents/<kind>/withdraw")
 @allow(*DESK)
+@page_writes
 def withdraw_consent(household_id: int, member_id: int, kind: str) -> BaseResponse:
     if kind not in CONSENT_KINDS:
         abort(404)
@@ -234,15 +228,15 @@ def withdraw_consent(household_id: int, member_id: int, kind: str) -> BaseRespon
                 photo_dir=_photo_dir(),
             )
         except vulnerability.ConsentRefused as exc:
-            _refused(exc)
+            refuse(exc, label=None)
         else:
-            db.session.commit()
             flash(_("Consent withdrawn; what it allowed is cleared."), "ok")
     return _to_vulnerability(household_id)
 
 
 @bp.post("/<id:household_id>/members/<id:member_id>/flags")
 @allow(*DESK)
+@page_writes
 def flags(household_id: int, member_id: int) -> BaseResponse:
     form = FlagsForm(prefix=f"flags-{member_id}")
     if form.validate_on_submit():
@@ -259,11 +253,9 @@ def flags(household_id: int, member_id: int) -> BaseResponse:
                 ),
                 may_clear=sees_everything(getattr(current_actor(), "role", None)),
             )
-        except ValidationFailed:
-            db.session.rollback()
-            flash(_("Health flags need the person's consent: record it first."), "error")
+        except ValidationFailed as exc:
+            refuse(exc, say=_("Health flags need the person's consent: record it first."))
         else:
-            db.session.commit()
             flash(_("Flags saved."), "ok")
     return _to_vulnerability(household_id)
 
@@ -279,6 +271,7 @@ def _photos_on() -> None:
 
 @bp.post("/<id:household_id>/photo")
 @allow(*DESK)
+@page_writes
 def photo(household_id: int) -> BaseResponse:
     _photos_on()
     form = PhotoForm()
@@ -289,9 +282,8 @@ def photo(household_id: int) -> BaseResponse:
     try:
         photos.save_photo(db.session, household_id, form.photo.data.read(), photo_dir=_photo_dir())
     except ValidationFailed as exc:
-        _refused(exc)
+        refuse(exc, label=None)
     else:
-        db.session.commit()
         flash(_("Photo saved."), "ok")
     return _to_vulnerability(household_id, "photo")
 

@@ -14,6 +14,7 @@ from app.auth.access import COORDINATOR, allow
 from app.extensions import db
 from app.households.forms import LABELS
 from app.households.key_conflicts import key_conflicts, settle_key_conflicts
+from app.unit_of_work import page_writes
 
 bp = Blueprint("key_conflicts", __name__, url_prefix="/document-conflicts")
 
@@ -35,10 +36,10 @@ def index() -> str:
 
 @bp.post("")
 @allow(*COORDINATOR)
+@page_writes
 def settle() -> BaseResponse:
     if SettleForm().validate_on_submit():
         settled = settle_key_conflicts(db.session)
-        db.session.commit()
         flash(
             ngettext(
                 "%(num)s document took its key.", "%(num)s documents took their key.", settled

@@ -52,6 +52,7 @@ from app.households.rules import (
 from app.households.search import search_people
 from app.households.services import DuplicateDocument, get_household, register_household
 from app.households.visibility import sees_everything
+from app.unit_of_work import page_writes, refuse
 
 bp = Blueprint("households", __name__, url_prefix="/households")
 bp.register_blueprint(changes_bp)
@@ -61,6 +62,7 @@ bp.register_blueprint(key_conflicts_bp)
 
 @bp.route("/new", methods=["GET", "POST"])
 @allow(*DESK)
+@page_writes
 def register() -> str | BaseResponse:
     form = RegisterForm()
     reading_for = next((i for i, e in enumerate(form.members) if e.form.read_mrz.data), None)
@@ -89,19 +91,15 @@ def register() -> str | BaseResponse:
                 child_at="relationship",
             )
         except ValidationFailed as exc:
-            db.session.rollback()
-            for message in form.show_problems(exc.fields):
-                flash(message, "error")
+            refuse(exc, say=form.show_problems(exc.fields))
         except DuplicateDocument as exc:
-            db.session.rollback()
+            refuse(exc, say=_("A document of this family is registered already."))
             household_id = exc.details["household_id"]
-            flash(_("A document of this family is registered already."), "error")
             return _register_page(form, duplicate_of=household_id), 409  # type: ignore[return-value]
         except PossibleDuplicate as exc:
-            db.session.rollback()
+            refuse(exc, say=())  # the page lists the candidates
             return _register_page(form, candidates=exc.candidates), 409  # type: ignore[return-value]
         else:
-            db.session.commit()
             flash(
                 _(
                     "Household %(number)s registered: print its card.",
@@ -227,6 +225,7 @@ def card_pdf_page(household_id: int) -> Response:
 
 @bp.post("/<id:household_id>/cards")
 @allow(*DESK)
+@page_writes
 def reissue(household_id: int) -> BaseResponse:
     form = ReissueForm()
     household = get_household(db.session, household_id)
@@ -239,6 +238,5 @@ def reissue(household_id: int) -> BaseResponse:
             user_id=context.actor_id(),
             reason=form.reason.data,
         )
-        db.session.commit()
         flash(_("A new card was issued; the old one no longer works."), "ok")
     return redirect(url_for("households.show", household_id=household.id))

@@ -18,6 +18,7 @@ from app.privacy.forms import EraseForm
 from app.privacy.records import PROCESSING
 from app.privacy.services import erase_household, erase_member, household_record
 from app.privacy.shown import rows, shown_value
+from app.unit_of_work import page_writes
 
 bp = Blueprint("privacy", __name__)
 
@@ -59,6 +60,7 @@ def export(household_id: int) -> Response:
 
 @bp.post("/households/<id:household_id>/erase")
 @allow(*COORDINATOR)
+@page_writes
 def erase(household_id: int) -> BaseResponse:
     form = EraseForm()
     if not form.validate_on_submit():
@@ -70,7 +72,6 @@ def erase(household_id: int) -> BaseResponse:
         now=context.now(),
         upload_root=upload_root(),  # type: ignore[arg-type]
     )
-    db.session.commit()
     flash(
         _(
             "Household %(number)s erased; its visits remain as anonymous counts.",
@@ -83,6 +84,7 @@ def erase(household_id: int) -> BaseResponse:
 
 @bp.post("/members/<id:member_id>/erase")
 @allow(*COORDINATOR)
+@page_writes
 def erase_person(member_id: int) -> BaseResponse:
     form = EraseForm()
     if not form.validate_on_submit():
@@ -94,7 +96,6 @@ def erase_person(member_id: int) -> BaseResponse:
         now=context.now(),
         upload_root=upload_root(),  # type: ignore[arg-type]
     )
-    db.session.commit()
     flash(_("Person erased."), "ok")
     return redirect(url_for("households.show", household_id=erased.household_id))
 

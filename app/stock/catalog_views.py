@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from app import context
 from app.auth.access import STOCK, allow
 from app.days import day_arg
-from app.errors import DomainError, NotFound, ValidationFailed
+from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.reports import donor_report as reports
 from app.reports.minimums import items_without_minimum, set_missing_minimums
@@ -33,6 +33,7 @@ from app.stock.forms import (
 from app.stock.models import Donor, Item
 from app.stock.services import create_item, recent_donations, reverse_donation
 from app.stock.views import bp
+from app.unit_of_work import page_writes, refuse
 from app.workbook import CSV, XLSX, Label, Table, period_label, title_line, write_csv, write_xlsx
 
 DONOR_KINDS = {c.value: c.label for c in DONOR_KIND_CHOICES if c.value}
@@ -45,17 +46,9 @@ def _item(sku: str) -> Item:
     return item
 
 
-def _problems(exc: DomainError) -> None:
-    db.session.rollback()
-    if isinstance(exc, ValidationFailed):
-        for path, message in exc.fields.items():
-            flash(f"{path}: {message}", "error")
-    else:
-        flash(exc.message, "error")
-
-
 @bp.route("/items", methods=["GET", "POST"], endpoint="catalog")
 @allow(*STOCK)
+@page_writes
 def catalog_page() -> str | Response | tuple[str, int]:
     """The catalog, and a form to add an item."""
     form = ItemForm()
@@ -73,10 +66,9 @@ def catalog_page() -> str | Response | tuple[str, int]:
                 names=form.other_names(),
             )
         except DomainError as exc:
-            _problems(exc)
+            refuse(exc)
             status = 422
         else:
-            db.session.commit()
             flash(_("%(name)s added to the catalog.", name=item.name), "ok")
             return redirect(url_for("stock.catalog"))
     elif form.is_submitted():
@@ -101,6 +93,7 @@ def minimums_asked() -> dict[str, object]:
 
 @bp.post("/items/minimums")
 @allow(*STOCK)
+@page_writes
 def set_minimums() -> Response:
     """Set the minimums still at 0 from the recent pace or the entitlement rules."""
     form = MinimumsForm()
@@ -111,7 +104,6 @@ def set_minimums() -> Response:
         chosen = set_missing_minimums(
             db.session, today=context.today(), households_a_day=form.households_a_day.data or 1
         )
-        db.session.commit()
         if chosen:
             flash(
                 _(
@@ -127,6 +119,7 @@ def set_minimums() -> Response:
 
 @bp.post("/items/<sku>/settings")
 @allow(*STOCK)
+@page_writes
 def item_settings(sku: str) -> Response:
     item = _item(sku)
     form = ItemSettingsForm()
@@ -145,15 +138,15 @@ def item_settings(sku: str) -> Response:
             names=form.other_names(),
         )
     except DomainError as exc:
-        _problems(exc)
+        refuse(exc)
     else:
-        db.session.commit()
         flash(_("Settings saved."), "ok")
     return redirect(url_for("stock.history", sku=item.sku))
 
 
 @bp.post("/items/<sku>/names")
 @allow(*STOCK)
+@page_writes
 def item_names(sku: str) -> Response:
     """The item's name in each language, from its row on the catalog page."""
     item = _item(sku)
@@ -164,15 +157,15 @@ def item_names(sku: str) -> Response:
     try:
         catalog.rename_item(db.session, item, form.names())
     except DomainError as exc:
-        _problems(exc)
+        refuse(exc)
     else:
-        db.session.commit()
         flash(_("Names of %(sku)s saved.", sku=item.sku), "ok")
     return redirect(url_for("stock.catalog", _anchor=f"item-{item.sku}"))
 
 
 @bp.post("/items/<sku>/barcodes")
 @allow(*STOCK)
+@page_writes
 def add_barcode(sku: str) -> Response:
     item = _item(sku)
     form = BarcodeForm()
@@ -187,9 +180,8 @@ def add_barcode(sku: str) -> Response:
             pack_quantity=form.pack_quantity.data or 1,
         )
     except DomainError as exc:
-        _problems(exc)
+        refuse(exc)
     else:
-        db.session.commit()
         flash(_("Barcode saved."), "ok")
     return redirect(url_for("stock.history", sku=item.sku))
 
@@ -205,6 +197,7 @@ def donations() -> str:
 
 @bp.post("/donations/<id:donation_id>/reversal")
 @allow(*STOCK)
+@page_writes
 def reverse(donation_id: int) -> Response:
     form = ReversalForm()
     if not form.validate_on_submit():
@@ -220,9 +213,8 @@ def reverse(donation_id: int) -> Response:
             at=context.now(),
         )
     except DomainError as exc:
-        _problems(exc)
+        refuse(exc)
     else:
-        db.session.commit()
         flash(
             _(
                 "Donation %(number)s reversed by record %(reversal)s.",
@@ -236,6 +228,7 @@ def reverse(donation_id: int) -> Response:
 
 @bp.route("/donors", methods=["GET", "POST"])
 @allow(*STOCK)
+@page_writes
 def donors() -> str | Response | tuple[str, int]:
     form = DonorForm()
     status = 200
@@ -248,10 +241,9 @@ def donors() -> str | Response | tuple[str, int]:
                 contact=form.contact.data or None,
             )
         except DomainError as exc:
-            _problems(exc)
+            refuse(exc)
             status = 422
         else:
-            db.session.commit()
             flash(_("Donor added."), "ok")
             return redirect(url_for("stock.donors"))
     elif form.is_submitted():

@@ -7,21 +7,13 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app.auth.access import COORDINATOR, STOCK, allow
-from app.errors import DomainError, ValidationFailed
+from app.errors import DomainError
 from app.extensions import db
 from app.stock.forms import NamesForm, SiteForm
 from app.stock.labels import SITE_LABELS
 from app.stock.sites import all_sites, create_site, find_site, rename_site
 from app.stock.views import bp
-
-
-def _problems(exc: DomainError) -> None:
-    db.session.rollback()
-    if isinstance(exc, ValidationFailed):
-        for path, message in exc.fields.items():
-            flash(f"{path}: {message}", "error")
-    else:
-        flash(exc.message, "error")
+from app.unit_of_work import page_writes, refuse
 
 
 def _page(form: SiteForm, status: int = 200) -> tuple[str, int]:
@@ -39,6 +31,7 @@ def sites() -> tuple[str, int]:
 
 @bp.post("/sites")
 @allow(*COORDINATOR)
+@page_writes
 def add_site() -> Response | tuple[str, int]:
     form = SiteForm()
     if not form.validate_on_submit():
@@ -52,15 +45,15 @@ def add_site() -> Response | tuple[str, int]:
             names=form.other_names(),
         )
     except DomainError as exc:
-        _problems(exc)
+        refuse(exc)
         return _page(form, 422)
-    db.session.commit()
     flash(_("Site %(code)s added.", code=site.code), "ok")
     return redirect(url_for("stock.sites"))
 
 
 @bp.post("/sites/<code>/names")
 @allow(*COORDINATOR)
+@page_writes
 def site_names(code: str) -> Response:
     """Rename a site in each language; its code, stock and history stay."""
     form = NamesForm()
@@ -70,8 +63,7 @@ def site_names(code: str) -> Response:
     try:
         site = rename_site(db.session, find_site(db.session, code[:20]), form.names())
     except DomainError as exc:
-        _problems(exc)
+        refuse(exc)
     else:
-        db.session.commit()
         flash(_("Site %(code)s renamed.", code=site.code), "ok")
     return redirect(url_for("stock.sites"))

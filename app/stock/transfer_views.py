@@ -17,15 +17,7 @@ from app.stock import transfers as shipments
 from app.stock.models import Item
 from app.stock.sites import all_sites, find_item, find_site
 from app.stock.views import bp
-
-
-def _problem(exc: DomainError) -> None:
-    db.session.rollback()
-    if isinstance(exc, ValidationFailed):
-        for path, message in exc.fields.items():
-            flash(f"{path}: {message}", "error")
-    else:
-        flash(exc.message, "error")
+from app.unit_of_work import page_writes, refuse
 
 
 def _int(name: str) -> int | None:
@@ -45,15 +37,15 @@ def counts_page() -> str:
 
 @bp.post("/counts")
 @allow(*STOCK)
+@page_writes
 def start_count() -> Response:
     try:
         count = counts.start_count(
             db.session, site_id=context.site_id(), user_id=context.actor_id(), at=context.now()
         )
     except DomainError as exc:
-        _problem(exc)
+        refuse(exc)
         return redirect(url_for("stock.counts_page"))
-    db.session.commit()
     return redirect(url_for("stock.count", count_id=count.id))
 
 
@@ -73,6 +65,7 @@ def count(count_id: int) -> str:
 
 @bp.post("/counts/<id:count_id>/lines")
 @allow(*STOCK)
+@page_writes
 def count_line(count_id: int) -> Response:
     barcode = request.form.get("barcode", "").strip()
     focus = "barcode"
@@ -102,24 +95,23 @@ def count_line(count_id: int) -> Response:
             )
             focus = "sku"
     except DomainError as exc:
-        _problem(exc)
+        refuse(exc)
         return redirect(url_for("stock.count", count_id=count_id, focus="sku"))
-    db.session.commit()
     flash(_("%(name)s: counted %(count)s.", name=item.name, count=total), "ok")
     return redirect(url_for("stock.count", count_id=count_id, focus=focus))
 
 
 @bp.post("/counts/<id:count_id>/finish")
 @allow(*STOCK)
+@page_writes
 def finish_count(count_id: int) -> Response:
     try:
         corrections = counts.finish_count(
             db.session, count_id=count_id, user_id=context.actor_id(), at=context.now()
         )
     except DomainError as exc:
-        _problem(exc)
+        refuse(exc)
         return redirect(url_for("stock.count", count_id=count_id))
-    db.session.commit()
     flash(
         ngettext(
             "Count finished: %(num)d correction.",
@@ -133,6 +125,7 @@ def finish_count(count_id: int) -> Response:
 
 @bp.route("/transfers", methods=["GET", "POST"])
 @allow(*STOCK)
+@page_writes
 def transfers() -> str | Response | tuple[str, int]:
     """Send stock to another site; receive what was sent here, with what arrived."""
     status = 200
@@ -154,10 +147,9 @@ def transfers() -> str | Response | tuple[str, int]:
                 at=context.now(),
             )
         except DomainError as exc:
-            _problem(exc)
+            refuse(exc)
             status = 422
         else:
-            db.session.commit()
             flash(
                 _(
                     "Sent: %(count)s × %(name)s to %(site)s.",
@@ -180,6 +172,7 @@ def transfers() -> str | Response | tuple[str, int]:
 
 @bp.post("/transfers/<id:transfer_id>/receipt")
 @allow(*STOCK)
+@page_writes
 def receive_transfer(transfer_id: int) -> Response:
     received = _int("received")
     try:
@@ -194,9 +187,8 @@ def receive_transfer(transfer_id: int) -> Response:
             missing_reason=request.form.get("missing_reason", "")[:150],
         )
     except DomainError as exc:
-        _problem(exc)
+        refuse(exc)
     else:
-        db.session.commit()
         flash(_("Received: %(count)s × %(name)s.", count=received, name=transfer.item.name), "ok")
         if transfer.sent > received:
             flash(

@@ -22,6 +22,7 @@ from app.stock.labels import MOVEMENT_LABELS, SITE_LABELS
 from app.stock.models import Donation, Item, Site
 from app.stock.services import record_donation
 from app.stock.sites import all_sites, find_site
+from app.unit_of_work import page_writes, refuse
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
 LOTS_SHOWN = 50
@@ -30,6 +31,7 @@ LOW_SHOWN = 20
 
 @bp.route("", methods=["GET", "POST"])
 @allow(*STOCK)
+@page_writes
 def index() -> str | Response | tuple[str, int]:
     """The stock of every site, and the donation form: a scanned box code adds its pack to
     the lines (an unknown one asks which item it is, once); the button records it all."""
@@ -47,12 +49,9 @@ def index() -> str | Response | tuple[str, int]:
         try:
             donation = _record(form)
         except ValidationFailed as exc:
-            db.session.rollback()
-            for path, message in exc.fields.items():
-                flash(f"{_label(path)}: {message}", "error")
+            refuse(exc, label=_label)
             status = 422
         else:
-            db.session.commit()
             total = sum(line.quantity for line in donation.lines)
             flash(
                 _(
@@ -119,6 +118,7 @@ def stock_page(sites: list[Site], here: int) -> dict[str, object]:
 
 @bp.post("/expired")
 @allow(*STOCK)
+@page_writes
 def write_off_expired() -> Response:
     """Write off every expired lot of this site in one action."""
     lots = expiry.write_off_expired(
@@ -128,7 +128,6 @@ def write_off_expired() -> Response:
         user_id=context.actor_id(),
         at=context.now(),
     )
-    db.session.commit()
     flash(
         _(
             "%(lots)s expired lots written off: %(count)s items.",
@@ -174,9 +173,10 @@ def _scan(form: DonationForm, action: str) -> int:
                 db.session, item=item, code=code, pack_quantity=form.learn_pack.data or 1
             )
         except DomainError as exc:
-            db.session.rollback()
-            flash(_("This barcode cannot be learned: %(why)s", why=exc.message), "error")
+            refuse(exc, say=_("This barcode cannot be learned: %(why)s", why=exc.message))
             return 422
+        # The box is taught even when the lines are full below (a 422 the unit of work
+        # would roll back): the one commit left in a page view of stock (decision 0022).
         db.session.commit()
     found = catalog.find_barcode(db.session, code)
     if found is None:

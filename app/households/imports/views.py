@@ -26,6 +26,7 @@ from app.extensions import csrf, db
 from app.households import imports
 from app.households.forms import IMPORT_FIELDS, ImportForm, ImportStepForm
 from app.households.imports.files import FIELDS, MAX_FILE_BYTES, REQUIRED
+from app.unit_of_work import after_commit, page_writes, refuse
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 
@@ -39,6 +40,7 @@ def _user_id() -> int:
 @bp.route("", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its token itself, after the larger size limit is set
 @allow(*COORDINATOR)
+@page_writes
 def upload() -> tuple[str, int] | BaseResponse:
     request.max_content_length = MAX_FILE_BYTES + 64 * 1024
     if request.method == "POST" and current_app.config["WTF_CSRF_ENABLED"]:
@@ -55,10 +57,8 @@ def upload() -> tuple[str, int] | BaseResponse:
                 now=context.now(),
             )
         except ValidationFailed as exc:
-            db.session.rollback()
             form.file.errors = [*form.file.errors, *exc.fields.values()]
             return render_template("households/import_upload.html", form=form), 422
-        db.session.commit()
         return redirect(url_for("households.imports.job", job_id=job.id))
     status = 422 if form.errors else 200
     return render_template("households/import_upload.html", form=form), status
@@ -92,57 +92,63 @@ def _mapping() -> dict[str, int | None]:
 
 @bp.post("/<id:job_id>/mapping")
 @allow(*COORDINATOR)
+@page_writes
 def mapping(job_id: int) -> BaseResponse:
     found = imports.get_job(db.session, job_id, user_id=_user_id())
     if ImportStepForm().validate_on_submit():
         try:
             imports.set_mapping(db.session, found, _mapping(), now=context.now())
         except ValidationFailed as exc:
-            db.session.rollback()
-            for name, message in exc.fields.items():
-                flash(f"{IMPORT_FIELDS.get(name, name)}: {message}", "error")
+            refuse(exc, label=lambda name: IMPORT_FIELDS.get(name, name))
         else:
-            db.session.commit()
             today = context.today()
-            imports.start(
-                current_app._get_current_object(),  # type: ignore[attr-defined]
-                lambda session: imports.check_job(session, job_id, today=today, clock=context.now),
-                job_id,
-                "check",
-                context.now,
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            # The check reads the mapping: it starts once the mapping is committed.
+            after_commit(
+                lambda: imports.start(
+                    app,
+                    lambda session: imports.check_job(
+                        session, job_id, today=today, clock=context.now
+                    ),
+                    job_id,
+                    "check",
+                    context.now,
+                )
             )
     return redirect(url_for("households.imports.job", job_id=job_id))
 
 
 @bp.post("/<id:job_id>/run")
 @allow(*COORDINATOR)
+@page_writes
 def run(job_id: int) -> BaseResponse:
     found = imports.get_job(db.session, job_id, user_id=_user_id())
     if ImportStepForm().validate_on_submit():
         try:
             imports.queue_import(db.session, found, now=context.now())
         except ValidationFailed as exc:
-            db.session.rollback()
-            for message in exc.fields.values():
-                flash(message, "error")
+            refuse(exc, label=None)
         else:
-            db.session.commit()
             site_id, today, user_id = context.site_id(), context.today(), _user_id()
             card_key = context.card_key()
-            imports.start(
-                current_app._get_current_object(),  # type: ignore[attr-defined]
-                lambda session: imports.import_job(
-                    session,
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            # The import reads the queued job: it starts once the queue is committed.
+            after_commit(
+                lambda: imports.start(
+                    app,
+                    lambda session: imports.import_job(
+                        session,
+                        job_id,
+                        site_id=site_id,
+                        today=today,
+                        user_id=user_id,
+                        card_key=card_key,
+                        clock=context.now,
+                    ),
                     job_id,
-                    site_id=site_id,
-                    today=today,
-                    user_id=user_id,
-                    card_key=card_key,
-                    clock=context.now,
-                ),
-                job_id,
-                "save",
-                context.now,
+                    "save",
+                    context.now,
+                )
             )
             flash(_("Importing: the whole file lands, or nothing does."), "ok")
     return redirect(url_for("households.imports.job", job_id=job_id))
