@@ -10,7 +10,7 @@ from flask import current_app
 from app.auth.access import actor_id
 from app.clock import local_now, now, today
 from app.extensions import db
-from app.stock.services import site_by_code
+from app.sites.services import site_by_code
 
 # The clock (app.clock) and the acting user (app.auth.access) are defined below; views read
 # them here with the rest of what they pass to services.

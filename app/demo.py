@@ -26,8 +26,9 @@ from app.desk.rules import age_band
 from app.documents.keys import document_key
 from app.households.models import Document, Household, Member, NameKey
 from app.households.names import name_keys
+from app.sites.models import Site
 from app.stock import lots as stock_lots
-from app.stock.models import Donation, DonationLine, Item, Site, StockLevel, StockMovement
+from app.stock.models import Donation, DonationLine, Item, StockLevel, StockMovement
 
 SIZES = [1, 2, 3, 4, 5, 6, 7]
 SIZE_WEIGHTS = [20, 25, 25, 15, 8, 4, 3]

@@ -25,13 +25,13 @@ from app.households.models import (
 )
 from app.idempotency.models import IdempotencyName, IdempotencyRecord
 from app.privacy.models import ErasureEntry
+from app.sites.models import Site
 from app.stock.models import (
     Barcode,
     Donation,
     DonationLine,
     Donor,
     Item,
-    Site,
     StockCount,
     StockCountLine,
     StockLevel,

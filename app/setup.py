@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.entitlements.models import EntitlementRule
-from app.stock.models import Item, Site
+from app.sites.models import Site
+from app.stock.models import Item
 
 DEFAULT_SITE = ("MAIN", "Main distribution point")
 # The names the desk reads aloud in the other interface languages (app/names.py).

@@ -61,7 +61,8 @@ def seed(url: str, n_days: int, per_day: int) -> dict[str, int]:
     from app.desk.rules import age_band
     from app.extensions import db
     from app.households.models import Household, Member
-    from app.stock.models import Item, Site
+    from app.sites.models import Site
+    from app.stock.models import Item
 
     rng = random.Random(2026)
     app = bench_app(url)

@@ -44,7 +44,7 @@ def main() -> None:
     from app.auth.models import User
     from app.demo import seed_demo
     from app.extensions import db
-    from app.stock import sites as stock_sites
+    from app.sites import services as stock_sites
     from app.stock.models import CATEGORIES, Item
     from app.stock.services import DonationLineInput, record_donation
 

@@ -29,8 +29,8 @@ from app.entitlements.rules import Entitlement, Person, entitlements
 from app.entitlements.services import active_rules
 from app.errors import DomainError
 from app.households.models import Household, Member
+from app.sites.models import Site
 from app.stock import vouchers as voucher_serials
-from app.stock.models import Site
 from app.stock.services import on_hand_by_item, take_stock
 
 

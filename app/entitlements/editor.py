@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.entitlements.models import EntitlementRule
 from app.errors import NotFound, ValidationFailed
-from app.stock.sites import find_item
+from app.stock.catalog import find_item
 
 PER = ("household", "member")
 

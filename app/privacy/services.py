@@ -31,7 +31,8 @@ from app.desk.models import DeclinedHandover, Distribution, DistributionLine, Re
 from app.errors import DomainError, NotFound
 from app.households.models import Household, Member
 from app.privacy.traces import forget_copies, note_erasure
-from app.stock.models import Item, Site
+from app.sites.models import Site
+from app.stock.models import Item
 
 # What stays of an erased household: anonymous counts, which the reports read.
 KEPT = frozenset(

@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.cards.models import Card
 from app.desk.models import Distribution, Refusal
 from app.households.models import Household
-from app.stock.models import Site
+from app.sites.models import Site
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ from app.errors import ValidationFailed
 from app.households.models import Household
 from app.households.rules import SEXES
 from app.names import name_in
-from app.stock.models import Item, Site
+from app.sites.models import Site
+from app.stock.models import Item
 
 MAX_DAYS = 366  # a year, leap or not: longer reports are several exports
 

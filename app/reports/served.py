@@ -18,7 +18,7 @@ from app.cards.models import Card
 from app.desk.models import Distribution
 from app.households.models import Member
 from app.reports.exports import TOTAL
-from app.stock.models import Site
+from app.sites.models import Site
 from app.workbook import Table
 
 

@@ -17,7 +17,7 @@ from app.reports.dashboard import dashboard_json, live_dashboard
 from app.reports.forecast import StockForecast, low_stock_forecast
 from app.reports.period import find_site, period_figures
 from app.reports.services import daily_counts
-from app.stock.models import Site
+from app.sites.models import Site
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 CHART_DAYS = (30, 90)

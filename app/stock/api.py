@@ -18,6 +18,8 @@ from app.auth.access import COORDINATOR, STOCK, allow
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.names import every_name
+from app.sites.models import Site
+from app.sites.services import SiteTaken, all_sites, create_site, find_site, rename_site
 from app.stock import catalog
 from app.stock.api_answers import (
     DonationOut,
@@ -27,11 +29,11 @@ from app.stock.api_answers import (
     ReversalOut,
     SiteOut,
 )
-from app.stock.catalog import BarcodeTaken, DonorTaken
+from app.stock.catalog import BarcodeTaken, DonorTaken, find_item
 from app.stock.history import on_hand_by_site
 from app.stock.ledger import InsufficientStock
 from app.stock.lots import LotShort, LotsOutOfStep
-from app.stock.models import Item, Site
+from app.stock.models import Item
 from app.stock.services import (
     DonationLineInput,
     DonationReversed,
@@ -41,7 +43,6 @@ from app.stock.services import (
     reverse_donation,
     stock_on_hand,
 )
-from app.stock.sites import SiteTaken, all_sites, create_site, find_item, find_site, rename_site
 
 bp = Blueprint("stock", __name__)
 

@@ -17,7 +17,8 @@ from app.api.types import Body, Code, Name, Note
 from app.auth.access import STOCK, allow
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
-from app.stock import counts, expiry, history, ledger, sites, transfers, vouchers
+from app.sites.services import find_site
+from app.stock import counts, expiry, history, ledger, transfers, vouchers
 from app.stock.api import SiteQuery, bp
 from app.stock.api_answers import (
     AdjustmentOut,
@@ -30,6 +31,7 @@ from app.stock.api_answers import (
     VoucherBatchOut,
     WriteOffOut,
 )
+from app.stock.catalog import find_item
 from app.stock.counts import CountFinished, CountOpen
 from app.stock.ledger import InsufficientStock, StockChanged
 from app.stock.lots import LotShort, LotsOutOfStep
@@ -88,8 +90,8 @@ def stock_movements() -> Response:
     args = query_model(MovementsQuery, request.args.to_dict()).model_dump(exclude_none=True)
     if len(args.get("sku", "")) > 40 or len(args.get("since", "")) > 40:
         raise ValidationFailed({"query": _l("too long")})
-    item = sites.find_item(db.session, args["sku"]) if args.get("sku") else None
-    site = sites.find_site(db.session, args["site"]) if args.get("site") else None
+    item = find_item(db.session, args["sku"]) if args.get("sku") else None
+    site = find_site(db.session, args["site"]) if args.get("site") else None
     kind = args.get("kind") or None
     if kind is not None and kind not in MOVEMENT_KINDS:
         raise ValidationFailed(
@@ -120,8 +122,8 @@ class AdjustmentIn(Body):
 def add_adjustment() -> tuple[Response, int]:
     """Stock added (positive) or removed (negative) with a reason; 409 if not that many."""
     body = parse_body(AdjustmentIn)
-    item = sites.find_item(db.session, body.sku)
-    site_id = sites.find_site(db.session, body.site).id if body.site else context.site_id()
+    item = find_item(db.session, body.sku)
+    site_id = find_site(db.session, body.site).id if body.site else context.site_id()
     movement_ids = ledger.record_adjustment(
         db.session,
         site_id=site_id,
@@ -184,13 +186,13 @@ def transfer_json(t: Transfer) -> dict[str, object]:
 def add_transfer() -> tuple[Response, int]:
     """Send stock to another site (``from`` defaults to this server's site)."""
     body = parse_body(TransferIn)
-    item = sites.find_item(db.session, body.sku)
-    source = sites.find_site(db.session, body.from_, "from").id if body.from_ else None
+    item = find_item(db.session, body.sku)
+    source = find_site(db.session, body.from_, "from").id if body.from_ else None
     transfer = transfers.send_transfer(
         db.session,
         item_id=item.id,
         from_site_id=source or context.site_id(),
-        to_site_id=sites.find_site(db.session, body.to, "to").id,
+        to_site_id=find_site(db.session, body.to, "to").id,
         quantity=body.quantity,
         reason=body.reason,
         user_id=context.actor_id(),
@@ -240,7 +242,7 @@ class VoucherBatchIn(Body):
 def add_voucher_batch() -> tuple[Response, int]:
     """A numbered batch of vouchers: its count goes on the shelves, the item is serial-tracked."""
     body = parse_body(VoucherBatchIn)
-    site_id = sites.find_site(db.session, body.site).id if body.site else context.site_id()
+    site_id = find_site(db.session, body.site).id if body.site else context.site_id()
     batch = vouchers.record_voucher_batch(
         db.session,
         sku=body.sku,
@@ -301,7 +303,7 @@ def start_count() -> tuple[Response, int]:
 def enter_count_line(count_id: int) -> tuple[Response, int]:
     """What was counted of one item (entered again, it replaces the figure)."""
     body = parse_body(CountLineIn)
-    item = sites.find_item(db.session, body.sku)
+    item = find_item(db.session, body.sku)
     counts.enter_counted(db.session, count_id=count_id, item_id=item.id, counted=body.counted)
     return jsonify(sku=item.sku, counted=body.counted), 200
 
@@ -341,7 +343,7 @@ def lot_json(lot: expiry.Lot) -> dict[str, object]:
 def lots() -> Response:
     """Lots with an expiry date still on the shelves, first-expiring first."""
     code = query_model(SiteQuery, request.args.to_dict()).site
-    site = sites.find_site(db.session, code) if code else None
+    site = find_site(db.session, code) if code else None
     found = expiry.lots_by_expiry(
         db.session, site_id=site.id if site else None, today=context.today()
     )

@@ -220,3 +220,11 @@ def with_skus(session: Session, lines: list[T], field: str = "items") -> list[T]
     if fields:
         raise ValidationFailed(fields)
     return resolved
+
+
+def find_item(session: Session, sku: str, field: str = "sku") -> Item:
+    """The item with this SKU; a 422 naming the field when there is none."""
+    item = session.scalar(select(Item).where(Item.sku == sku.strip().upper()))
+    if item is None:
+        raise ValidationFailed({field: _l("unknown SKU %(sku)s", sku=repr(sku[:40]))})
+    return item

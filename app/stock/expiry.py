@@ -13,8 +13,9 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
+from app.sites.models import Site
 from app.stock.ledger import take
-from app.stock.models import NO_EXPIRY, Item, Site, StockLevel, StockLot
+from app.stock.models import NO_EXPIRY, Item, StockLevel, StockLot
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
-from app.stock.models import NO_EXPIRY, Item, Site, StockLevel, StockLot, StockMovement
+from app.sites.models import Site
+from app.stock.models import NO_EXPIRY, Item, StockLevel, StockLot, StockMovement
 
 
 @dataclass(frozen=True)

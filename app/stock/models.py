@@ -1,4 +1,4 @@
-"""Sites, the catalog, and stock as an append-only ledger with an on-hand figure per site."""
+"""The catalog, and stock as an append-only ledger with an on-hand figure per site."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
 from app.names import name_in
+from app.sites.models import Site
 
 CATEGORIES = ("food", "hygiene", "baby", "clothing", "voucher", "medical_voucher", "other")
 MOVEMENT_KINDS = (
@@ -31,7 +32,6 @@ MOVEMENT_KINDS = (
     "expiry_writeoff",
     "voucher_batch",
 )
-SITE_KINDS = ("warehouse", "distribution")
 DONOR_KINDS = ("person", "company", "ngo")
 # A lot without an expiry date is kept under this date: it sorts last when the shelves are
 # worked first-expiring first, and the (site, item, expires_on, lot) key stays unique, which
@@ -41,23 +41,6 @@ NO_EXPIRY = date(9999, 12, 31)
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-class Site(Base):
-    """A distribution point or a warehouse."""
-
-    __tablename__ = "sites"
-    __table_args__ = (CheckConstraint(_one_of("kind", SITE_KINDS), name="kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(20), default="distribution")
-    # The name in the other interface languages ({"ro": ..., "uk": ...}); see app/names.py.
-    names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
-
-    def name_in(self, language: str | None) -> str:
-        return name_in(self.name, self.names, language)
 
 
 class Item(Base):

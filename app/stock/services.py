@@ -34,18 +34,12 @@ from app.stock.models import (
     Donation,
     DonationLine,
     Item,
-    Site,
     StockLevel,
     StockMovement,
 )
 from app.text import has_control_characters
 
 SKU_PATTERN = r"^[A-Z0-9][A-Z0-9_.-]{0,39}$"
-
-
-class UnknownSite(DomainError):
-    code = "unknown_site"
-    status = 404
 
 
 class SkuTaken(DomainError):
@@ -59,15 +53,6 @@ class DonationLineInput:
     quantity: int
     expires_on: date | None = None
     lot: str | None = None
-
-
-def site_by_code(session: Session, code: str) -> Site:
-    site = session.scalar(select(Site).where(Site.code == code))
-    if site is None:
-        raise UnknownSite(
-            _l("No site with the code %(code)s; run init-db or set AID_SITE.", code=code)
-        )
-    return site
 
 
 def create_item(

@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 from app.auth.access import COORDINATOR, STOCK, allow
 from app.errors import DomainError
 from app.extensions import db
+from app.sites.services import all_sites, create_site, find_site, rename_site
 from app.stock.forms import NamesForm, SiteForm
 from app.stock.labels import SITE_LABELS
-from app.stock.sites import all_sites, create_site, find_site, rename_site
 from app.stock.views import bp
 from app.unit_of_work import page_writes, refuse
 

@@ -12,10 +12,11 @@ from app import context
 from app.auth.access import STOCK, allow
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
+from app.sites.services import all_sites, find_site
 from app.stock import catalog, counts
 from app.stock import transfers as shipments
+from app.stock.catalog import find_item
 from app.stock.models import Item
-from app.stock.sites import all_sites, find_item, find_site
 from app.stock.views import bp
 from app.unit_of_work import page_writes, refuse
 

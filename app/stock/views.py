@@ -15,13 +15,14 @@ from app.days import NotADay, parse_day
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
 from app.reports.forecast import low_stock_forecast
+from app.sites.models import Site
+from app.sites.services import all_sites, find_site
 from app.stock import catalog, expiry, overview
 from app.stock.forms import CATEGORY_LABELS, BarcodeForm, DonationForm, ItemSettingsForm
 from app.stock.history import movements, on_hand_by_site
 from app.stock.labels import MOVEMENT_LABELS, SITE_LABELS
-from app.stock.models import Donation, Item, Site
+from app.stock.models import Donation, Item
 from app.stock.services import record_donation
-from app.stock.sites import all_sites, find_site
 from app.unit_of_work import page_writes, refuse
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")

@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError, ValidationFailed
+from app.stock.catalog import find_item
 from app.stock.ledger import put
 from app.stock.models import Item, Voucher, VoucherBatch
-from app.stock.sites import find_item
 from app.text import has_control_characters
 
 MAX_BATCH = 10_000

@@ -160,7 +160,7 @@ def test_a_transactions_events_are_written_in_one_statement_when_it_commits(
 
 def test_events_of_a_rolled_back_savepoint_or_transaction_are_forgotten(app: Flask) -> None:
     from app.db import writing
-    from app.stock.models import Site
+    from app.sites.models import Site
 
     before = _site_events(app)
     with app.app_context(), writing():
@@ -196,7 +196,7 @@ def test_a_long_transaction_writes_its_events_as_it_goes_and_savepoints_still_fo
 ) -> None:
     from app.audit import trail
     from app.db import writing
-    from app.stock.models import Site
+    from app.sites.models import Site
 
     monkeypatch.setattr(trail, "MAX_NOTED", 3)
     before = _site_events(app)

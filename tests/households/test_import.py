@@ -229,7 +229,7 @@ def test_an_erasure_while_an_import_runs_keeps_the_erased_persons_row_out(
     from app.db import utcnow
     from app.households.imports import job as imports
     from app.households.imports.erasure import forget_rows
-    from app.stock.models import Site
+    from app.sites.models import Site
 
     name = make_user("coordinator")
     with app.app_context():

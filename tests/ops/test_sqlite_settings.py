@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 
 from app import create_app
 from app.extensions import db
-from app.stock.models import Site
+from app.sites.models import Site
 
 FULL = 2
 

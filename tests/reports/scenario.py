@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from app.desk.models import Distribution
 from app.extensions import db
 from app.households.models import Member
-from app.stock.models import Item, Site, StockMovement
+from app.sites.models import Site
+from app.stock.models import Item, StockMovement
 from tests.conftest import member
 
 MONDAY = date(2026, 3, 2)

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.errors import ValidationFailed
-from app.stock import ledger, services, sites, transfers
+from app.sites import services as sites
+from app.stock import ledger, services, transfers
 from app.stock.models import Item, StockLevel, StockMovement
 
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.errors import DomainError
+from app.sites import services as stock_sites
 from app.stock import expiry, ledger, transfers
-from app.stock import sites as stock_sites
 from app.stock.models import NO_EXPIRY, Item, StockLot, StockMovement
 from app.stock.services import take_stock
 from tests.stock.lot_checks import assert_lots_add_up

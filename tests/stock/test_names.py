@@ -13,9 +13,10 @@ from app import create_app
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.names import name_in
+from app.sites.models import Site
+from app.sites.services import rename_site
 from app.stock.catalog import rename_item
-from app.stock.models import Item, Site
-from app.stock.sites import rename_site
+from app.stock.models import Item
 from tests.test_upgrade import _insert
 
 UK = {"Accept-Language": "uk"}

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.stock.models import Site
+from app.sites.models import Site
 
 
 def test_a_coordinator_adds_a_site_and_renames_it_on_the_page(login: Any, api: Any) -> None:

@@ -1,4 +1,4 @@
-"""Sites (a warehouse, distribution points) and finding an item or a site by its code."""
+"""Sites (a warehouse, distribution points): adding, renaming and finding one by its code."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import DomainError, ValidationFailed
 from app.names import merged_names
-from app.stock.models import SITE_KINDS, Item, Site
+from app.sites.models import SITE_KINDS, Site
 from app.text import has_control_characters
 
 SITE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
@@ -20,6 +20,21 @@ SITE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 class SiteTaken(DomainError):
     code = "site_exists"
     status = 409
+
+
+class UnknownSite(DomainError):
+    code = "unknown_site"
+    status = 404
+
+
+def site_by_code(session: Session, code: str) -> Site:
+    """This server's site (AID_SITE): a 404 that says how to create it when there is none."""
+    site = session.scalar(select(Site).where(Site.code == code))
+    if site is None:
+        raise UnknownSite(
+            _l("No site with the code %(code)s; run init-db or set AID_SITE.", code=code)
+        )
+    return site
 
 
 def find_site(session: Session, code: str, field: str = "site") -> Site:
@@ -73,10 +88,3 @@ def rename_site(session: Session, site: Site, names: Mapping[str, str | None]) -
 
 def all_sites(session: Session) -> list[Site]:
     return list(session.scalars(select(Site).order_by(Site.kind.desc(), Site.code)))
-
-
-def find_item(session: Session, sku: str, field: str = "sku") -> Item:
-    item = session.scalar(select(Item).where(Item.sku == sku.strip().upper()))
-    if item is None:
-        raise ValidationFailed({field: _l("unknown SKU %(sku)s", sku=repr(sku[:40]))})
-    return item
