@@ -88,10 +88,13 @@ def register_blueprints(app: Flask) -> None:
     from app.privacy.api import bp as privacy_api
     from app.privacy.views import bp as privacy
     from app.reports.api import bp as reports_api
+    from app.reports.forecast import low_stock_forecast
+    from app.reports.stock_views import bp as stock_reports
     from app.reports.views import bp as reports
     from app.stock.api import bp as stock_api
     from app.stock.names_shown import register_names
     from app.stock.views import bp as stock
+    from app.stock.views import register_low_stock
     from app.web import IdConverter
 
     app.url_map.converters["id"] = IdConverter
@@ -101,10 +104,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts)
     app.register_blueprint(audit)
     app.register_blueprint(privacy)
+    app.register_blueprint(stock_reports)
     apis = (households_api, cards_api, desk_api, stock_api, reports_api, documents_api, privacy_api)
     register_api(app, apis)
     # Item and site names in the page's language, for every template (the stock package's).
     register_names(app)
+    # The stock page's low-stock panel, from the desks' pace (reports/ is above stock/).
+    register_low_stock(app, low_stock_forecast)
 
 
 def register_errors(app: Flask) -> None:

@@ -65,7 +65,3 @@ def set_missing_minimums(session: Session, *, today: date, households_a_day: int
             chosen[item.sku] = minimum
     session.flush()
     return chosen
-
-
-def items_without_minimum(session: Session) -> int:
-    return int(session.scalar(select(func.count(Item.id)).where(Item.minimum == 0)) or 0)

@@ -228,3 +228,8 @@ def find_item(session: Session, sku: str, field: str = "sku") -> Item:
     if item is None:
         raise ValidationFailed({field: _l("unknown SKU %(sku)s", sku=repr(sku[:40]))})
     return item
+
+
+def items_without_minimum(session: Session) -> int:
+    """How many items have no minimum level, so are never shown as low."""
+    return int(session.scalar(select(func.count(Item.id)).where(Item.minimum == 0)) or 0)
