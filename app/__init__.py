@@ -92,7 +92,16 @@ def register_blueprints(app: Flask) -> None:
     from app.reports.stock_views import bp as stock_reports
     from app.reports.views import bp as reports
     from app.stock.api import bp as stock_api
+    from app.stock.api_movements import bp as stock_movements_api
+    from app.stock.catalog_api import bp as catalog_api
+    from app.stock.catalog_views import bp as catalog
+    from app.stock.count_views import bp as counts
+    from app.stock.donation_api import bp as donations_api
+    from app.stock.donation_views import bp as donations
     from app.stock.names_shown import register_names
+    from app.stock.site_api import bp as sites_api
+    from app.stock.site_views import bp as sites
+    from app.stock.transfer_views import bp as transfers
     from app.stock.views import bp as stock
     from app.stock.views import register_low_stock
     from app.web import IdConverter
@@ -100,12 +109,22 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     for blueprint in (auth, households, cards, desk, stock, reports, ops):
         app.register_blueprint(blueprint)
+    for blueprint in (catalog, donations, counts, transfers, sites, stock_reports):
+        app.register_blueprint(blueprint)
     app.register_blueprint(entitlements)
     app.register_blueprint(accounts)
     app.register_blueprint(audit)
     app.register_blueprint(privacy)
-    app.register_blueprint(stock_reports)
-    apis = (households_api, cards_api, desk_api, stock_api, reports_api, documents_api, privacy_api)
+    stock_apis = (stock_api, catalog_api, donations_api, sites_api, stock_movements_api)
+    apis = (
+        households_api,
+        cards_api,
+        desk_api,
+        *stock_apis,
+        reports_api,
+        documents_api,
+        privacy_api,
+    )
     register_api(app, apis)
     # Item and site names in the page's language, for every template (the stock package's).
     register_names(app)

@@ -45,8 +45,8 @@ def main() -> None:
     from app.demo import seed_demo
     from app.extensions import db
     from app.sites import services as stock_sites
+    from app.stock.donations import DonationLineInput, record_donation
     from app.stock.models import CATEGORIES, Item
-    from app.stock.services import DonationLineInput, record_donation
 
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:

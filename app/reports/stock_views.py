@@ -51,7 +51,7 @@ def set_minimums() -> Response:
             )
         else:
             flash(_("No item without a minimum is handed over under the rules yet."), "error")
-    return redirect(url_for("stock.catalog" if back else "stock.index"))
+    return redirect(url_for("catalog.catalog" if back else "stock.index"))
 
 
 def _period() -> tuple[date, date]:

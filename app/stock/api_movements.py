@@ -1,12 +1,12 @@
 """The stock API of movements: the ledger, adjustments, transfers, voucher batches, counts,
-and lots by expiry. Routes on the blueprint of app/stock/api.py."""
+and lots by expiry (blueprint stock_movements)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
@@ -19,7 +19,7 @@ from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.sites.services import find_site
 from app.stock import counts, expiry, history, ledger, transfers, vouchers
-from app.stock.api import SiteQuery, bp
+from app.stock.api import SiteQuery
 from app.stock.api_answers import (
     AdjustmentOut,
     CountLineOut,
@@ -38,6 +38,8 @@ from app.stock.lots import LotShort, LotsOutOfStep
 from app.stock.models import MOVEMENT_KINDS, Transfer
 from app.stock.transfers import TransferReceived
 from app.stock.vouchers import SerialsTaken, VoucherInvalid
+
+bp = Blueprint("stock_movements", __name__)
 
 
 def parse_moment(value: str, field: str) -> datetime:

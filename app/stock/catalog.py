@@ -1,4 +1,4 @@
-"""The catalog: item settings, box barcodes, and the donors list."""
+"""The catalog: items and their settings, box barcodes, and the donors list."""
 
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ from app.text import has_control_characters
 T = TypeVar("T", bound=Any)  # a dataclass with a ``sku`` field, such as DonationLineInput
 BARCODE = re.compile(r"^[0-9A-Z./_-]{4,40}$")
 UNIT = re.compile(r"^[^\x00-\x1f]{1,20}$")
+
+
+SKU_PATTERN = r"^[A-Z0-9][A-Z0-9_.-]{0,39}$"
+
+
+class SkuTaken(DomainError):
+    code = "sku_exists"
+    status = 409
 
 
 class BarcodeTaken(DomainError):
@@ -233,3 +241,52 @@ def find_item(session: Session, sku: str, field: str = "sku") -> Item:
 def items_without_minimum(session: Session) -> int:
     """How many items have no minimum level, so are never shown as low."""
     return int(session.scalar(select(func.count(Item.id)).where(Item.minimum == 0)) or 0)
+
+
+def create_item(
+    session: Session,
+    sku: str,
+    name: str,
+    category: str,
+    *,
+    unit: str = "piece",
+    minimum: int = 0,
+    serial_tracked: bool = False,
+    barcodes: list[tuple[str, int]] | None = None,
+    names: Mapping[str, str | None] | None = None,
+) -> Item:
+    """Add an item to the catalog. SKUs are unique and upper case; barcodes are (code, pack);
+    ``names`` gives its name in other languages."""
+    sku = sku.strip().upper()
+    fields: dict[str, str] = {}
+    if not re.match(SKU_PATTERN, sku):
+        fields["sku"] = _l("1-40 letters, digits, '-', '_' or '.'")
+    if not name.strip() or len(name) > 100 or has_control_characters(name):
+        fields["name"] = _l("1-100 characters")
+    if category not in CATEGORIES:
+        fields["category"] = _l("one of %(choices)s", choices=", ".join(CATEGORIES))
+    check_item_settings(fields, category=category, unit=unit, minimum=minimum)
+    _, others, problems = merged_names(name, {}, names or {})
+    fields.update(problems)
+    if fields:
+        raise ValidationFailed(fields)
+    if session.scalar(select(Item.id).where(Item.sku == sku)) is not None:
+        raise SkuTaken(_l("The SKU %(sku)s is in the catalog already.", sku=sku), sku=sku)
+    item = Item(
+        sku=sku,
+        name=name.strip(),
+        category=category,
+        unit=unit.strip(),
+        minimum=minimum,
+        serial_tracked=serial_tracked,
+        names=others,
+    )
+    session.add(item)
+    session.flush()
+    for code, pack in barcodes or []:
+        add_barcode(session, item=item, code=code, pack_quantity=pack)
+    return item
+
+
+def items_by_sku(session: Session, skus: set[str]) -> dict[str, Item]:
+    return {i.sku: i for i in session.scalars(select(Item).where(Item.sku.in_(skus)))}

@@ -1,34 +1,29 @@
-"""Pages of the catalog, the donors and the donations list (the stock blueprint)."""
+"""Pages of the catalog: the items, their settings, names and box barcodes."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app import context
 from app.auth.access import STOCK, allow
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.stock import catalog
+from app.stock.catalog import create_item
 from app.stock.forms import (
     CATEGORY_LABELS,
-    DONOR_KIND_CHOICES,
     BarcodeForm,
-    DonorForm,
     ItemForm,
     ItemSettingsForm,
     MinimumsForm,
     NamesForm,
-    ReversalForm,
 )
 from app.stock.models import Item
-from app.stock.services import create_item, recent_donations, reverse_donation
-from app.stock.views import bp
 from app.unit_of_work import page_writes, refuse
 
-DONOR_KINDS = {c.value: c.label for c in DONOR_KIND_CHOICES if c.value}
+bp = Blueprint("catalog", __name__, url_prefix="/stock")
 
 
 def _item(sku: str) -> Item:
@@ -62,7 +57,7 @@ def catalog_page() -> str | Response | tuple[str, int]:
             status = 422
         else:
             flash(_("%(name)s added to the catalog.", name=item.name), "ok")
-            return redirect(url_for("stock.catalog"))
+            return redirect(url_for("catalog.catalog"))
     elif form.is_submitted():
         status = 422
     items = db.session.scalars(select(Item).order_by(Item.sku)).all()
@@ -119,14 +114,14 @@ def item_names(sku: str) -> Response:
     form = NamesForm()
     if not form.validate_on_submit():
         flash(_("Give the item's name in English."), "error")
-        return redirect(url_for("stock.catalog"))
+        return redirect(url_for("catalog.catalog"))
     try:
         catalog.rename_item(db.session, item, form.names())
     except DomainError as exc:
         refuse(exc)
     else:
         flash(_("Names of %(sku)s saved.", sku=item.sku), "ok")
-    return redirect(url_for("stock.catalog", _anchor=f"item-{item.sku}"))
+    return redirect(url_for("catalog.catalog", _anchor=f"item-{item.sku}"))
 
 
 @bp.post("/items/<sku>/barcodes")
@@ -150,70 +145,3 @@ def add_barcode(sku: str) -> Response:
     else:
         flash(_("Barcode saved."), "ok")
     return redirect(url_for("stock.history", sku=item.sku))
-
-
-@bp.get("/donations")
-@allow(*STOCK)
-def donations() -> str:
-    """Recent donations; each can be corrected by a reversing record."""
-    return render_template(
-        "stock/donations.html", donations=recent_donations(db.session), form=ReversalForm()
-    )
-
-
-@bp.post("/donations/<id:donation_id>/reversal")
-@allow(*STOCK)
-@page_writes
-def reverse(donation_id: int) -> Response:
-    form = ReversalForm()
-    if not form.validate_on_submit():
-        flash(_("Say why the donation is reversed."), "error")
-        return redirect(url_for("stock.donations"))
-    try:
-        reversal = reverse_donation(
-            db.session,
-            donation_id=donation_id,
-            reason=form.reason.data,
-            today=context.today(),
-            user_id=context.actor_id(),
-            at=context.now(),
-        )
-    except DomainError as exc:
-        refuse(exc)
-    else:
-        flash(
-            _(
-                "Donation %(number)s reversed by record %(reversal)s.",
-                number=donation_id,
-                reversal=reversal.id,
-            ),
-            "ok",
-        )
-    return redirect(url_for("stock.donations"))
-
-
-@bp.route("/donors", methods=["GET", "POST"])
-@allow(*STOCK)
-@page_writes
-def donors() -> str | Response | tuple[str, int]:
-    form = DonorForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            catalog.create_donor(
-                db.session,
-                name=form.name.data or "",
-                kind=form.kind.data or None,
-                contact=form.contact.data or None,
-            )
-        except DomainError as exc:
-            refuse(exc)
-            status = 422
-        else:
-            flash(_("Donor added."), "ok")
-            return redirect(url_for("stock.donors"))
-    elif form.is_submitted():
-        status = 422
-    return render_template(
-        "stock/donors.html", donors=catalog.all_donors(db.session), form=form, kinds=DONOR_KINDS
-    ), status

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,8 +17,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from app.days import DayField
 from app.i18n import SubForm
+from app.stock.donations import DonationLineInput
+from app.stock.ledger import MAX_QUANTITY
 from app.stock.models import CATEGORIES
-from app.stock.services import MAX_QUANTITY, DonationLineInput
 
 DONATION_ROWS = 6
 
@@ -202,3 +204,9 @@ class DonorForm(FlaskForm):
         _l("Person, company or NGO"), choices=DONOR_KIND_CHOICES, validate_choice=False
     )
     contact = StringField(_l("Contact"), validators=[Optional(), Length(max=200)])
+
+
+def posted_count(name: str) -> int | None:
+    """A whole number of at most 9 digits posted in the field ``name``; None for anything else."""
+    value = request.form.get(name, "").strip()
+    return int(value) if value.isdigit() and len(value) <= 9 else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -12,8 +12,9 @@ from app.extensions import db
 from app.sites.services import all_sites, create_site, find_site, rename_site
 from app.stock.forms import NamesForm, SiteForm
 from app.stock.labels import SITE_LABELS
-from app.stock.views import bp
 from app.unit_of_work import page_writes, refuse
+
+bp = Blueprint("sites", __name__, url_prefix="/stock")
 
 
 def _page(form: SiteForm, status: int = 200) -> tuple[str, int]:
@@ -48,7 +49,7 @@ def add_site() -> Response | tuple[str, int]:
         refuse(exc)
         return _page(form, 422)
     flash(_("Site %(code)s added.", code=site.code), "ok")
-    return redirect(url_for("stock.sites"))
+    return redirect(url_for("sites.sites"))
 
 
 @bp.post("/sites/<code>/names")
@@ -59,11 +60,11 @@ def site_names(code: str) -> Response:
     form = NamesForm()
     if not form.validate_on_submit():
         flash(_("Give the site's name in English."), "error")
-        return redirect(url_for("stock.sites"))
+        return redirect(url_for("sites.sites"))
     try:
         site = rename_site(db.session, find_site(db.session, code[:20]), form.names())
     except DomainError as exc:
         refuse(exc)
     else:
         flash(_("Site %(code)s renamed.", code=site.code), "ok")
-    return redirect(url_for("stock.sites"))
+    return redirect(url_for("sites.sites"))

@@ -20,11 +20,12 @@ from app.extensions import db
 from app.sites.models import Site
 from app.sites.services import all_sites, find_site
 from app.stock import catalog, expiry, overview
+from app.stock.catalog_views import minimums_asked
+from app.stock.donations import record_donation
 from app.stock.forms import CATEGORY_LABELS, BarcodeForm, DonationForm, ItemSettingsForm
 from app.stock.history import movements, on_hand_by_site
 from app.stock.labels import MOVEMENT_LABELS, SITE_LABELS
 from app.stock.models import Donation, Item
-from app.stock.services import record_donation
 from app.unit_of_work import page_writes, refuse
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
@@ -130,7 +131,7 @@ def stock_page(sites: list[Site], here: int) -> dict[str, object]:
         "here": next(s for s in sites if s.id == here),
         "categories": categories,
         "item_choices": overview.item_choices(db.session),
-        **catalog_views.minimums_asked(),
+        **minimums_asked(),
     }
 
 
@@ -280,6 +281,3 @@ def _settings_form(item: Item) -> ItemSettingsForm:
     form = ItemSettingsForm(obj=item, formdata=None)
     form.show_names(item.names)
     return form
-
-
-from app.stock import catalog_views, site_views, transfer_views  # noqa: E402, F401 - more pages

@@ -11,8 +11,8 @@ from app.households.models import Household
 from app.households.rules import NewDocument, NewHousehold, NewMember
 from app.households.services import register_household
 from app.sites.services import site_by_code
+from app.stock.donations import DonationLineInput, record_donation
 from app.stock.models import StockLevel, StockMovement
-from app.stock.services import DonationLineInput, record_donation
 from tests.conftest import FAMILY_NAMES
 
 CARD_KEY = "test-card-key"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.stock.services import create_item
+from app.stock.catalog import create_item
 
 
 def test_the_catalog_is_shown_a_hundred_items_a_page_and_found_by_sku_or_name(
