@@ -9,8 +9,11 @@ counted with a conditional UPDATE on the figure it read, so a handover between t
 the write makes it retry rather than overwrite. See docs/decisions/0008-stock-ledger.md and
 docs/decisions/0010-lot-balances.md.
 
-Sites live in app/stock/sites.py, transfers in app/stock/transfers.py and reading the ledger
-in app/stock/history.py; their names are still found here for older imports.
+``take_level`` is the one conditional UPDATE that takes stock off a (site, item): the desk's
+handover (``services.take_stock``), adjustments, transfers, expiry write-offs and
+reversals all call it; ``lots.take_lot`` is its twin for lot balances. Sites live in
+app/sites/, transfers in app/stock/transfers.py and reading the ledger in
+app/stock/history.py.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from app.stock.models import NO_EXPIRY, StockLot
 
 _lots = StockLot.__table__
 
-# Built once: every handover at the desk runs these.
+# Built once: every handover at the desk runs these. _TAKE runs only in take_lot.
 _FEFO = (
     select(_lots.c.item_id, _lots.c.id, _lots.c.on_hand)
     .where(
@@ -121,7 +121,7 @@ def take_first_expiring(
 def take_from(session: Session, *, lot_id: int, quantity: int) -> Piece:
     """Take ``quantity`` from one named lot, or raise LotShort and take none."""
     piece = Piece(lot_id, quantity)
-    if session.connection().execute(_TAKE, {"p_id": lot_id, "p_quantity": quantity}).rowcount != 1:
+    if not take_lot(session.connection(), piece):
         raise LotShort(_l("That lot no longer holds %(quantity)s.", quantity=quantity))
     return piece
 
@@ -141,7 +141,14 @@ def find(
     )
 
 
-def _take_exactly(conn: Connection, piece: Piece) -> None:
+def take_lot(conn: Connection, piece: Piece) -> bool:
+    """Take ``piece.quantity`` off its lot if the lot holds that much; False (and nothing
+    taken) if not. The one conditional UPDATE on lot balances: every way of taking from a lot
+    goes through here, as every way of taking stock goes through ``ledger.take_level``."""
     params = {"p_id": piece.lot_id, "p_quantity": piece.quantity}
-    if conn.execute(_TAKE, params).rowcount != 1:
+    return conn.execute(_TAKE, params).rowcount == 1  # type: ignore[attr-defined]
+
+
+def _take_exactly(conn: Connection, piece: Piece) -> None:
+    if not take_lot(conn, piece):
         raise LotsOutOfStep(_l("The lots of this item do not add up to its stock."))
