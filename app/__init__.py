@@ -95,15 +95,18 @@ def register_blueprints(app: Flask) -> None:
     from app.stock.api_movements import bp as stock_movements_api
     from app.stock.catalog_api import bp as catalog_api
     from app.stock.catalog_views import bp as catalog
+    from app.stock.count_api import bp as counts_api
     from app.stock.count_views import bp as counts
     from app.stock.donation_api import bp as donations_api
     from app.stock.donation_views import bp as donations
     from app.stock.names_shown import register_names
     from app.stock.site_api import bp as sites_api
     from app.stock.site_views import bp as sites
+    from app.stock.transfer_api import bp as transfers_api
     from app.stock.transfer_views import bp as transfers
     from app.stock.views import bp as stock
     from app.stock.views import register_low_stock
+    from app.stock.voucher_api import bp as vouchers_api
     from app.web import IdConverter
 
     app.url_map.converters["id"] = IdConverter
@@ -116,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit)
     app.register_blueprint(privacy)
     stock_apis = (stock_api, catalog_api, donations_api, sites_api, stock_movements_api)
+    stock_apis += (transfers_api, vouchers_api, counts_api)
     apis = (
         households_api,
         cards_api,

@@ -1,6 +1,7 @@
 """The stock API: what is on hand (``GET /stock``), and the request shapes the stock API
-files share. The catalog, donations, sites and movements each have their own file and
-blueprint (catalog_api, donation_api, site_api, api_movements)."""
+files share. The catalog, donations, sites, movements, transfers, voucher batches and counts
+each have their own file and blueprint (catalog_api, donation_api, site_api, api_movements,
+transfer_api, voucher_api, count_api)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,13 @@ from app.names import every_name
 from app.sites.services import find_site
 from app.stock.api_answers import OnHandRow
 from app.stock.history import on_hand_by_site
+from app.stock.ledger import InsufficientStock, StockChanged
+from app.stock.lots import LotShort, LotsOutOfStep
 from app.stock.services import stock_on_hand
 
 bp = Blueprint("stock", __name__)
+# The refusals of every call that takes stock off the shelves.
+TAKES_STOCK = (InsufficientStock, LotShort, LotsOutOfStep, StockChanged)
 
 
 # {"en": ..., "ro": ..., "uk": ...}: checked by app.names (an empty name means the default).

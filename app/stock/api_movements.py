@@ -1,5 +1,6 @@
-"""The stock API of movements: the ledger, adjustments, transfers, voucher batches, counts,
-and lots by expiry (blueprint stock_movements)."""
+"""The stock API of movements: the ledger, adjustments, and lots by expiry with their
+write-off (blueprint stock_movements). Transfers, voucher batches and counts have their own
+files (transfer_api, voucher_api, count_api)."""
 
 from __future__ import annotations
 
@@ -8,36 +9,25 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
-from pydantic import Field
 
 from app import context
 from app.api import parse_body, parse_day, query_model, writes
 from app.api.docs import doc
-from app.api.types import Body, Code, Name, Note
+from app.api.types import Body, Code, Note
 from app.auth.access import STOCK, allow
-from app.errors import NotFound, ValidationFailed
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.sites.services import find_site
-from app.stock import counts, expiry, history, ledger, transfers, vouchers
-from app.stock.api import SiteQuery
+from app.stock import expiry, history, ledger
+from app.stock.api import TAKES_STOCK, SiteQuery
 from app.stock.api_answers import (
     AdjustmentOut,
-    CountLineOut,
-    CountOut,
-    FinishedCountOut,
     LotOut,
     MovementOut,
-    TransferOut,
-    VoucherBatchOut,
     WriteOffOut,
 )
 from app.stock.catalog import find_item
-from app.stock.counts import CountFinished, CountOpen
-from app.stock.ledger import InsufficientStock, StockChanged
-from app.stock.lots import LotShort, LotsOutOfStep
-from app.stock.models import MOVEMENT_KINDS, Transfer
-from app.stock.transfers import TransferReceived
-from app.stock.vouchers import SerialsTaken, VoucherInvalid
+from app.stock.models import MOVEMENT_KINDS
 
 bp = Blueprint("stock_movements", __name__)
 
@@ -79,9 +69,6 @@ class MovementsQuery(Body):
     since: str | None = None
     site: str | None = None
     kind: str | None = None
-
-
-TAKES_STOCK = (InsufficientStock, LotShort, LotsOutOfStep, StockChanged)
 
 
 @bp.get("/stock/movements")
@@ -150,182 +137,6 @@ def add_adjustment() -> tuple[Response, int]:
         for row in rows
     ]
     return jsonify(answer), 201
-
-
-class TransferIn(Body):
-    sku: Code
-    quantity: int
-    reason: Note
-    to: Code
-    from_: Code | None = Field(default=None, alias="from")
-
-
-class ReceiptIn(Body):
-    received: int
-    # Why some did not arrive: the reason of the write-off of the missing units.
-    missing_reason: Note | None = None
-
-
-def transfer_json(t: Transfer) -> dict[str, object]:
-    return {
-        "id": t.id,
-        "sku": t.item.sku,
-        "from": t.from_site.code,
-        "to": t.to_site.code,
-        "sent": t.sent,
-        "received": t.received,
-        "reason": t.reason,
-        "status": "sent" if t.received is None else "received",
-        "sent_at": t.sent_at.isoformat(),
-        "received_at": t.received_at.isoformat() if t.received_at else None,
-    }
-
-
-@bp.post("/transfers")
-@doc(body=TransferIn, responses={201: TransferOut}, errors=(ValidationFailed, *TAKES_STOCK))
-@allow(*STOCK)
-@writes
-def add_transfer() -> tuple[Response, int]:
-    """Send stock to another site (``from`` defaults to this server's site)."""
-    body = parse_body(TransferIn)
-    item = find_item(db.session, body.sku)
-    source = find_site(db.session, body.from_, "from").id if body.from_ else None
-    transfer = transfers.send_transfer(
-        db.session,
-        item_id=item.id,
-        from_site_id=source or context.site_id(),
-        to_site_id=find_site(db.session, body.to, "to").id,
-        quantity=body.quantity,
-        reason=body.reason,
-        user_id=context.actor_id(),
-        at=context.now(),
-    )
-    return jsonify(transfer_json(transfer)), 201
-
-
-@bp.post("/transfers/<id:transfer_id>/receipt")
-@doc(
-    body=ReceiptIn,
-    responses={200: TransferOut},
-    errors=(NotFound, TransferReceived, ValidationFailed),
-)
-@allow(*STOCK)
-@writes
-def receive_transfer(transfer_id: int) -> tuple[Response, int]:
-    """Receive a transfer with what arrived."""
-    body = parse_body(ReceiptIn)
-    transfer = transfers.receive_transfer(
-        db.session,
-        transfer_id=transfer_id,
-        received=body.received,
-        user_id=context.actor_id(),
-        at=context.now(),
-        missing_reason=body.missing_reason,
-    )
-    return jsonify(transfer_json(transfer)), 200
-
-
-class VoucherBatchIn(Body):
-    sku: Code
-    donor: Name
-    first_serial: Code
-    last_serial: Code
-    site: Code | None = None
-
-
-@bp.post("/voucher-batches")
-@doc(
-    body=VoucherBatchIn,
-    responses={201: VoucherBatchOut},
-    errors=(ValidationFailed, SerialsTaken, VoucherInvalid),
-)
-@allow(*STOCK)
-@writes
-def add_voucher_batch() -> tuple[Response, int]:
-    """A numbered batch of vouchers: its count goes on the shelves, the item is serial-tracked."""
-    body = parse_body(VoucherBatchIn)
-    site_id = find_site(db.session, body.site).id if body.site else context.site_id()
-    batch = vouchers.record_voucher_batch(
-        db.session,
-        sku=body.sku,
-        donor=body.donor,
-        first_serial=body.first_serial,
-        last_serial=body.last_serial,
-        site_id=site_id,
-        received_on=context.today(),
-        user_id=context.actor_id(),
-        at=context.now(),
-    )
-    span = vouchers.SerialRange(batch.prefix, batch.first_number, batch.last_number, batch.width)
-    return jsonify(
-        id=batch.id,
-        sku=batch.item.sku,
-        donor=batch.donor,
-        first_serial=span.serial(span.first),
-        last_serial=span.serial(span.last),
-        count=span.count,
-    ), 201
-
-
-class CountLineIn(Body):
-    sku: Code
-    counted: int
-
-
-def count_json(count_id: int) -> dict[str, object]:
-    count = counts.get_count(db.session, count_id)
-    return {
-        "id": count.id,
-        "site": count.site.code,
-        "status": "open" if count.finished_at is None else "finished",
-        "lines": [{"sku": line.item.sku, "counted": line.counted} for line in count.lines],
-    }
-
-
-@bp.post("/stock-counts")
-@doc(responses={201: CountOut}, errors=(CountOpen,))
-@allow(*STOCK)
-@writes
-def start_count() -> tuple[Response, int]:
-    """Start a count of this server's site (409 count_open if one is open)."""
-    count = counts.start_count(
-        db.session, site_id=context.site_id(), user_id=context.actor_id(), at=context.now()
-    )
-    return jsonify(count_json(count.id)), 201
-
-
-@bp.post("/stock-counts/<id:count_id>/lines")
-@doc(
-    body=CountLineIn,
-    responses={200: CountLineOut},
-    errors=(NotFound, CountFinished, ValidationFailed),
-)
-@allow(*STOCK)
-@writes
-def enter_count_line(count_id: int) -> tuple[Response, int]:
-    """What was counted of one item (entered again, it replaces the figure)."""
-    body = parse_body(CountLineIn)
-    item = find_item(db.session, body.sku)
-    counts.enter_counted(db.session, count_id=count_id, item_id=item.id, counted=body.counted)
-    return jsonify(sku=item.sku, counted=body.counted), 200
-
-
-@bp.post("/stock-counts/<id:count_id>/finish")
-@doc(responses={200: FinishedCountOut}, errors=(NotFound, CountFinished, *TAKES_STOCK))
-@allow(*STOCK)
-@writes
-def finish_count(count_id: int) -> tuple[Response, int]:
-    """Finish the count: the differences become count corrections."""
-    found = counts.finish_count(
-        db.session, count_id=count_id, user_id=context.actor_id(), at=context.now()
-    )
-    return jsonify(
-        id=count_id,
-        corrections=[
-            {"sku": c.sku, "expected": c.expected, "counted": c.counted, "difference": c.difference}
-            for c in found
-        ],
-    ), 200
 
 
 def lot_json(lot: expiry.Lot) -> dict[str, object]:
