@@ -82,11 +82,11 @@ def register_blueprints(app: Flask) -> None:
     from app.desk.views import bp as desk
     from app.documents.api import bp as documents_api
     from app.entitlements.views import bp as entitlements
-    from app.households.api import bp as households_api
-    from app.households.views import bp as households
     from app.ops.views import bp as ops
     from app.privacy.api import bp as privacy_api
     from app.privacy.views import bp as privacy
+    from app.registry.api import bp as households_api
+    from app.registry.views import bp as households
     from app.reports.api import bp as reports_api
     from app.reports.forecast import low_stock_forecast
     from app.reports.stock_views import bp as stock_reports

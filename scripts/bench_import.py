@@ -17,6 +17,7 @@ import json
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ def main() -> None:
     from app.extensions import db
     from app.households import imports
     from app.households.imports.files import guess_mapping
+    from app.registry.import_save import save_groups
 
     data = register_csv(args.rows)
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,10 +100,14 @@ def main() -> None:
             imports.import_job(
                 db.session,
                 job.id,
-                site_id=context.site_id(),
                 today=context.today(),
-                user_id=user.id,
-                card_key=CARD_KEY,
+                save=partial(
+                    save_groups,
+                    site_id=context.site_id(),
+                    today=context.today(),
+                    user_id=user.id,
+                    card_key=CARD_KEY,
+                ),
                 clock=context.now,
             )
             saved = time.perf_counter()

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench_search.py --households 200000     # about 600,000 people
 
-Builds a demo database (SQLite unless --database-url), then times households.search's
+Builds a demo database (SQLite unless --database-url), then times registry.search's
 search_people in-process for a mix of queries, and prints p50/p95/max per kind.
 """
 
@@ -42,7 +42,7 @@ def main() -> None:
     from app.demo import seed_demo
     from app.extensions import db
     from app.households.models import Document, Member
-    from app.households.search import search_people
+    from app.registry.search import search_people
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/search.db"

@@ -15,7 +15,7 @@ from app import create_app
 from app.cards import tokens
 from app.desk.services import check_card, record_handover
 from app.extensions import db
-from app.households.search import search_people
+from app.registry.search import search_people
 from app.reports.services import daily_counts
 from app.stock.services import on_hand_by_item
 

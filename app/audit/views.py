@@ -20,7 +20,7 @@ def record_seen(action: str, entity: str, entity_id: object, fields: Sequence[st
 
 @contextmanager
 def audited_read(audited: bool) -> Iterator[None]:
-    """A GET whose reads note what they showed in the audit trail (households.read_model for a
+    """A GET whose reads note what they showed in the audit trail (registry.read_model for a
     coordinator): the reads and their events in one short writer transaction, committed at the
     end. Without ``audited`` the GET stays an ordinary read, off the write gate."""
     if not audited:

@@ -1,4 +1,4 @@
-"""What each role sees of a household (issue 7, need to know; applied in households.read_model).
+"""What each role sees of a household (issue 7, need to know; applied in registry.read_model).
 
 Coordinators see everything, and each of their views of document numbers and health flags is
 recorded in the audit trail. Volunteers see what the desk needs: names, household, card,

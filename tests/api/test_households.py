@@ -61,7 +61,7 @@ def test_registering_a_household_answers_201_with_its_card_and_members(desk: Any
     assert taras["relationship"] == "child"
     assert taras["birth_date"] == "2015-06-01"
     assert taras["sex"] == "M"
-    # A volunteer's answer holds no health flag (households.read_model): null, not false.
+    # A volunteer's answer holds no health flag (registry.read_model): null, not false.
     assert taras["disability"] is None
 
 

@@ -9,7 +9,7 @@ from app.desk.models import Distribution, DistributionLine, Refusal
 from app.desk.services import NotEligible, check_card, record_handover
 from app.households.models import Household
 from app.households.rules import NewDocument, NewHousehold, NewMember
-from app.households.services import register_household
+from app.registry.registration import register_household
 from app.sites.services import site_by_code
 from app.stock.donations import DonationLineInput, record_donation
 from app.stock.models import StockLevel, StockMovement

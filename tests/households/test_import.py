@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+from functools import partial
 from typing import Any
 
 from openpyxl import Workbook
@@ -229,6 +230,7 @@ def test_an_erasure_while_an_import_runs_keeps_the_erased_persons_row_out(
     from app.db import utcnow
     from app.households.imports import job as imports
     from app.households.imports.erasure import forget_rows
+    from app.registry.import_save import save_groups
     from app.sites.models import Site
 
     name = make_user("coordinator")
@@ -255,8 +257,9 @@ def test_an_erasure_while_an_import_runs_keeps_the_erased_persons_row_out(
             return groups
 
         monkeypatch.setattr(imports, "_groups_of", erased_meanwhile)
-        imports.import_job(db.session, job_id, site_id=site_id, today=date(2026, 3, 1),
-                           user_id=user_id, card_key="test-card-key", clock=utcnow)  # fmt: skip
+        save = partial(save_groups, site_id=site_id, today=date(2026, 3, 1), user_id=user_id,
+                       card_key="test-card-key")  # fmt: skip
+        imports.import_job(db.session, job_id, today=date(2026, 3, 1), save=save, clock=utcnow)
         job = db.session.get(ImportJob, job_id, populate_existing=True)
         assert job is not None and (job.status, job.total) == ("uploaded", 3)
         assert "FA000000" not in (db.session.scalar(select(ImportJob.rows)) or "")

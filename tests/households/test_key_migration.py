@@ -15,8 +15,8 @@ from app import create_app
 from app.extensions import db
 from app.households.key_conflicts import key_conflicts, settle_key_conflicts
 from app.households.models import Document, DocumentKeyConflict
-from app.households.search import search_people
 from app.privacy.services import erase_household
+from app.registry.search import search_people
 from tests.test_upgrade import _insert
 
 AT = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)

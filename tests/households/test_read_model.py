@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.households import vulnerability
 from app.households.models import Member
-from app.households.read_model import NoHouseholdForRole, read_household
+from app.registry.read_model import NoHouseholdForRole, read_household
 from tests.conftest import member
 
 TODAY = date(2026, 3, 11)

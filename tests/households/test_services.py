@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from app.errors import ValidationFailed
 from app.households.models import Document, Household, Member
 from app.households.rules import NewDocument, NewHousehold, NewMember
-from app.households.services import DuplicateDocument, register_household
+from app.households.services import DuplicateDocument
+from app.registry.registration import register_household
 
 NOW = datetime(2026, 3, 1, 10, tzinfo=UTC)
 

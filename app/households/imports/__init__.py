@@ -3,10 +3,11 @@ row, import all or nothing (see imports.job for the whole story).
 
     files   reading a .csv or .xlsx into a header and rows of text (xlsx: opening it safely)
     checks  the rows into households, and every problem with them
-    save    saving the checked households in one transaction, each with its first card
-    job     the import jobs, their progress, run on the one job runner (app.jobs)
+    job     the import jobs, their progress, run on the one job runner (app.jobs); the
+            saving is passed in (registry.import_save: each household with its first card)
     erasure an erased person's rows taken out of the jobs not yet imported
-    views   the pages (coordinators only)
+
+The pages (coordinators only) are registry.import_views.
 """
 
 from app.households.imports.job import (

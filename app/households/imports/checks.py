@@ -1,6 +1,6 @@
 """Checking an import's rows (households.imports): the file's rows into households, and
 every problem with them, row by row. The job runner, its progress and the saving are in
-households.imports.job and imports.save.
+households.imports.job and registry.import_save.
 
 Each problem's message is lazily translated (as the rules give them): it is stored with the
 job as its message id and values (problems_to_json), and read back in the language of whoever

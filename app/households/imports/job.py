@@ -13,8 +13,10 @@ transaction runs, the bar shows the checking's count and then "saving".
 One row is one person. Rows with the same value in the "household" column are one household
 (the first row its head unless a relationship column says otherwise); without that column
 every row is a household of one. The rows are read in imports.files (imports.xlsx for an
-.xlsx) and checked in imports.checks; saved in imports.save; this module keeps the jobs and
-their progress, and runs them on the one job runner (app.jobs).
+.xlsx) and checked in imports.checks; saved by the ``save`` the caller passes in
+(registry.import_save: each household with its first card, which this layer below cards does
+not know); this module keeps the jobs and their progress, and runs them on the one job runner
+(app.jobs).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask
 from flask_babel import gettext
@@ -43,7 +45,6 @@ from app.households.imports.checks import (
     problems_to_json,
 )
 from app.households.imports.files import FIELDS, REQUIRED, guess_mapping, read_table
-from app.households.imports.save import save_groups
 from app.households.models import ImportJob
 
 KEEP_FOR = timedelta(days=1)
@@ -53,6 +54,14 @@ STALE_AFTER = timedelta(minutes=2)
 CHANGED = _l("The register changed since the check: see the problems.")
 FAILED = _l("The import failed: nothing was saved.")
 STOPPED = _l("The server stopped while working: start again.")
+
+
+class SaveGroups(Protocol):
+    """Saves the checked households in the session's transaction and returns how many; the
+    job commits, or rolls all of it back (registry.import_save.save_groups, its other
+    arguments bound by the page that starts the import)."""
+
+    def __call__(self, session: Session, groups: list[Group], *, now: datetime) -> int: ...
 
 
 # --- The job -------------------------------------------------------------------------------
@@ -160,14 +169,12 @@ def import_job(
     session: Session,
     job_id: int,
     *,
-    site_id: int,
     today: date,
-    user_id: int,
-    card_key: str,
+    save: SaveGroups,
     clock: Callable[[], datetime],
 ) -> None:
-    """Save a checked file in one transaction; the rows are dropped once saved. The checks
-    run again inside it, so what changed since the preview cannot slip through."""
+    """Save a checked file in one transaction with ``save``; the rows are dropped once saved.
+    The checks run again inside it, so what changed since the preview cannot slip through."""
     groups, problems = _groups_of(session, job_id)
     problems += check_groups(session, groups, today, lambda _: None)
     if problems:
@@ -181,10 +188,7 @@ def import_job(
             message=str(CHANGED),
         )
         return
-    count = save_groups(
-        session, groups, site_id=site_id, today=today, now=clock(), user_id=user_id,
-        card_key=card_key,
-    )  # fmt: skip
+    count = save(session, groups, now=clock())
     saved = session.execute(
         update(ImportJob)
         # Still importing: an erasure since the rows were read took some out (forget_rows),

@@ -1,5 +1,6 @@
-"""Saving an import, all or nothing (households.imports.job runs it): every household of the
-file registered in one transaction, each with its first card, issued in bulk."""
+"""Saving an import, all or nothing (households.imports.job runs it, given save_groups with its
+arguments bound as its ``save``): every household of the file registered in one transaction,
+each with its first card, issued in bulk."""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
-"""Importing a register from a spreadsheet (households.imports): upload, map the columns,
-watch the check, read the preview, import. Coordinators only. static/import.js polls."""
+"""Importing a register from a spreadsheet (households.imports; saved by import_save, each
+household with its first card): upload, map the columns, watch the check, read the preview,
+import. Coordinators only. static/import.js polls."""
 
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -26,6 +28,7 @@ from app.extensions import csrf, db
 from app.households import imports
 from app.households.forms import IMPORT_FIELDS, ImportForm, ImportStepForm
 from app.households.imports.files import FIELDS, MAX_FILE_BYTES, REQUIRED
+from app.registry.import_save import save_groups
 from app.unit_of_work import after_commit, page_writes, refuse
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
@@ -129,8 +132,15 @@ def run(job_id: int) -> BaseResponse:
         except ValidationFailed as exc:
             refuse(exc, label=None)
         else:
-            site_id, today, user_id = context.site_id(), context.today(), _user_id()
-            card_key = context.card_key()
+            today = context.today()
+            # Each household with its first card: the job below cards is handed the saving.
+            save = partial(
+                save_groups,
+                site_id=context.site_id(),
+                today=today,
+                user_id=_user_id(),
+                card_key=context.card_key(),
+            )
             app = current_app._get_current_object()  # type: ignore[attr-defined]
             # The import reads the queued job: it starts once the queue is committed.
             after_commit(
@@ -139,10 +149,8 @@ def run(job_id: int) -> BaseResponse:
                     lambda session: imports.import_job(
                         session,
                         job_id,
-                        site_id=site_id,
                         today=today,
-                        user_id=user_id,
-                        card_key=card_key,
+                        save=save,
                         clock=context.now,
                     ),
                     job_id,

@@ -38,10 +38,8 @@ from app.households.forms import (
     ReissueForm,
     WithdrawForm,
 )
-from app.households.imports.views import bp as imports_bp
 from app.households.key_conflict_views import bp as key_conflicts_bp
 from app.households.key_conflicts import count_key_conflicts
-from app.households.read_model import read_household_page
 from app.households.rules import (
     ADULT_AGE,
     MIN_PARENT_AGE,
@@ -49,9 +47,12 @@ from app.households.rules import (
     likely_relationship,
     numbers_turned_cyrillic,
 )
-from app.households.search import search_people
-from app.households.services import DuplicateDocument, get_household, register_household
+from app.households.services import DuplicateDocument, get_household
 from app.households.visibility import sees_everything
+from app.registry.import_views import bp as imports_bp
+from app.registry.read_model import read_household_page
+from app.registry.registration import register_household
+from app.registry.search import search_people
 from app.unit_of_work import page_writes, refuse
 
 bp = Blueprint("households", __name__, url_prefix="/households")

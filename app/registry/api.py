@@ -18,17 +18,9 @@ from app.cards.services import card_qr, current_card_png, issue_card
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.households import changes, vulnerability
-from app.households.api_answers import (
-    CardOut,
-    ChangeOut,
-    ConsentOut,
-    HouseholdOut,
-    PersonFound,
-)
 from app.households.changes import ChangeRefused
 from app.households.duplicates import PossibleDuplicate
 from app.households.models import CONSENT_KINDS
-from app.households.read_model import household_json, read_household
 from app.households.rules import (
     DOCUMENT_TYPES,
     RELATIONSHIPS,
@@ -37,10 +29,19 @@ from app.households.rules import (
     NewHousehold,
     NewMember,
 )
-from app.households.search import search_people
-from app.households.services import DuplicateDocument, get_household, register_household
+from app.households.services import DuplicateDocument, get_household
 from app.households.visibility import sees_everything
 from app.households.vulnerability import ConsentRefused
+from app.registry.api_answers import (
+    CardOut,
+    ChangeOut,
+    ConsentOut,
+    HouseholdOut,
+    PersonFound,
+)
+from app.registry.read_model import household_json, read_household
+from app.registry.registration import register_household
+from app.registry.search import search_people
 
 bp = Blueprint("households", __name__)
 
@@ -146,7 +147,7 @@ def _role() -> str | None:
 
 
 def _answer(household_id: int, role: str | None) -> dict[str, object]:
-    """The household as the caller may see it (households.read_model): every answer that
+    """The household as the caller may see it (registry.read_model): every answer that
     carries a household is made here."""
     view = read_household(db.session, household_id, role=role, today=context.today())
     # A stored answer (Idempotency-Key) is forgotten when the people it names are erased.
