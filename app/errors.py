@@ -2,6 +2,9 @@
 
 Services raise a DomainError subclass; the API answers it as JSON
 ``{"error": code, "message": ..., **details}`` with its status, and pages show its message.
+What a service wrote before raising is rolled back here; nothing is ever committed here: a
+"no" that must be kept (a counted refusal) is an outcome the service returns, not an error
+(decision 0024).
 """
 
 from __future__ import annotations
@@ -22,8 +25,6 @@ class DomainError(Exception):
 
     code = "error"
     status = 400
-    # True when what the service wrote before saying no must stay (a refusal is counted).
-    keeps_changes = False
 
     def __init__(self, message: str | LazyString, **details: Any) -> None:
         # A lazy message (flask_babel.lazy_gettext) is read in the language of the request
@@ -105,14 +106,21 @@ def _http_error(exc: HTTPException) -> Response | tuple[Any, int]:
     return render_template("error.html", status=status, message=message), status
 
 
-def _domain_error(exc: DomainError) -> tuple[Any, int, dict[str, str]]:
-    if exc.keeps_changes:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    headers = exc.http_headers()
+def api_answer(exc: DomainError) -> Response:
+    """The API's answer for a domain error: its JSON body, status and headers. A view that
+    turns a service's outcome into an error answer (a refused handover) returns this, so its
+    work is committed by its unit of work as any answer's."""
+    response = jsonify(exc.to_json())
+    response.status_code = exc.status
+    response.headers.update(exc.http_headers())
+    return response
+
+
+def _domain_error(exc: DomainError) -> Response | tuple[Any, int, dict[str, str]]:
+    db.session.rollback()
     if is_api_request():
-        return jsonify(exc.to_json()), exc.status, headers
+        return api_answer(exc)
+    headers = exc.http_headers()
     page = render_template("error.html", status=exc.status, message=exc.message)
     return page, exc.status, headers
 

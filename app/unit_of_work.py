@@ -27,10 +27,10 @@ _AFTER_COMMIT = "unit_of_work_after_commit"
 def page_writes(view: F) -> F:
     """A page write: one transaction, committed here when the view answers below 400.
 
-    An error status or an exception rolls back, except a domain error that keeps what was
-    written (``keeps_changes``: a refusal counted), which app/errors.py commits. When the
-    commit itself fails, the messages the view flashed for this request are taken back, so
-    the next page does not say "saved" for what was not. Put it under @allow.
+    An error status or an exception rolls back (a "no" that must be kept, such as a counted
+    refusal, is an outcome the view answers normally, decision 0024). When the commit itself
+    fails, the messages the view flashed for this request are taken back, so the next page
+    does not say "saved" for what was not. Put it under @allow.
     """
 
     @wraps(view)
@@ -39,10 +39,6 @@ def page_writes(view: F) -> F:
         said = len(session.get("_flashes", ()))
         try:
             response = make_response(view(*args, **kwargs))
-        except DomainError as exc:
-            if not exc.keeps_changes:
-                db.session.rollback()
-            raise
         except BaseException:
             db.session.rollback()
             raise

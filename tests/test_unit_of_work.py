@@ -63,10 +63,6 @@ def test_every_page_that_takes_a_post_commits_through_page_writes(app: Flask) ->
     assert missing == []
 
 
-class Counted(DomainError):
-    keeps_changes = True
-
-
 @pytest.fixture
 def donor_page(app: Flask) -> Flask:
     """A page that adds a donor, then answers as ?then= says."""
@@ -83,8 +79,8 @@ def donor_page(app: Flask) -> Flask:
             return "refused", 200
         if then == "raise":
             raise RuntimeError("a bug after the write")
-        if then == "counted":
-            raise Counted("not yet")
+        if then == "no":
+            raise DomainError("not yet")
         if then == "busy":
             event.listen(db.session(), "before_commit", database_busy)
         if then == "later":
@@ -117,10 +113,17 @@ def test_a_page_that_raises_after_writing_keeps_nothing(donor_page: Flask) -> No
     assert donors_in(donor_page) == []
 
 
-def test_a_refusal_that_keeps_changes_is_committed_with_its_answer(donor_page: Flask) -> None:
-    response = donor_page.test_client().post("/test/donor?name=Caritas&then=counted")
+def test_a_domain_error_raised_after_a_write_keeps_nothing(donor_page: Flask) -> None:
+    response = donor_page.test_client().post("/test/donor?name=Caritas&then=no")
     assert response.status_code == 400
-    assert donors_in(donor_page) == ["Caritas"]
+    assert donors_in(donor_page) == []
+
+
+def test_the_error_handlers_commit_nothing() -> None:
+    """A "no" that must be kept (a counted refusal) is an outcome the view answers, committed
+    by its unit of work; an error is only ever undone (decision 0024)."""
+    errors = (APP / "errors.py").read_text(encoding="utf-8")
+    assert ".commit(" not in errors and "keeps_changes" not in errors
 
 
 def test_refuse_undoes_the_write_and_flashes_each_field(donor_page: Flask) -> None:

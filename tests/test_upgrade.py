@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from app import create_app
 from app.cards import tokens
-from app.desk.services import check_card, record_handover
+from app.desk.services import Handover, check_card, record_handover
 from app.extensions import db
 from app.registry.search import search_people
 from app.reports.services import daily_counts
@@ -210,6 +210,7 @@ def test_the_first_release_upgrades_with_its_data_and_keeps_working(database_url
             user_id=None,
         )
         session.commit()
+        assert isinstance(handover, Handover)
         assert handover.visitor.household_id == refused.visitor.household_id
         assert sorted(on_hand_by_item(session, site_id, [1, 2]).values()) == [49, 49]
         assert daily_counts(session, SERVED) == counts  # the past did not move

@@ -20,7 +20,7 @@ from app.auth.services import user_for_token
 from app.db import read_apart
 from app.errors import DomainError, ValidationFailed
 from app.extensions import csrf, db
-from app.idempotency.services import Names, claim, request_hash, store
+from app.idempotency.services import Names, guard
 
 M = TypeVar("M", bound=BaseModel)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,38 +32,44 @@ class BadJson(DomainError):
 
 
 def writes(view: F) -> F:
-    """An API write: one transaction, committed here when the view returns.
+    """An API write: one transaction, committed here when the view returns (whatever it
+    answers: a refused handover's 409 keeps its counted refusal), rolled back when it raises.
 
     With an ``Idempotency-Key`` header the same key again returns the first answer and
-    records nothing new; the same key with another request is a 422. Put it under @allow. A
-    view whose answer names people says so with ``answer_names``.
+    records nothing new; the same key with another request is a 422 (idempotency.guard, as
+    for the desk page). Put it under @allow. A view whose answer names people says so with
+    ``answer_names``.
     """
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Response:
         g.answer_names = Names()  # this request's own, whatever came before in the context
-        key = request.headers.get("Idempotency-Key")
         actor = current_actor()
-        if key is not None and actor is not None:
-            digest = request_hash(request.method, request.path, request.get_data(cache=True))
-            replay = claim(
-                db.session, user_id=actor.id, key=key, digest=digest, card_key=context.card_key()
-            )
+        once = guard(
+            db.session,
+            user_id=actor.id if actor is not None else None,
+            key=request.headers.get("Idempotency-Key"),
+            method=request.method,
+            path=request.path,
+            body=request.get_data(cache=True),
+            card_key=context.card_key(),
+        )
+        try:
+            replay = once.first_answer() if once else None
             if replay is not None:
                 return Response(replay.body, replay.status, content_type=replay.content_type)
-        response = make_response(view(*args, **kwargs))
-        if key is not None and actor is not None:
-            store(
-                db.session,
-                user_id=actor.id,
-                key=key,
-                status=response.status_code,
-                content_type=response.content_type or "",
-                body=response.get_data(),
-                card_key=context.card_key(),
-                now=context.now(),
-                names=g.get("answer_names"),
-            )
+            response = make_response(view(*args, **kwargs))
+            if once:
+                once.keep(
+                    status=response.status_code,
+                    content_type=response.content_type or "",
+                    body=response.get_data(),
+                    now=context.now(),
+                    names=g.get("answer_names"),
+                )
+        except BaseException:
+            db.session.rollback()
+            raise
         db.session.commit()
         return response
 

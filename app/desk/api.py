@@ -15,17 +15,16 @@ from app.auth.access import DESK, allow
 from app.auth.limits import limit_lookups
 from app.cards.lookups import card_in_body, card_in_query
 from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
-from app.db import writing
 from app.desk.outcomes import decline_handover
 from app.desk.services import (
     Check,
     NotEligible,
+    Refused,
     check_card,
     check_household,
-    note_refusal,
     record_handover,
 )
-from app.errors import NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed, api_answer
 from app.extensions import db
 from app.stock.ledger import InsufficientStock
 from app.stock.lots import LotsOutOfStep
@@ -132,20 +131,10 @@ def _iso(day: object) -> str | None:
 @allow(*DESK)
 @limit_lookups(card_in_query)
 def eligibility() -> Response:
+    """Reads only: a household not eligible is refused (and counted) when its handover is
+    sent, not when it is checked (decision 0024)."""
     query = query_model(ScanQuery, request.args.to_dict())
     check = _check(query)
-    if check.refusal_due:
-        # A GET reads; the one thing it writes, the refusal count, gets its own short write.
-        db.session.commit()
-        with writing():
-            note_refusal(
-                db.session,
-                household_id=check.visitor.household_id,
-                site_id=context.site_id(),
-                today=check.today,
-                user_id=context.actor_id(),
-            )
-            db.session.commit()
     return jsonify(
         household_id=check.visitor.household_id,
         eligible=check.decision.eligible,
@@ -175,7 +164,7 @@ def eligibility() -> Response:
 @allow(*DESK)
 @limit_lookups(card_in_body)
 @writes
-def distribute() -> tuple[Response, int]:
+def distribute() -> tuple[Response, int] | Response:
     body = parse_body(CardIn)
     scanned, typed = body.scanned()
     handover = record_handover(
@@ -190,6 +179,8 @@ def distribute() -> tuple[Response, int]:
         user_id=context.actor_id(),
         vouchers=[(v.sku, v.serial) for v in body.vouchers],
     )
+    if isinstance(handover, Refused):
+        return api_answer(handover.error())  # 409, the counted refusal committed by @writes
     return (
         jsonify(
             id=handover.distribution_id,

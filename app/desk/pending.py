@@ -35,10 +35,6 @@ class Pending:
     key: str
     vouchers: str = ""
 
-    @property
-    def identity(self) -> str:
-        return self.scan if self.scan is not None else f"household:{self.household_id}"
-
 
 def pending_from(form: Mapping[str, str], prefix: str = "pending_") -> Pending | None:
     """The settled-or-not answer a form names; None when it names none (or nonsense)."""

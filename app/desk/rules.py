@@ -33,6 +33,14 @@ def decide(last_served_on: date | None, today: date, days: int) -> Decision:
     return Decision(today >= again, last_served_on, again)
 
 
+def refusal_counts(decision: Decision, today: date) -> bool:
+    """A "no" the day's report counts as a refusal: turned away because of a visit on an
+    earlier day. A household served today and scanned again (on its way out, at a second
+    desk) is not refused, it was served."""
+    last = decision.last_served_on
+    return not decision.eligible and last is not None and last < today
+
+
 def age_band(birth_date: date, day: date) -> str:
     age = age_on(birth_date, day)
     if age <= 4:

@@ -24,7 +24,13 @@ from sqlalchemy.orm import Session
 from app.cards.services import find_card
 from app.db import dialect_insert
 from app.desk.models import Distribution, DistributionLine, Refusal, VisitMember, VisitPeople
-from app.desk.rules import Decision, age_band, decide, latest_service_date_allowed
+from app.desk.rules import (
+    Decision,
+    age_band,
+    decide,
+    latest_service_date_allowed,
+    refusal_counts,
+)
 from app.entitlements.rules import Entitlement, Person, entitlements
 from app.entitlements.services import active_rules
 from app.errors import DomainError
@@ -35,9 +41,10 @@ from app.stock.services import on_hand_by_item, take_stock
 
 
 class NotEligible(DomainError):
+    """How the API answers a refused handover (409); see Refused.error."""
+
     code = "not_eligible"
     status = 409
-    keeps_changes = True  # the refusal it recorded is counted
 
 
 @dataclass(frozen=True)
@@ -102,8 +109,7 @@ class Check:
     @property
     def refusal_due(self) -> bool:
         """Turned away because of a visit on an earlier day (a repeat scan today is not)."""
-        last = self.decision.last_served_on
-        return not self.decision.eligible and last is not None and last < self.today
+        return refusal_counts(self.decision, self.today)
 
 
 @dataclass(frozen=True)
@@ -118,11 +124,37 @@ class HandedOver:
 
 @dataclass(frozen=True)
 class Handover:
+    """A handover's outcome when the household was served."""
+
     distribution_id: int
     visitor: Visitor
     served_on: date
     items: list[HandedOver]
     next_eligible_on: date
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A handover's outcome when the household was served within the interval: nothing handed
+    over. ``counted`` says whether the refusal was counted for the day's report (a visit on an
+    earlier day; a second scan on the day of service is no refusal)."""
+
+    household_id: int
+    decision: Decision
+    counted: bool
+
+    def error(self) -> NotEligible:
+        """The refusal as the API answers it: 409 ``not_eligible`` with the dates."""
+        return NotEligible(
+            _l("This household was served within the interval."),
+            household_id=self.household_id,
+            last_served_on=_iso(self.decision.last_served_on),
+            next_eligible_on=_iso(self.decision.next_eligible_on),
+        )
+
+
+# What record_handover answers: served, or refused (decision 0024).
+Outcome = Handover | Refused
 
 
 _households = Household.__table__
@@ -212,8 +244,8 @@ def check_card(
 ) -> Check:
     """Whether the household behind a scanned card may be served today, and what it gets.
 
-    Reads only. A household served on an earlier day within the interval is refused; the
-    caller records that with note_refusal. One served today says when and by whom, so the
+    Reads only. A household served on an earlier day within the interval is refused; a desk
+    that turns it away says so with turn_away. One served today says when and by whom, so the
     desk can tell "served just now" from a refusal.
     """
     card = find_card(session, scanned, typed=typed)
@@ -257,10 +289,31 @@ def last_site_name(session: Session, household_id: int, language: str | None = N
     return site.name_in(language) if site else None
 
 
+def turn_away(
+    session: Session,
+    *,
+    household_id: int,
+    decision: Decision,
+    today: date,
+    site_id: int,
+    user_id: int | None,
+) -> Refused:
+    """The desk says no to a household it may not serve yet: the one place a refusal is
+    counted (when rules.refusal_counts says it is one), for a handover refused here and for
+    the desk page's NOT YET. A read (the API's eligibility check) counts nothing."""
+    counted = refusal_counts(decision, today)
+    if counted:
+        note_refusal(
+            session, household_id=household_id, site_id=site_id, today=today, user_id=user_id
+        )
+    return Refused(household_id, decision, counted)
+
+
 def note_refusal(
     session: Session, *, household_id: int, site_id: int, today: date, user_id: int | None
 ) -> None:
-    """Count a refusal; the same household refused again the same day counts once."""
+    """Count a refusal; the same household refused again the same day counts once. Called by
+    turn_away, which decides whether a "no" is a refusal."""
     insert_ignoring = dialect_insert(session.get_bind().dialect.name)
     session.execute(
         insert_ignoring(Refusal)
@@ -281,13 +334,14 @@ def record_handover(
     typed: bool = False,
     vouchers: list[tuple[str | None, str]] | None = None,
     household_id: int | None = None,
-) -> Handover:
+) -> Outcome:
     """Serve the household behind the card: once per interval, items out of stock.
 
     Without a card (``scanned`` None, ``household_id`` given: the family forgot it and was
     found by name), the handover is the same and is recorded as made without the card.
 
-    Raises NotEligible (after counting the refusal) when it was served within the interval.
+    Answers Refused (the refusal counted, by turn_away) when it was served within the
+    interval: a refusal is an answer, not a failure, so the caller commits it as any other.
     Items short in stock are given as far as they go, and the visit still counts. A
     serial-tracked item is given only as its scanned ``vouchers`` (sku or None, serial); a
     bad serial raises VoucherInvalid and nothing of the handover is recorded.
@@ -308,20 +362,13 @@ def record_handover(
     }
     if conn.execute(_CLAIM_VISIT, claim).rowcount != 1:
         last = conn.execute(_LAST_SERVED, {"household_id": household_id}).scalar()
-        decision = decide(last, today, days)
-        if last is not None and last < today:
-            note_refusal(
-                session,
-                household_id=household_id,
-                site_id=site_id,
-                today=today,
-                user_id=user_id,
-            )
-        raise NotEligible(
-            _l("This household was served within the interval."),
+        return turn_away(
+            session,
             household_id=household_id,
-            last_served_on=_iso(decision.last_served_on),
-            next_eligible_on=_iso(decision.next_eligible_on),
+            decision=decide(last, today, days),
+            today=today,
+            site_id=site_id,
+            user_id=user_id,
         )
     who = visitor(session, household_id)
     distribution_id = conn.execute(

@@ -29,14 +29,9 @@ from app.desk.camera import BadFrame, read_qr
 from app.desk.models import DECLINE_REASONS
 from app.desk.outcomes import decline_handover
 from app.desk.pending import Pending, ask_about, check_pending, declined_reason, pending_from
-from app.desk.services import (
-    NotEligible,
-    last_site_name,
-    note_refusal,
-    record_handover,
-)
+from app.desk.services import Refused, last_site_name, record_handover, turn_away
 from app.extensions import db
-from app.idempotency.services import Names, claim, request_hash, store
+from app.idempotency.services import Names, form_body, guard
 from app.stock.vouchers import VoucherInvalid
 from app.unit_of_work import page_writes, refuse
 
@@ -134,12 +129,15 @@ def _answer_to(asked: Pending, extra: dict[str, object] | None = None) -> tuple[
         result = check_pending(asked)
     except tuple(CARD_PROBLEMS) as exc:
         return _render({**_card_problem(exc, asked.scan or ""), **extra})
-    if result.refusal_due:
-        note_refusal(
+    if not result.decision.eligible:
+        # The desk's NOT YET: the family is turned away here (a POST, in this page's unit of
+        # work), and counted as refused when its visit was on an earlier day.
+        turn_away(
             db.session,
             household_id=result.visitor.household_id,
-            site_id=context.site_id(),
+            decision=result.decision,
             today=result.today,
+            site_id=context.site_id(),
             user_id=context.actor_id(),
         )
     if result.decision.eligible:
@@ -161,7 +159,9 @@ def _answer_to(asked: Pending, extra: dict[str, object] | None = None) -> tuple[
 @page_writes
 def handover() -> tuple[str, int]:
     """Record the handover. The form carries an idempotency key: sent again (a double click,
-    a retry after a timeout), it shows the first answer and records nothing new.
+    a retry after a timeout), it shows the first answer and records nothing new. The key is
+    handled as the API's (idempotency.guard), the hash taken of the fields the form posts
+    except its CSRF token and ``next`` (where the page goes afterwards, not what it records).
 
     Without a card the form names the household instead (found by name); with ``next`` (the
     card scanned while this family's answer was pending) the page goes on to that card."""
@@ -173,17 +173,21 @@ def handover() -> tuple[str, int]:
     following = _next_scan()
     typed_serials = request.form.get("vouchers", "")[:4000]
     serials = _serials(typed_serials)
-    key = target.key
     user_id = context.actor_id()
-    if key and user_id is not None:
-        digest = request_hash("POST", request.path, target.identity.encode())
-        replay = claim(
-            db.session, user_id=user_id, key=key, digest=digest, card_key=context.card_key()
-        )
-        if replay is not None:
-            if following:
-                return _go_on(following, None)
-            return _page(replay.body.decode(), {"state": "served"}), 200
+    once = guard(
+        db.session,
+        user_id=user_id,
+        key=target.key or None,
+        method=request.method,
+        path=request.path,
+        body=form_body(request.form.items(multi=True), leave_out=("csrf_token", "next")),
+        card_key=context.card_key(),
+    )
+    replay = once.first_answer() if once else None
+    if replay is not None:
+        if following:
+            return _go_on(following, None)
+        return _page(replay.body.decode(), {"state": "served"}), 200
     try:
         done = record_handover(
             db.session,
@@ -205,19 +209,15 @@ def handover() -> tuple[str, int]:
         refuse(exc, say=())  # nothing of the handover is kept; the panel says why
         problem = _voucher_problem(str(exc.details.get("reason")), str(exc.details["serial"]))
         return _answer_to(target, {"voucher_error": problem, "vouchers": typed_serials})
-    except NotEligible:
-        # The refusal it counted stays: committed with the answer by @page_writes.
+    if isinstance(done, Refused):
+        # The refusal it counted is committed with this answer by @page_writes.
         return _go_on(following, None) if following else _answer_to(target)
     fragment = render_template("desk/_panel.html", panel={"state": "served", "handover": done})
-    if key and user_id is not None:
-        store(
-            db.session,
-            user_id=user_id,
-            key=key,
+    if once:
+        once.keep(
             status=200,
             content_type="text/html",
             body=fragment.encode(),
-            card_key=context.card_key(),
             now=context.now(),
             names=Names({done.visitor.household_id}),  # the fragment greets the head
         )

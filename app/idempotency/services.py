@@ -12,6 +12,10 @@ sealed with a key derived from CARD_KEY: a copy of the database alone reads noth
 An answer that names people (a registration's household, an added member) is stored with
 their ids (``Names``), so that erasing them forgets exactly those answers (``forget_names``):
 the key stays claimed, and a retry is told the answer was erased, never given the person.
+
+The API's writes (``@writes``) and the desk page's handover both go through ``guard``: the
+hash of what the request sends, the key claimed before the work, a successful answer kept
+after it. The API hashes its JSON body; a page hashes the fields it posts (``form_body``).
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ import base64
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask_babel import lazy_gettext as _l
@@ -72,6 +77,79 @@ class Replay:
 
 def request_hash(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
+
+
+def form_body(
+    fields: Iterable[tuple[str, str]], *, leave_out: Collection[str] = ("csrf_token",)
+) -> bytes:
+    """What a page form posts, as the bytes to hash: its fields, sorted and URL-encoded,
+    without those ``left_out`` (the CSRF token, signed anew each time a page is drawn, says
+    nothing about the write). The same form sent again hashes the same, however the browser
+    ordered or encoded it."""
+    return urlencode(sorted((k, v) for k, v in fields if k not in leave_out)).encode()
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A write sent with an Idempotency-Key: whose, which key, and the hash of the request."""
+
+    session: Session
+    user_id: int
+    key: str
+    digest: str
+    card_key: str
+
+    def first_answer(self) -> Replay | None:
+        """Claim the key, or the answer it already had (see claim)."""
+        return claim(
+            self.session,
+            user_id=self.user_id,
+            key=self.key,
+            digest=self.digest,
+            card_key=self.card_key,
+        )
+
+    def keep(
+        self,
+        *,
+        status: int,
+        content_type: str,
+        body: bytes,
+        now: datetime,
+        names: Names | None = None,
+    ) -> None:
+        """Keep a successful answer to give again. An error answer (4xx, such as a refused
+        handover's 409) is not kept: the key, claimed, may be sent again and the request runs
+        again, as a request that failed."""
+        if status >= 400:
+            return
+        store(
+            self.session,
+            user_id=self.user_id,
+            key=self.key,
+            status=status,
+            content_type=content_type,
+            body=body,
+            card_key=self.card_key,
+            now=now,
+            names=names,
+        )
+
+
+def guard(
+    session: Session,
+    *,
+    user_id: int | None,
+    key: str | None,
+    method: str,
+    path: str,
+    body: bytes,
+    card_key: str,
+) -> Guard | None:
+    """The guard of a write that came with a key from someone; None without either."""
+    if key is None or user_id is None:
+        return None
+    return Guard(session, user_id, key, request_hash(method, path, body), card_key)
 
 
 def _sealer(card_key: str) -> Fernet:

@@ -176,14 +176,40 @@ def test_checking_a_refused_household_changes_no_stock_and_no_visit(
     set_today(MARCH_1 + timedelta(days=4))
     stock, before = on_hand(storekeeper), saved()
     assert json_of(eligibility(desk, qr))["eligible"] is False
-    after = saved()
-    # A refusal may be counted (the daily report asks for it); nothing else may change.
-    assert {k: v for k, v in after.items() if k != "Refusal"} == {
-        k: v for k, v in before.items() if k != "Refusal"
-    }
+    assert saved() == before  # a check reads: not even the refusal is counted by it
     assert on_hand(storekeeper) == stock
     again = json_of(eligibility(desk, qr))
     assert (again["last_served_on"], again["next_eligible_on"]) == ("2026-03-01", "2026-03-11")
+
+
+def test_a_refused_handover_answers_409_and_counts_the_refusal_once(
+    desk: Any,
+    register: Any,
+    stock_up: Callable[..., None],
+    storekeeper: Any,
+    saved: Callable[[], dict[str, int]],
+    set_today: Callable[[date], None],
+) -> None:
+    stock_up()
+    set_today(MARCH_1)
+    household = register()
+    qr = household["card"]["qr"]
+    assert desk.post(DISTRIBUTIONS, json={"qr": qr}).status_code == 201
+    set_today(MARCH_1 + timedelta(days=4))
+    stock, before = on_hand(storekeeper), saved()
+    for _ in range(2):
+        answer = desk.post(DISTRIBUTIONS, json={"qr": qr})
+        assert answer.status_code == 409
+        assert answer.get_json() == {
+            "error": "not_eligible",
+            "message": "This household was served within the interval.",
+            "household_id": household["id"],
+            "last_served_on": "2026-03-01",
+            "next_eligible_on": "2026-03-11",
+        }
+    # The refusal is the one thing the refused handover keeps, once for the day.
+    assert saved() == before | {"Refusal": before["Refusal"] + 1}
+    assert on_hand(storekeeper) == stock
 
 
 def test_an_unknown_card_of_the_right_format_answers_404(desk: Any, register: Any) -> None:

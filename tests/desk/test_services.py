@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.cards.services import CardRevoked, NotACard, UnknownCard, issue_card
 from app.desk.models import Distribution, DistributionLine, Refusal
-from app.desk.services import NotEligible, check_card, record_handover
+from app.desk.services import Handover, Refused, check_card, record_handover
 from app.households.models import Household
 from app.households.rules import NewDocument, NewHousehold, NewMember
 from app.registry.registration import register_household
@@ -47,13 +47,26 @@ def new_family(session, *births: date, number: str = "FA1") -> tuple[Household, 
     return registered.household, registered.card.qr
 
 
-def serve(session, qr: str, day: date):
+def attempt(session, qr: str, day: date) -> Handover | Refused:
+    """A handover as the desk sends it, committed whatever its outcome."""
     site = site_by_code(session, "MAIN")
-    result = record_handover(
+    outcome = record_handover(
         session, scanned=qr, today=day, now=NOW, days=10, site_id=site.id, user_id=None
     )
     session.commit()
-    return result
+    return outcome
+
+
+def serve(session, qr: str, day: date) -> Handover:
+    outcome = attempt(session, qr, day)
+    assert isinstance(outcome, Handover), outcome
+    return outcome
+
+
+def refuse(session, qr: str, day: date) -> Refused:
+    outcome = attempt(session, qr, day)
+    assert isinstance(outcome, Refused), outcome
+    return outcome
 
 
 def donate(session, **quantities: int) -> None:
@@ -73,10 +86,10 @@ def donate(session, **quantities: int) -> None:
 def test_refused_on_day_ten_of_the_interval_and_served_on_the_eleventh(session) -> None:
     _, qr = new_family(session)
     serve(session, qr, date(2026, 3, 1))
-    with pytest.raises(NotEligible) as refused:
-        serve(session, qr, date(2026, 3, 10))
-    assert refused.value.details["next_eligible_on"] == "2026-03-11"
-    session.commit()  # the refusal stays, as the error handler does
+    refused = refuse(session, qr, date(2026, 3, 10))
+    assert refused.decision.next_eligible_on == date(2026, 3, 11) and refused.counted
+    assert refused.error().details["next_eligible_on"] == "2026-03-11"  # the API's 409
+    assert session.scalar(select(func.count(Refusal.id))) == 1
     served = serve(session, qr, date(2026, 3, 11))
     assert served.next_eligible_on == date(2026, 3, 21)
     assert session.scalar(select(func.count(Distribution.id))) == 2
@@ -86,18 +99,14 @@ def test_a_refusal_counts_once_per_household_and_day(session) -> None:
     _, qr = new_family(session)
     serve(session, qr, date(2026, 3, 1))
     for _ in range(3):
-        with pytest.raises(NotEligible):
-            serve(session, qr, date(2026, 3, 5))
-        session.commit()
+        assert refuse(session, qr, date(2026, 3, 5)).counted
     assert session.scalar(select(func.count(Refusal.id))) == 1
 
 
 def test_a_repeat_scan_on_the_day_of_service_is_not_a_refusal(session) -> None:
     _, qr = new_family(session)
     serve(session, qr, date(2026, 3, 1))
-    with pytest.raises(NotEligible):
-        serve(session, qr, date(2026, 3, 1))
-    session.commit()
+    assert not refuse(session, qr, date(2026, 3, 1)).counted
     check = check_card(session, scanned=qr, today=date(2026, 3, 1), days=10, site_id=1)
     assert not check.decision.eligible and not check.refusal_due
     assert session.scalar(select(func.count(Refusal.id))) == 0
@@ -138,8 +147,7 @@ def test_short_stock_is_given_as_far_as_it_goes_and_the_visit_counts(session) ->
     assert session.scalar(select(func.min(StockLevel.on_hand))) == 0
     lines = session.scalars(select(DistributionLine)).all()
     assert len(lines) == 4
-    with pytest.raises(NotEligible):
-        serve(session, second, date(2026, 3, 2))
+    refuse(session, second, date(2026, 3, 2))
 
 
 def test_unknown_revoked_and_foreign_codes_each_have_their_own_error(session) -> None:

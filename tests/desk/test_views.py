@@ -128,3 +128,27 @@ def test_a_handover_sent_twice_with_its_key_shows_the_first_answer_and_records_o
     assert 'data-state="served"' in first.text and 'data-state="served"' in again.text
     with app.app_context():
         assert db.session.scalar(select(func.count(Distribution.id))) == 1
+
+
+def test_a_handover_key_sent_again_with_other_fields_is_refused_as_in_the_api(
+    app, login, register
+) -> None:  # type: ignore[no-untyped-def]
+    """The page hashes what it posts (as the API hashes its body), less the CSRF token and
+    where it goes next: the same key with other serials is another request."""
+    from sqlalchemy import func, select
+
+    from app.desk.models import Distribution
+    from app.extensions import db
+
+    household = register()
+    client = login("volunteer")
+    panel = client.post("/desk/check", data={"scan": household["card"]["qr"]}).text
+    key = panel.split('name="idempotency_key" value="')[1].split('"')[0]
+    data = {"scan": household["card"]["qr"], "idempotency_key": key}
+    assert 'data-state="served"' in client.post("/desk/handover", data=data).text
+    going_on = client.post("/desk/handover", data=data | {"next": household["card"]["number"]})
+    assert going_on.status_code == 200  # the same handover, then on to the card scanned next
+    other = client.post("/desk/handover", data=data | {"vouchers": "VX-0001"})
+    assert other.status_code == 422 and "Idempotency-Key" in other.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Distribution.id))) == 1

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
+from sqlalchemy import update
 
+from app.extensions import db
+from app.households.models import Household
 from tests.conftest import member
 
 pytestmark = pytest.mark.server
@@ -54,6 +61,38 @@ def test_sixteen_desks_scanning_one_card_record_exactly_one_handover(
     report = live_server.request("GET", "/api/v1/reports/daily", token_for("coordinator")).body
     assert report["households_served"] == 1
     assert report["households_refused"] == 0  # the same day: repeat scans, not refusals
+
+
+def test_sixteen_desks_refused_at_once_count_one_refusal_and_checks_count_none(
+    app: Flask, live_server: Any, token_for: Any
+) -> None:
+    desk, coordinator = token_for("volunteer"), token_for("coordinator")
+    created = live_server.request("POST", "/api/v1/households", desk, {"members": [member()]})
+    assert created.status == 201, created.body
+    qr = created.body["card"]["qr"]
+    three_days_ago = datetime.now(ZoneInfo("Europe/Bucharest")).date() - timedelta(days=3)
+    with app.app_context():  # served three days ago: not yet eligible
+        db.session.execute(
+            update(Household)
+            .where(Household.id == created.body["id"])
+            .values(last_served_on=three_days_ago)
+        )
+        db.session.commit()
+
+    checks = all_at_once(
+        DESKS, lambda _: live_server.request("GET", f"/api/v1/eligibility?qr={quote(qr)}", desk)
+    )
+    assert [(a.status, a.body["eligible"]) for a in checks] == [(200, False)] * DESKS
+    report = live_server.request("GET", "/api/v1/reports/daily", coordinator).body
+    assert report["households_refused"] == 0  # a check reads; it refuses no one
+
+    answers = all_at_once(
+        DESKS, lambda _: live_server.request("POST", "/api/v1/distributions", desk, {"qr": qr})
+    )
+    assert [a.status for a in answers] == [409] * DESKS, [a.body for a in answers]
+    assert {a.body["last_served_on"] for a in answers} == {three_days_ago.isoformat()}
+    report = live_server.request("GET", "/api/v1/reports/daily", coordinator).body
+    assert (report["households_served"], report["households_refused"]) == (0, 1)
 
 
 def test_last_items_in_stock_go_to_one_household_each_and_never_below_zero(
