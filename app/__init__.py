@@ -79,6 +79,8 @@ def register_blueprints(app: Flask) -> None:
     from app.cards.api import bp as cards_api
     from app.cards.views import bp as cards
     from app.desk.api import bp as desk_api
+    from app.desk.offline_api import bp as desk_offline_api
+    from app.desk.offline_views import bp as desk_offline
     from app.desk.views import bp as desk
     from app.documents.api import bp as documents_api
     from app.entitlements.views import bp as entitlements
@@ -101,7 +103,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts)
     app.register_blueprint(audit)
     app.register_blueprint(privacy)
+    app.register_blueprint(desk_offline)
     apis = (households_api, cards_api, desk_api, stock_api, reports_api, documents_api, privacy_api)
+    apis += (desk_offline_api,)
     register_api(app, apis)
     # Item and site names in the page's language, for every template (the stock package's).
     register_names(app)
