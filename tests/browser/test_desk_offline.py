@@ -195,3 +195,35 @@ def test_a_desk_says_offline_within_two_seconds_in_its_language(
     scan(page, qr, "eligible")
     expect(page.locator("#panel")).to_contain_text("МАЄ ПРАВО")
     print(f"offline shown {took:.2f} s after the server stopped")
+
+
+def test_past_its_limits_a_desk_refuses_to_decide_offline(
+    database_url: str,
+    live_server: LiveServer,
+    open_page: Callable[..., Page],
+    make_user: Callable[..., str],
+    register: Callable[..., dict[str, Any]],
+) -> None:
+    """A journal of at most AID_OFFLINE_JOURNAL_MAX handovers, a snapshot at most
+    AID_OFFLINE_MAX_AGE_MINUTES old: past either, the desk says so and journals nothing."""
+    first, second = (register()["card"]["qr"] for _ in range(2))
+    port = int(live_server.url.rsplit(":", 1)[1])
+    live_server.stop()
+    limits = {"AID_OFFLINE_JOURNAL_MAX": "1", "AID_OFFLINE_MAX_AGE_MINUTES": "5"}
+    server = start_server(database_url, port=port, extra_env=limits)
+    try:
+        page = open_desk(open_page, make_user("volunteer"))
+        wait_for_snapshot(page, 2)
+        server.stop()
+        go_offline(page)
+        scan(page, first, "eligible")
+        hand_over(page)
+        scan(page, second, "eligible")
+        page.locator("#scan").press("Enter")
+        expect(page.locator("#panel section[data-state]")).to_have_attribute("data-state", "full")
+        expect(page.locator("#offline")).to_have_attribute("data-journaled", "1")
+        page.clock.fast_forward(6 * 60 * 1000)
+        scan(page, second, "stale")
+        expect(page.locator("#panel")).to_contain_text("too old")
+    finally:
+        server.stop()
