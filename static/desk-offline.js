@@ -15,8 +15,8 @@
   const banner = document.getElementById("offline-banner");
   const csrf = scanForm.querySelector("input[name=csrf_token]").value;
   const T = root.dataset;
-  const HEARTBEAT_MS = 500;
-  const HEARTBEAT_TIMEOUT_MS = 1200; // offline within 2 s of the server's last answer
+  const HEARTBEAT_MS = 400;
+  const HEARTBEAT_TIMEOUT_MS = 1000; // offline within 1.4 s of the server's last answer
   const REFRESH_MS = 3 * 60 * 1000;
   const BATCH = 100;
   let offline = false;
