@@ -280,6 +280,8 @@
       root.dataset.state = "offline";
       say(T.textOffline, "offline");
       showAnswer("offline", T.textOfflineTitle, [T.textOfflineHint]);
+    } else if (up && !offline && root.dataset.journaled && root.dataset.journaled !== "0") {
+      await sendJournal(); // a journal the server could not take last time (busy): again
     } else if (up && offline) {
       offline = false;
       document.body.classList.remove("desk-offline");

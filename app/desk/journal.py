@@ -29,6 +29,7 @@ from app.desk.offline import Grant
 from app.desk.offline_models import OfflineHandover, OfflineHandoverLine
 from app.desk.services import NotEligible, record_handover
 from app.errors import DomainError, ValidationFailed
+from app.households.models import Household
 from app.stock.models import Item, Site
 from app.stock.services import take_stock
 
@@ -106,6 +107,15 @@ def replay_journal(
         wrong["entries"] = str(_l("an idempotency key appears twice"))
     if wrong:
         raise ValidationFailed(wrong)  # type: ignore[arg-type]
+    # The households first, all of them and in id order, before any stock row: a batch that
+    # held the stock while it waited for a household another desk holds would deadlock with
+    # it on PostgreSQL (a desk locks its household, then the stock).
+    session.execute(
+        select(Household.id)
+        .where(Household.id.in_(sorted({c.household_id for c in cards.values()})))
+        .order_by(Household.id)
+        .with_for_update()
+    ).all()
     done = []
     for entry in sorted(entries, key=lambda e: e.served_at):
         done.append(_replay(session, desk, cards[entry.card_id], entry, items))

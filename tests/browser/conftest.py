@@ -102,7 +102,8 @@ def note_console_error(errors: list[str], page: Page, message: ConsoleMessage) -
     # A request to a server that was stopped on purpose (the offline desk's tests) is logged
     # as refused: the network's word, not the page's error.
     refused = any(
-        f"net::ERR_{why}" in message.text for why in ("CONNECTION_REFUSED", "EMPTY_RESPONSE")
+        f"net::ERR_{why}" in message.text
+        for why in ("CONNECTION_REFUSED", "CONNECTION_RESET", "EMPTY_RESPONSE")
     )
     if (
         message.type == "error"
