@@ -19,6 +19,8 @@
   const HEARTBEAT_TIMEOUT_MS = 1000; // offline within 1.4 s of the server's last answer
   const REFRESH_MS = 3 * 60 * 1000;
   const BATCH = 100;
+  const RETRY_MS = 10 * 1000;
+  let lastTry = 0;
   let offline = false;
   let sending = false;
   let shown = null; // the card of an ELIGIBLE answer given offline, waiting for its handover
@@ -206,9 +208,15 @@
   }
 
   // ---- The journal, sent when the server answers.
+  // Left over after a send that failed (the server busy); one it refused waits for a person.
+  function unsent() {
+    return root.dataset.journaled && root.dataset.journaled !== "0" && !root.dataset.journalRefused;
+  }
+
   async function sendJournal() {
     if (sending) return;
     sending = true;
+    lastTry = Date.now();
     try {
       let entries = await journalEntries();
       let served = 0;
@@ -228,7 +236,10 @@
         });
         if (!response.ok) {
           // Kept, never dropped: a coordinator sees the note and the journal stays here.
-          if (response.status === 403 || response.status === 422) say(T.textRefused, "warn");
+          if (response.status === 403 || response.status === 422) {
+            root.dataset.journalRefused = "1";
+            say(T.textRefused, "warn");
+          }
           return;
         }
         const answer = await response.json();
@@ -280,7 +291,7 @@
       root.dataset.state = "offline";
       say(T.textOffline, "offline");
       showAnswer("offline", T.textOfflineTitle, [T.textOfflineHint]);
-    } else if (up && !offline && root.dataset.journaled && root.dataset.journaled !== "0") {
+    } else if (up && !offline && unsent() && Date.now() - lastTry > RETRY_MS) {
       await sendJournal(); // a journal the server could not take last time (busy): again
     } else if (up && offline) {
       offline = false;
