@@ -108,7 +108,8 @@ def snapshot_answer(args: dict[str, Any]) -> dict[str, Any]:
     if query.since is not None:
         try:
             since = datetime.fromisoformat(query.since)
-        except ValueError:
+            since - timedelta(days=1)  # a year-1 cursor cannot be looked back from: a 422
+        except (ValueError, OverflowError):
             since = None
         if since is None or since.tzinfo is None:
             raise ValidationFailed({"since": _l("the cursor of an earlier snapshot")})
