@@ -278,7 +278,12 @@
     const timer = setTimeout(() => abort.abort(), HEARTBEAT_TIMEOUT_MS);
     let up = false;
     try {
-      const response = await fetch(T.pingUrl, { cache: "no-store", credentials: "same-origin", signal: abort.signal });
+      const response = await fetch(T.pingUrl, {
+        cache: "no-store",
+        credentials: "same-origin",
+        headers: { "X-Desk-Heartbeat": "1" }, // logged at DEBUG, not once a request
+        signal: abort.signal,
+      });
       up = response.ok;
     } catch (error) {
       up = false;
