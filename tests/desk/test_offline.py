@@ -352,3 +352,76 @@ def test_the_desk_page_reads_the_snapshot_and_sends_its_journal(
     assert answer.status_code == 200 and answer.get_json()["served"] == 1
     assert count(app, Distribution) == 1
     assert date(2027, 3, 11) == date.fromisoformat(snap["today"])
+
+
+# The services themselves, without HTTP.
+
+
+def _desk(session: Any, user_id: int) -> Any:
+    from app.desk.journal import Desk
+    from app.stock.services import site_by_code
+
+    return Desk(
+        user_id=user_id,
+        site_id=site_by_code(session, "MAIN").id,
+        days=10,
+        timezone="Europe/Bucharest",
+        card_key="test-card-key",
+        max_age=timedelta(minutes=120),
+    )
+
+
+def _volunteer(session: Any, name: str) -> int:
+    from app.auth.models import User
+
+    user = User(username=name, role="volunteer", password_hash="x")
+    session.add(user)
+    session.flush()
+    return user.id
+
+
+def test_replay_services_bind_bound_and_record_a_collision(session) -> None:
+    from app.cards.models import Card
+    from app.desk.journal import JournalEntry, OfflineGrantInvalid, replay_journal
+    from app.desk.offline import Grant
+    from app.desk.services import record_handover
+    from app.errors import ValidationFailed
+    from tests.desk.test_services import new_family
+
+    household, qr = new_family(session)
+    card_id = session.scalar(select(Card.id).where(Card.household_id == household.id))
+    mine, theirs = _volunteer(session, "desk-a"), _volunteer(session, "desk-b")
+    desk = _desk(session, mine)
+    grant = Grant(mine, desk.site_id, NOON)
+    entry = JournalEntry("key-00000001", card_id, NOON + timedelta(minutes=3), {"FOOD": 1})
+    later = NOON + timedelta(minutes=10)
+
+    with pytest.raises(OfflineGrantInvalid):  # another account's grant
+        replay_journal(
+            session, desk=desk, grant=Grant(theirs, desk.site_id, NOON), entries=[entry], now=later
+        )
+    with pytest.raises(OfflineGrantInvalid):  # no grant this server signed
+        replay_journal(session, desk=desk, grant=None, entries=[entry], now=later)
+    future = JournalEntry("key-00000002", card_id, later + timedelta(minutes=5), {})
+    with pytest.raises(ValidationFailed):
+        replay_journal(session, desk=desk, grant=grant, entries=[future], now=later)
+
+    # Another desk serves the family at 12:01, online; the journal's 12:03 handover collides.
+    record_handover(
+        session,
+        scanned=qr,
+        today=date(2027, 3, 11),
+        now=NOON + timedelta(minutes=1),
+        days=10,
+        site_id=desk.site_id,
+        user_id=theirs,
+    )
+    [result] = replay_journal(session, desk=desk, grant=grant, entries=[entry], now=later)
+    assert result.outcome == "double" and result.distribution_id is not None
+    assert result.short == {"FOOD": 1}  # nothing donated: handed over beyond the ledger
+    recorded = session.scalar(select(OfflineHandover))
+    assert (recorded.outcome, recorded.served_at, recorded.user_id) == (
+        "double",
+        entry.served_at,
+        mine,
+    )
