@@ -79,6 +79,8 @@ def register_blueprints(app: Flask) -> None:
     from app.cards.api import bp as cards_api
     from app.cards.views import bp as cards
     from app.desk.api import bp as desk_api
+    from app.desk.offline_api import bp as desk_offline_api
+    from app.desk.offline_views import bp as desk_offline
     from app.desk.views import bp as desk
     from app.documents.api import bp as documents_api
     from app.entitlements.views import bp as entitlements
@@ -118,12 +120,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts)
     app.register_blueprint(audit)
     app.register_blueprint(privacy)
+    app.register_blueprint(desk_offline)
     stock_apis = (stock_api, catalog_api, donations_api, sites_api, stock_movements_api)
     stock_apis += (transfers_api, vouchers_api, counts_api)
     apis = (
         households_api,
         cards_api,
         desk_api,
+        desk_offline_api,
         *stock_apis,
         reports_api,
         documents_api,

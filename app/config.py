@@ -68,6 +68,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
     retention = _positive("AID_RETENTION_MONTHS", "24")
     proxies = _whole("AID_PROXIES", "0", 0, 5)
     checkpoint_seconds = _whole("AID_SQLITE_CHECKPOINT_SECONDS", "1", 0, 3600)
+    offline_minutes = _whole("AID_OFFLINE_MAX_AGE_MINUTES", "120", 5, 24 * 60, " of minutes")
+    offline_journal = _whole("AID_OFFLINE_JOURNAL_MAX", "1000", 1, 10_000)
     beneficiary_languages = _languages(os.environ.get("AID_BENEFICIARY_LANGUAGES", "uk,ro"))
     return {
         "SECRET_KEY": _secret("SECRET_KEY", instance_path),
@@ -101,6 +103,10 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # SQLite: checkpoint the write-ahead log from a background thread this often, instead
         # of inside a desk's commit (app.checkpoints); 0 leaves it to SQLite.
         "AID_SQLITE_CHECKPOINT_SECONDS": checkpoint_seconds,
+        # A desk decides without the server from a snapshot at most this old, and journals at
+        # most this many handovers (docs/decisions/0029-offline-desk.md).
+        "AID_OFFLINE_MAX_AGE_MINUTES": offline_minutes,
+        "AID_OFFLINE_JOURNAL_MAX": offline_journal,
         # Flask's debugger runs code sent by the browser: only on a developer's machine.
         "AID_ENV": os.environ.get("AID_ENV", "production"),
     }

@@ -11,6 +11,7 @@ from app.desk.models import (
     VisitMember,
     VisitPeople,
 )
+from app.desk.offline_models import OfflineHandover, OfflineHandoverLine
 from app.entitlements.models import EntitlementRule
 from app.households.models import (
     Consent,
@@ -69,6 +70,8 @@ __all__ = [
     "LoginAttempt",
     "Member",
     "NameKey",
+    "OfflineHandover",
+    "OfflineHandoverLine",
     "Refusal",
     "Site",
     "StockCount",

@@ -87,6 +87,7 @@ def start_server(
     threads: int = 8,
     extra_env: dict[str, str] | None = None,
     port: int | None = None,
+    app_spec: str = "wsgi:app",
 ) -> LiveServer:
     port = port or free_port()
     env = {
@@ -108,7 +109,7 @@ def start_server(
                 "--host=127.0.0.1",
                 f"--port={port}",
                 f"--threads={threads}",
-                "wsgi:app",
+                app_spec,
             ],
             cwd=ROOT,
             env=env,

@@ -67,6 +67,7 @@ class DailyOut(Answer):
     households_refused: int
     served_without_card: int  # handed over to a household found by name, without its card
     households_declined: dict[str, int]  # ELIGIBLE, not handed over, by reason
+    double_services: int  # handed over offline to a household served elsewhere (0029)
     items: list[ItemCount]
     by_sex_age: list[SexAgeCount]
 
@@ -117,6 +118,7 @@ def daily() -> Response:
         households_refused=counts.households_refused,
         served_without_card=counts.served_without_card,
         households_declined=counts.declined,
+        double_services=counts.double_services,
         items=[
             {
                 "sku": sku,

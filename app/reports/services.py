@@ -17,6 +17,7 @@ from app.desk.models import (
     Refusal,
     VisitPeople,
 )
+from app.desk.offline_models import OfflineHandover
 from app.households.models import Household
 from app.households.rules import SEXES
 from app.names import name_in
@@ -35,6 +36,8 @@ class DailyCounts:
     served_without_card: int = 0  # found by name at the desk: the family forgot its card
     # Told ELIGIBLE and not served after all: reason (family_left, item_missing) -> how many.
     declined: dict[str, int] = field(default_factory=dict)
+    # Handed over offline to a household served within the interval (decision 0029).
+    double_services: int = 0
 
     @property
     def households_declined(self) -> int:
@@ -90,6 +93,14 @@ def daily_counts(session: Session, day: date, site_id: int | None = None) -> Dai
             DeclinedHandover.site_id,
         )
     ).all()
+    doubles = session.scalar(
+        at_site(
+            select(func.count(OfflineHandover.id)).where(
+                OfflineHandover.served_on == day, OfflineHandover.outcome == "double"
+            ),
+            OfflineHandover.site_id,
+        )
+    )
     items = session.execute(
         at_site(
             select(Item.sku, func.sum(DistributionLine.given))
@@ -124,4 +135,5 @@ def daily_counts(session: Session, day: date, site_id: int | None = None) -> Dai
         served_without_card=int(served[2]),
         declined={reason: 0 for reason in DECLINE_REASONS} | {r: int(n) for r, n in declined},
         item_names={sku: (name, others or {}) for sku, name, others in names},
+        double_services=int(doubles or 0),
     )

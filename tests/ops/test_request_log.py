@@ -55,6 +55,17 @@ def test_a_request_id_that_is_not_a_short_safe_token_is_replaced(
     assert request_lines(capsys.readouterr().err)[0]["request_id"] == given
 
 
+def test_a_desks_heartbeat_stays_out_of_the_info_log(
+    client: FlaskClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An offline-capable desk asks several times a second whether the server is there."""
+    capsys.readouterr()
+    client.get("/static/favicon.svg", headers={"X-Desk-Heartbeat": "1"}).close()
+    assert request_lines(capsys.readouterr().err) == []
+    client.get("/static/favicon.svg").close()
+    assert len(request_lines(capsys.readouterr().err)) == 1
+
+
 def test_two_requests_get_two_ids(client: FlaskClient) -> None:
     first = client.get("/login").headers["X-Request-Id"]
     assert client.get("/login").headers["X-Request-Id"] != first

@@ -39,6 +39,8 @@ NO_HOUSEHOLD = {
     ("GET", "cards.pdf"): "card faces: name and card number (cards.make walks it)",
     ("POST", "households.changes.photo"): "a redirect to the household page (walked)",
     ("GET", "households.changes.photo_file"): "the head's photo as a JPEG",
+    ("POST", "api.desk_offline_api.journal"): "each journaled handover's outcome: keys and ids",
+    ("POST", "desk_offline.journal"): "each journaled handover's outcome: keys and ids",
 }
 
 HEALTH_KEYS = ("disability", "chronic_disease", "pregnant_or_breastfeeding", "single_parent")
@@ -166,6 +168,8 @@ CALLS: dict[tuple[str, str], Callable[[Family], Call]] = {
     ("POST", "desk.decline"): lambda f: Call(data={"scan": f.qr, "reason": "family_left"}),
     ("POST", "api.desk.decline"): lambda f: Call(json={"qr": f.qr, "reason": "family_left"}),
     ("POST", "cards.make"): lambda f: Call(data={"choice": "typed", "household_ids": str(f.id)}),
+    ("GET", "api.desk_offline_api.snapshot"): lambda f: Call(),
+    ("GET", "desk_offline.snapshot"): lambda f: Call(),
     # a coordinator's only
     ("POST", "api.households.move"): lambda f: Call(json={"household_id": f.other}),
     ("POST", "households.changes.move"): lambda f: Call(
