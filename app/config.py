@@ -68,6 +68,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
     retention = _positive("AID_RETENTION_MONTHS", "24")
     proxies = _whole("AID_PROXIES", "0", 0, 5)
     checkpoint_seconds = _whole("AID_SQLITE_CHECKPOINT_SECONDS", "1", 0, 3600)
+    standby_retention = _whole("AID_STANDBY_RETENTION_HOURS", "24", 1, 24 * 30, " of hours")
     beneficiary_languages = _languages(os.environ.get("AID_BENEFICIARY_LANGUAGES", "uk,ro"))
     return {
         "SECRET_KEY": _secret("SECRET_KEY", instance_path),
@@ -101,6 +102,12 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # SQLite: checkpoint the write-ahead log from a background thread this often, instead
         # of inside a desk's commit (app.checkpoints); 0 leaves it to SQLite.
         "AID_SQLITE_CHECKPOINT_SECONDS": checkpoint_seconds,
+        # SQLite replicated to a standby laptop by Litestream (app.ops.standby): where the
+        # replica goes (a folder, or sftp://user@standby/folder); set, Litestream checkpoints
+        # in place of the app. The replica keeps no history older than the retention.
+        "AID_STANDBY_REPLICA": os.environ.get("AID_STANDBY_REPLICA", "").strip(),
+        "AID_STANDBY_SSH_KEY": os.environ.get("AID_STANDBY_SSH_KEY", "").strip(),
+        "AID_STANDBY_RETENTION_HOURS": standby_retention,
         # Flask's debugger runs code sent by the browser: only on a developer's machine.
         "AID_ENV": os.environ.get("AID_ENV", "production"),
     }
