@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
+from app.checkpoints import litestream_socket
+
 
 class StandbyError(Exception):
     """Replication or promotion cannot go ahead; the message says why and what to do."""
@@ -84,7 +86,9 @@ def litestream_config(replication: Replication) -> str:
     - checkpoint-interval 1m, min-checkpoint-page-count 1000: Litestream checkpoints (PASSIVE,
       never blocking a desk), in place of the app's background thread;
     - snapshot every hour, and retention: the replica keeps no file older than that, so what
-      an erasure removed from the database leaves the replica within the retention.
+      an erasure removed from the database leaves the replica within the retention;
+    - a control socket beside the database, through which an erasure pauses replication
+      while it empties the log (app.checkpoints.replication_paused).
     """
     target = replica_target(replication.replica, replication.ssh_key)
     retention = f"{replication.retention_hours}h"
@@ -101,6 +105,8 @@ def litestream_config(replication: Replication) -> str:
         ],
         "snapshot": {"interval": "1h", "retention": retention},
         "l0-retention": "5m",
+        # An erasure pauses replication through it to empty the log (app.checkpoints).
+        "socket": {"enabled": True, "path": str(litestream_socket(replication.database))},
     }
     return json.dumps(config, indent=2) + "\n"
 

@@ -86,9 +86,7 @@ def test_replicated_the_app_leaves_checkpoints_to_litestream(tmp_path: Path) -> 
     engine.dispose()
 
 
-def test_standby_config_prints_the_configuration_of_the_settings(
-    app: Any, tmp_path: Path
-) -> None:
+def test_standby_config_prints_the_configuration_of_the_settings(app: Any, tmp_path: Path) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         result = app.test_cli_runner().invoke(args=["standby", "config", "--replica", "/r"])
         assert result.exit_code != 0 and "streaming replication" in result.output
