@@ -107,6 +107,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # in place of the app. The replica keeps no history older than the retention.
         "AID_STANDBY_REPLICA": os.environ.get("AID_STANDBY_REPLICA", "").strip(),
         "AID_STANDBY_SSH_KEY": os.environ.get("AID_STANDBY_SSH_KEY", "").strip(),
+        "AID_STANDBY_HOST_KEY": os.environ.get("AID_STANDBY_HOST_KEY", "").strip(),
         "AID_STANDBY_RETENTION_HOURS": standby_retention,
         # Flask's debugger runs code sent by the browser: only on a developer's machine.
         "AID_ENV": os.environ.get("AID_ENV", "production"),

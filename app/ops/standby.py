@@ -43,6 +43,7 @@ class Replication:
     replica: str
     retention_hours: int
     ssh_key: str | None = None
+    host_key: str | None = None  # the standby's SSH host key, as in known_hosts
 
 
 def sqlite_file(database_url: str) -> Path:
@@ -59,7 +60,9 @@ def sqlite_file(database_url: str) -> Path:
     return Path(url.database).resolve()
 
 
-def replica_target(replica: str, ssh_key: str | None = None) -> dict[str, str]:
+def replica_target(
+    replica: str, ssh_key: str | None = None, host_key: str | None = None
+) -> dict[str, str]:
     """Litestream's replica section for AID_STANDBY_REPLICA: an absolute folder (a file
     replica) or an sftp:// address of the standby laptop."""
     if replica.startswith("sftp://"):
@@ -69,6 +72,8 @@ def replica_target(replica: str, ssh_key: str | None = None) -> dict[str, str]:
         target = {"url": replica}
         if ssh_key:
             target["key-path"] = ssh_key
+        if host_key:
+            target["host-key"] = host_key
         return target
     if "://" in replica or not Path(replica).is_absolute():
         raise StandbyError(
@@ -90,7 +95,7 @@ def litestream_config(replication: Replication) -> str:
     - a control socket beside the database, through which an erasure pauses replication
       while it empties the log (app.checkpoints.replication_paused).
     """
-    target = replica_target(replication.replica, replication.ssh_key)
+    target = replica_target(replication.replica, replication.ssh_key, replication.host_key)
     retention = f"{replication.retention_hours}h"
     config = {
         "dbs": [

@@ -31,6 +31,7 @@ def _replication(replica: str | None) -> Replication:
         replica=target,
         retention_hours=int(config["AID_STANDBY_RETENTION_HOURS"]),
         ssh_key=config["AID_STANDBY_SSH_KEY"] or None,
+        host_key=config["AID_STANDBY_HOST_KEY"] or None,
     )
 
 

@@ -34,11 +34,16 @@ def test_a_folder_replica_is_a_file_replica_synced_each_second_with_a_retention(
 
 def test_an_sftp_replica_names_the_standby_and_the_key() -> None:
     replication = Replication(
-        Path("/srv/aiddesk.db"), "sftp://aiddesk@standby.lan/var/lib/aiddesk", 6, "/k/id"
+        Path("/srv/aiddesk.db"),
+        "sftp://aiddesk@standby.lan/var/lib/aiddesk",
+        6,
+        "/k/id",
+        "ssh-ed25519 AAAAC3Nza",
     )
     replica = json.loads(litestream_config(replication))["dbs"][0]["replica"]
     assert replica["url"] == "sftp://aiddesk@standby.lan/var/lib/aiddesk"
     assert replica["key-path"] == "/k/id"
+    assert replica["host-key"] == "ssh-ed25519 AAAAC3Nza"
 
 
 @pytest.mark.parametrize("replica", ["replica", "s3:/x", "sftp://standby.lan/", "ftp://a/b"])
