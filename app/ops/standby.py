@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -156,8 +157,6 @@ def promote(replica: str, database: Path, *, force: bool = False, timeout: float
 
     Refuses to write over a database that exists unless ``force``: on a standby there is
     none, and one that is there may be the server's own."""
-    import time
-
     target = replica_target(replica)
     source = target.get("url") or f"file://{target['path']}"
     if database.exists() and not force:

@@ -80,7 +80,9 @@ def replicate(replica: str | None, config_path: Path | None) -> None:
 
 
 @standby.command("promote")
-@click.option("--replica", help="The replica on this laptop; AID_STANDBY_REPLICA by default.")
+@click.option(
+    "--replica", help="The replica's folder on this laptop; AID_STANDBY_REPLICA by default."
+)
 @click.option("--force", is_flag=True, help="Replace a database file that is there already.")
 @click.option("--serve", is_flag=True, help="Then serve, as scripts/run does (HOST, PORT).")
 @with_appcontext
