@@ -235,6 +235,7 @@ def test_the_promoted_standby_holds_every_acknowledged_handover_once(
         if server is not None:
             server.stop()
         litestream_log.close()
+    assert server is not None
     context = f"{outcomes}; {server.log_tail(1500)}"
     print(
         f"\nstandby drill: {len(acknowledged)} acknowledged at {rate:.0f} handovers/s, "
