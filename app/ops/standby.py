@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -115,6 +116,25 @@ def litestream_config(replication: Replication) -> str:
         "socket": {"enabled": True, "path": str(litestream_socket(replication.database))},
     }
     return json.dumps(config, indent=2) + "\n"
+
+
+def replication_state(database_url: str, replica: str) -> str | None:
+    """For /healthz: "running" when a Litestream answers on the database's control socket,
+    "stopped" when none does (the log then grows unchecked: start aiddesk-replicate), None
+    when no standby is configured."""
+    if not replica or not database_url.startswith("sqlite"):
+        return None
+    try:
+        path = litestream_socket(sqlite_file(database_url))
+    except StandbyError:
+        return None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        try:
+            probe.connect(str(path))
+        except OSError:
+            return "stopped"
+    return "running"
 
 
 def litestream_binary() -> str:

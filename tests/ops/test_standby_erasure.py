@@ -1,7 +1,8 @@
 """An erasure on a server that Litestream replicates (decision 0030): the server's database
 file and its log keep nothing of the erased family (decision 0016), although Litestream holds
 the log open; the replica's newest state has nothing of them either; its history keeps them
-until the retention (AID_STANDBY_RETENTION_HOURS), as docs/threat-model.md says."""
+until the retention (AID_STANDBY_RETENTION_HOURS), as docs/threat-model.md says. And /healthz
+says whether Litestream runs for a server that expects it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 
 from app.checkpoints import litestream_socket
-from app.ops.standby import litestream_binary
+from app.ops.standby import Replication, litestream_binary, write_config
 from tests.conftest import member
 from tests.live import ROOT
 
@@ -95,3 +96,29 @@ def test_an_erasure_empties_the_log_of_a_replicated_server_and_the_replicas_newe
         replicating.kill()
         replicating.wait()
         log.close()
+
+
+def test_healthz_says_whether_replication_runs(app: Any, client: Any, tmp_path: Path) -> None:
+    database = Path(str(app.config["SQLALCHEMY_DATABASE_URI"]).removeprefix("sqlite:///"))
+    app.config["AID_STANDBY_REPLICA"] = str(tmp_path / "replica")
+    assert client.get("/healthz").get_json()["replication"] == "stopped"
+    litestream_socket(database).touch()  # what a Litestream killed with SIGKILL leaves
+    assert client.get("/healthz").get_json()["replication"] == "stopped"
+    litestream_socket(database).unlink()
+    config = tmp_path / "litestream.yml"
+    write_config(Replication(database, str(tmp_path / "replica"), 24), config)
+    running = subprocess.Popen(
+        [litestream_binary(), "replicate", "-config", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while client.get("/healthz").get_json()["replication"] != "running":
+            assert time.monotonic() < deadline and running.poll() is None
+            time.sleep(0.1)
+    finally:
+        running.kill()
+        running.wait()
+    app.config["AID_STANDBY_REPLICA"] = ""
+    assert "replication" not in client.get("/healthz").get_json()
