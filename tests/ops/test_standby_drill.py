@@ -151,6 +151,7 @@ def flask(*args: str) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", "wsgi", *args]
 
 
+@pytest.mark.timeout(240)  # about 75 s here on 2 shared cores; room for a slower CI machine
 def test_the_promoted_standby_holds_every_acknowledged_handover_once(
     app: Any, database_url: str, token_for: Any, tmp_path: Path
 ) -> None:
