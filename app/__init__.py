@@ -63,7 +63,11 @@ def register_extensions(app: Flask) -> None:
         options.setdefault("connect_args", sqlite_connect_args())
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine, app.config["AID_SQLITE_CHECKPOINT_SECONDS"])
+        configure_engine(
+            db.engine,
+            app.config["AID_SQLITE_CHECKPOINT_SECONDS"],
+            replicated=bool(app.config["AID_STANDBY_REPLICA"]),
+        )
         watch(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

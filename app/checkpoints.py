@@ -15,15 +15,27 @@ setting at 0, SQLite checkpoints at commit as it does by default.
 After an erasure commits, a TRUNCATE checkpoint (``truncate``) copies the log into the
 database file, where secure_delete (app.db) has zeroed what was deleted, and empties the log
 file, which would otherwise keep the erased rows until SQLite wrote over them.
+
+When Litestream replicates the file (app.ops.standby), it holds a read transaction that a
+TRUNCATE checkpoint waits for in vain; so the truncate pauses Litestream's replication of the
+file through its control socket (``litestream_socket``: beside the database), empties the
+log, and starts it again: Litestream then ships a fresh snapshot of the erased file. The
+replica's older files keep what was erased until its retention (decision 0030).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -55,11 +67,55 @@ def checkpoint(path: Path) -> tuple[int, int, int]:
         conn.close()
 
 
+def litestream_socket(path: Path) -> Path:
+    """The control socket of the Litestream that replicates ``path`` (app.ops.standby)."""
+    return path.resolve().with_name(path.name + "-litestream.sock")
+
+
+def _litestream() -> str | None:
+    beside = Path(sys.executable).parent / "litestream"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("litestream")
+
+
+@contextmanager
+def replication_paused(path: Path) -> Iterator[None]:
+    """Stop Litestream's replication of ``path`` (after its last sync) for the time of the
+    block, when a Litestream replicates it; start it again after, whatever happened."""
+    socket, program = litestream_socket(path), _litestream()
+    if not socket.exists() or program is None:
+        yield
+        return
+
+    def control(verb: str) -> bool:
+        command = [program, verb, "-socket", str(socket), str(path.resolve())]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        if done.returncode != 0:
+            log.warning("litestream %s failed: %s", verb, done.stderr.strip()[:200])
+        return done.returncode == 0
+
+    stopped = control("stop")
+    try:
+        yield
+    finally:
+        if stopped and not control("start"):
+            log.error("replication to the standby did not start again: restart it")
+
+
 def truncate(path: Path, *, seconds: float = 2.0, pause: float = 0.05) -> bool:
     """A TRUNCATE checkpoint: copy the whole log into the database file and empty the log
     file, so that no page an erasure rewrote stays readable in it. A reader still using the
     log, or the background PASSIVE checkpoint at work, makes it busy: it is tried again
     every ``pause`` for ``seconds``. True when the log was emptied."""
+    with replication_paused(path):
+        return _truncate(path, seconds=seconds, pause=pause)
+
+
+def _truncate(path: Path, *, seconds: float, pause: float) -> bool:
     uri = f"file:{quote(str(path.resolve()))}?mode=rw"
     deadline = time.monotonic() + seconds
     conn = sqlite3.connect(uri, uri=True, timeout=pause, isolation_level=None)

@@ -70,6 +70,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
     checkpoint_seconds = _whole("AID_SQLITE_CHECKPOINT_SECONDS", "1", 0, 3600)
     offline_minutes = _whole("AID_OFFLINE_MAX_AGE_MINUTES", "120", 5, 24 * 60, " of minutes")
     offline_journal = _whole("AID_OFFLINE_JOURNAL_MAX", "1000", 1, 10_000)
+    standby_retention = _whole("AID_STANDBY_RETENTION_HOURS", "24", 1, 24 * 30, " of hours")
     beneficiary_languages = _languages(os.environ.get("AID_BENEFICIARY_LANGUAGES", "uk,ro"))
     return {
         "SECRET_KEY": _secret("SECRET_KEY", instance_path),
@@ -107,6 +108,13 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # most this many handovers (docs/decisions/0029-offline-desk.md).
         "AID_OFFLINE_MAX_AGE_MINUTES": offline_minutes,
         "AID_OFFLINE_JOURNAL_MAX": offline_journal,
+        # SQLite replicated to a standby laptop by Litestream (app.ops.standby): where the
+        # replica goes (a folder, or sftp://user@standby/folder); set, Litestream checkpoints
+        # in place of the app. The replica keeps no history older than the retention.
+        "AID_STANDBY_REPLICA": os.environ.get("AID_STANDBY_REPLICA", "").strip(),
+        "AID_STANDBY_SSH_KEY": os.environ.get("AID_STANDBY_SSH_KEY", "").strip(),
+        "AID_STANDBY_HOST_KEY": os.environ.get("AID_STANDBY_HOST_KEY", "").strip(),
+        "AID_STANDBY_RETENTION_HOURS": standby_retention,
         # Flask's debugger runs code sent by the browser: only on a developer's machine.
         "AID_ENV": os.environ.get("AID_ENV", "production"),
     }

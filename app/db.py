@@ -170,22 +170,25 @@ def sqlite_connect_args() -> dict[str, Any]:
     return {"factory": gated, "timeout": 15, "check_same_thread": False}
 
 
-def configure_engine(engine: Engine, checkpoint_seconds: int = 0) -> None:
+def configure_engine(engine: Engine, checkpoint_seconds: int = 0, replicated: bool = False) -> None:
     """Pragmas and transaction control for SQLite; PostgreSQL needs nothing here.
 
     ``checkpoint_seconds``: checkpoint from a background thread this often instead of inside
-    commits (app.checkpoints); 0 leaves checkpoints to SQLite.
+    commits (app.checkpoints); 0 leaves checkpoints to SQLite. ``replicated``: Litestream
+    replicates the file (app.ops.standby) and checkpoints it itself, PASSIVE, after it has
+    copied the log; the app makes none but the TRUNCATE after an erasure.
     """
     if engine.dialect.name != "sqlite":
         return
     from app import checkpoints
 
-    in_background = checkpoint_seconds > 0 and checkpoints.database_file(engine) is not None
+    on_file = checkpoints.database_file(engine) is not None
+    in_background = checkpoint_seconds > 0 and on_file and not replicated
     pragmas = ["journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=15000"]
     # What is deleted or overwritten is zeroed in the file, not left on free pages: an erased
     # person's name must not stay readable in the database file (privacy.services).
     pragmas.append("secure_delete=ON")
-    if in_background:
+    if in_background or (replicated and on_file):
         pragmas.append("wal_autocheckpoint=0")
 
     @event.listens_for(engine, "connect")

@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 from app.audit.trail import acting
 from app.extensions import db
 from app.ops.backup import BackupError, backup, restore
+from app.ops.standby_cli import standby
 from app.privacy.register import Register, RegisterUnreadable, read_register, replay
 
 
@@ -81,4 +82,5 @@ def restore_command(file: Path, force: bool) -> None:
 
 def register_ops_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
+    app.cli.add_command(standby)
     app.cli.add_command(restore_command)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify
 from app.auth.access import public
 from app.extensions import db
 from app.ops.health import Migrations, check_health, read_migrations
+from app.ops.standby import replication_state
 
 bp = Blueprint("ops", __name__)
 
@@ -24,6 +25,15 @@ def _migrations() -> Migrations:
 @bp.get("/healthz")
 @public
 def healthz() -> tuple[Response, int]:
-    """200 when the database answers and its schema is the code's; 503 saying what is wrong."""
+    """200 when the database answers and its schema is the code's; 503 saying what is wrong.
+    With a standby configured, "replication" says whether Litestream runs (it does not
+    change the status: the server still serves, but a monitor should call someone)."""
     health = check_health(db.engine, _migrations())
-    return jsonify(health.to_json()), 200 if health.ok else 503
+    answer = health.to_json()
+    config = current_app.config
+    state = replication_state(
+        str(config["SQLALCHEMY_DATABASE_URI"]), str(config.get("AID_STANDBY_REPLICA") or "")
+    )
+    if state is not None:
+        answer["replication"] = state
+    return jsonify(answer), 200 if health.ok else 503
