@@ -87,8 +87,11 @@ def register_blueprints(app: Flask) -> None:
     from app.ops.views import bp as ops
     from app.privacy.api import bp as privacy_api
     from app.privacy.views import bp as privacy
+    from app.public.views import bp as public_check
     from app.reports.api import bp as reports_api
     from app.reports.views import bp as reports
+    from app.slips.api import bp as slips_api
+    from app.slips.views import bp as slips
     from app.stock.api import bp as stock_api
     from app.stock.names_shown import register_names
     from app.stock.views import bp as stock
@@ -101,7 +104,18 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts)
     app.register_blueprint(audit)
     app.register_blueprint(privacy)
-    apis = (households_api, cards_api, desk_api, stock_api, reports_api, documents_api, privacy_api)
+    app.register_blueprint(slips)
+    app.register_blueprint(public_check)
+    apis = (
+        households_api,
+        cards_api,
+        desk_api,
+        stock_api,
+        reports_api,
+        documents_api,
+        privacy_api,
+        slips_api,
+    )
     register_api(app, apis)
     # Item and site names in the page's language, for every template (the stock package's).
     register_names(app)

@@ -69,6 +69,9 @@ def load_config(instance_path: Path) -> dict[str, object]:
     proxies = _whole("AID_PROXIES", "0", 0, 5)
     checkpoint_seconds = _whole("AID_SQLITE_CHECKPOINT_SECONDS", "1", 0, 3600)
     beneficiary_languages = _languages(os.environ.get("AID_BENEFICIARY_LANGUAGES", "uk,ro"))
+    slip_paper = os.environ.get("AID_SLIP_PAPER", "80").strip().lower()
+    if slip_paper not in ("58", "80", "a6"):
+        raise ConfigError("AID_SLIP_PAPER must be 58, 80 or a6")
     return {
         "SECRET_KEY": _secret("SECRET_KEY", instance_path),
         "CARD_KEY": _secret("CARD_KEY", instance_path),
@@ -80,6 +83,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "AID_EXPIRY_WARNING_DAYS": expiry_warning,
         # The languages of the families: the desk shows them their lines in each.
         "AID_BENEFICIARY_LANGUAGES": beneficiary_languages,
+        # The desk's slips: a thermal roll 58 or 80 mm wide, or A6 (a desk may choose another).
+        "AID_SLIP_PAPER": slip_paper,
         # A household registration is a few kilobytes; anything near a megabyte is hostile.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -25,6 +25,7 @@ from app.households.models import (
 )
 from app.idempotency.models import IdempotencyName, IdempotencyRecord
 from app.privacy.models import ErasureEntry
+from app.public.models import PublicCheckBudget
 from app.stock.models import (
     Barcode,
     Donation,
@@ -69,6 +70,7 @@ __all__ = [
     "LoginAttempt",
     "Member",
     "NameKey",
+    "PublicCheckBudget",
     "Refusal",
     "Site",
     "StockCount",
