@@ -9,7 +9,6 @@ import pytest
 from app.extensions import db
 from app.public.budget import BURST, INTERVAL_MS, TooManyChecks, address_key, spend_check
 from app.public.services import PublicAnswer, next_visit
-from tests.conftest import member
 
 
 def _answer(app, typed: str, today: date) -> PublicAnswer:  # type: ignore[no-untyped-def]
