@@ -69,7 +69,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
     proxies = _whole("AID_PROXIES", "0", 0, 5)
     checkpoint_seconds = _whole("AID_SQLITE_CHECKPOINT_SECONDS", "1", 0, 3600)
     beneficiary_languages = _languages(os.environ.get("AID_BENEFICIARY_LANGUAGES", "uk,ro"))
-    slip_paper = os.environ.get("AID_SLIP_PAPER", "80").strip().lower()
+    slip_paper = (os.environ.get("AID_SLIP_PAPER") or "80").strip().lower()
     if slip_paper not in ("58", "80", "a6"):
         raise ConfigError("AID_SLIP_PAPER must be 58, 80 or a6")
     return {
