@@ -93,6 +93,18 @@ def test_the_desk_prints_a_slip_in_a_tab_of_its_own_at_80_then_58_mm(
     desk.locator("#scan").press("Enter")
     expect(desk.locator("#panel [data-state=unknown]")).to_be_visible()
 
+    # The family quotes the reference in a complaint: the coordinator finds the handover.
+    reference = slip.locator("#slip .ref").inner_text()
+    office = open_page()
+    log_in(office, make_user("coordinator"))
+    office.get_by_role("link", name="Slips").click()
+    office.get_by_label("The reference on the family's slip").fill(reference.lower())
+    office.get_by_role("button", name="Find", exact=True).click()
+    expect(office.locator("main")).to_contain_text("Handed over on")
+    screenshot(office, "5-found-1366")
+    office.get_by_role("link", name="Open the household").click()
+    expect(office.locator("main")).to_contain_text("Lysenko")
+
 
 def test_a_family_checks_its_date_on_its_phone_in_russian_and_ukrainian(
     open_page: Callable[..., Page],
