@@ -11,11 +11,12 @@ from flask import Blueprint, Response, make_response, render_template, request
 
 from app import context
 from app.auth.access import public
-from app.db import writing
 from app.extensions import db
-from app.public.budget import TooManyChecks, spend_check
+from app.public.budget import TooManyChecks
+from app.public.limits import limit_checks
 from app.public.services import MAX_INPUT, PublicAnswer, next_visit
 from app.public.words import PAGE_LANGUAGES, page_language, words
+from app.unit_of_work import page_writes
 
 bp = Blueprint("public", __name__)
 
@@ -54,28 +55,27 @@ def check_page() -> Response:
     return _page(language, None, 200)
 
 
+def _too_many(exc: TooManyChecks) -> Response:
+    language = page_language(request.form.get("lang"), request.accept_languages)
+    response = _page(language, None, 429, wait=exc.retry_after)
+    response.headers.update(exc.http_headers())
+    return response
+
+
 @bp.post("/check")
 @public
+@limit_checks(_too_many)
+@page_writes
 def check() -> Response:
-    """Every check spends from the address's budget first (its own short transaction), then
-    reads; a known and an unknown number are both a 200, the same page with another line."""
+    """The check is spent from the address's budget first (@limit_checks), then the number is
+    looked up, reading only; a known and an unknown number are both a 200, the same page with
+    another line."""
     language = page_language(request.form.get("lang"), request.accept_languages)
-    typed = request.form.get("number", "")
-    try:
-        with writing():
-            spend_check(db.session, request.remote_addr or "", context.now())
-            db.session.commit()
-    except TooManyChecks as exc:
-        db.session.rollback()
-        response = _page(language, None, 429, wait=exc.retry_after)
-        response.headers.update(exc.http_headers())
-        return response
     answer = next_visit(
         db.session,
-        typed[: MAX_INPUT + 1],
+        request.form.get("number", "")[: MAX_INPUT + 1],
         today=context.today(),
         days=context.eligibility_days(),
     )
-    db.session.commit()
     status = 422 if answer.kind in ("bad_number", "not_a_number") else 200
     return _page(language, answer, status)
