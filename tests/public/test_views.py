@@ -125,3 +125,17 @@ def test_a_known_and_an_unknown_number_take_about_as_long(client, register) -> N
             times[n].append(took(n, f"198.51.{round_}.{numbers.index(n) + 1}"))
     known, unknown = (sorted(times[n])[len(times[n]) // 2] for n in numbers)
     assert abs(known - unknown) < max(known, unknown) * 0.5
+
+
+def test_a_check_leaves_nothing_in_the_audit_trail(app, client) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from app.audit.models import AuditEvent
+    from app.extensions import db
+
+    with app.app_context():
+        before = db.session.scalar(select(func.count(AuditEvent.id)))
+    for _ in range(3):
+        client.post("/check", data={"number": "0000000000"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(AuditEvent.id))) == before
