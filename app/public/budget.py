@@ -67,10 +67,15 @@ def spend_check(session: Session, address: str, now: datetime) -> None:
     now_ms = int(now.timestamp() * 1000)
     key = address_key(address)
     row = PublicCheckBudget.address == key
+    # A bucket that is full again tells nothing more: other addresses' full buckets go at
+    # every check, so an address is not kept long after its last check.
+    session.execute(
+        delete(PublicCheckBudget).where(
+            PublicCheckBudget.free_at_ms < now_ms, PublicCheckBudget.address != key
+        )
+    )
     free_at = session.scalar(select(PublicCheckBudget.free_at_ms).where(row))
     if free_at is None:
-        # A bucket that is full again tells nothing more: no address is kept past it.
-        session.execute(delete(PublicCheckBudget).where(PublicCheckBudget.free_at_ms < now_ms))
         try:
             with session.begin_nested():
                 session.add(PublicCheckBudget(address=key, free_at_ms=now_ms + INTERVAL_MS))

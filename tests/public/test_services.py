@@ -79,3 +79,20 @@ def test_an_ipv6_caller_is_counted_by_its_slash_64() -> None:
     assert address_key("2001:db8:1:3::1") != address_key("2001:db8:1:2::1")
     assert address_key("::ffff:198.51.100.4") == "198.51.100.4"
     assert address_key("not an address") == address_key(None) == "unknown"
+
+
+def test_an_address_is_forgotten_once_its_bucket_is_full_again(app) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from app.public.models import PublicCheckBudget
+
+    now = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+    with app.app_context():
+        spend_check(db.session, "203.0.113.7", now)
+        spend_check(db.session, "203.0.113.8", now + timedelta(milliseconds=INTERVAL_MS // 2))
+        assert len(db.session.scalars(select(PublicCheckBudget.address)).all()) == 2
+        later = now + timedelta(milliseconds=INTERVAL_MS + 1)
+        spend_check(db.session, "198.51.100.1", later)
+        db.session.commit()
+        kept = set(db.session.scalars(select(PublicCheckBudget.address)))
+    assert kept == {"203.0.113.8", "198.51.100.1"}
