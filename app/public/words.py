@@ -65,7 +65,7 @@ def page_language(asked: str | None, accept: object) -> str:
 
 def words(language: str, **values: object) -> dict[str, str]:
     """Every message of the page in ``language``, with ``values`` filled in."""
-    out = {}
+    out: dict[str, str] = {}
     for name, message in MESSAGES.items():
         msgid = message._args[0]  # the English text the catalogs and RUSSIAN are keyed by
         if language == "ru":

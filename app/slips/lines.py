@@ -22,6 +22,7 @@ class SlipText:
     site: list[str]
     when: str
     items: list[tuple[int, list[str]]]
+    nothing: list[str]  # said when no item could be given (none was in stock)
     next_visits: list[str]
     reference_label: list[str]
     reference: str
@@ -34,12 +35,17 @@ def _once(lines: list[str]) -> list[str]:
 
 def slip_text(slip: Slip, languages: list[str]) -> SlipText:
     """The slip's words in ``languages`` (the families' languages, AID_BENEFICIARY_LANGUAGES)."""
-    titles, labels, visits, keep = [], [], [], []
+    titles: list[str] = []
+    labels: list[str] = []
+    visits: list[str] = []
+    keep: list[str] = []
+    nothing: list[str] = []
     for language in languages:
         with force_locale(language):
             titles.append(gettext("Receipt of aid"))
             labels.append(gettext("Reference"))
             keep.append(gettext("Keep this slip: quote the reference if you have a complaint."))
+            nothing.append(gettext("Nothing could be given this time."))
             for visit in slip.next_visits:
                 day = visit.on.strftime("%d.%m.%Y")
                 visits.append(gettext("You can come again from %(day)s", day=day))
@@ -51,6 +57,7 @@ def slip_text(slip: Slip, languages: list[str]) -> SlipText:
             (item.quantity, _once([name_in(item.name, item.names, code) for code in languages]))
             for item in slip.items
         ],
+        nothing=[] if slip.items else _once(nothing),
         next_visits=_once(visits),
         reference_label=_once(labels),
         reference=slip.reference,

@@ -57,6 +57,8 @@ def _lines(text: SlipText, paper: Paper) -> list[_Line]:
     add(text.when)
     for n, (quantity, names) in enumerate(text.items):
         add(f"{quantity} × {' / '.join(names)}", gap=body * 0.6 if n == 0 else 0)
+    for n, line in enumerate(text.nothing):
+        add(line, gap=body * 0.6 if n == 0 else 0)
     for n, line in enumerate(text.next_visits):
         add(line, "bold", gap=body * 0.6 if n == 0 else 0)
     add(" / ".join(text.reference_label), gap=body * 0.6)

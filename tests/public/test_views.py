@@ -124,7 +124,7 @@ def test_a_known_and_an_unknown_number_take_about_as_long(client, register) -> N
         for n in numbers:
             times[n].append(took(n, f"198.51.{round_}.{numbers.index(n) + 1}"))
     known, unknown = (sorted(times[n])[len(times[n]) // 2] for n in numbers)
-    assert abs(known - unknown) < max(known, unknown) * 0.5
+    assert abs(known - unknown) < max(known, unknown) * 0.5 + 0.002
 
 
 def test_a_check_leaves_nothing_in_the_audit_trail(app, client) -> None:  # type: ignore[no-untyped-def]

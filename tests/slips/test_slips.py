@@ -145,3 +145,15 @@ def test_a_coordinator_finds_the_handover_behind_a_reference(served, login, app)
 
 def test_a_volunteer_may_not_look_up_references(served, login) -> None:  # type: ignore[no-untyped-def]
     assert login("volunteer").get("/slips", query_string={"ref": "ABCDE-FGHJK"}).status_code == 403
+
+
+def test_a_handover_with_nothing_in_stock_gets_a_slip_that_says_so(register, api) -> None:  # type: ignore[no-untyped-def]
+    household = register()  # no stock at all: the handover counts, nothing is given
+    desk = api("volunteer")
+    done = desk.post("/api/v1/distributions", json={"qr": household["card"]["qr"]})
+    assert done.status_code == 201 and done.get_json()["items"] == []
+    pdf = desk.get(f"/api/v1/distributions/{done.get_json()['id']}/slip.pdf")
+    (text,) = page_texts(pdf.data)
+    flat = " ".join(text.split())
+    assert "Цього разу нічого не вдалося видати." in flat
+    assert "De data aceasta nu s-a putut da nimic." in flat
