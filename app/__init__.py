@@ -91,12 +91,15 @@ def register_blueprints(app: Flask) -> None:
     from app.ops.views import bp as ops
     from app.privacy.api import bp as privacy_api
     from app.privacy.views import bp as privacy
+    from app.public.views import bp as public_check
     from app.registry.api import bp as households_api
     from app.registry.views import bp as households
     from app.reports.api import bp as reports_api
     from app.reports.forecast import low_stock_forecast
     from app.reports.stock_views import bp as stock_reports
     from app.reports.views import bp as reports
+    from app.slips.api import bp as slips_api
+    from app.slips.views import bp as slips
     from app.stock.api import bp as stock_api
     from app.stock.api_movements import bp as stock_movements_api
     from app.stock.catalog_api import bp as catalog_api
@@ -127,6 +130,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(desk_offline)
     stock_apis = (stock_api, catalog_api, donations_api, sites_api, stock_movements_api)
     stock_apis += (transfers_api, vouchers_api, counts_api)
+    app.register_blueprint(slips)
+    app.register_blueprint(public_check)
     apis = (
         households_api,
         cards_api,
@@ -136,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
         reports_api,
         documents_api,
         privacy_api,
+        slips_api,
     )
     register_api(app, apis)
     # Item and site names in the page's language, for every template (the stock package's).

@@ -72,6 +72,9 @@ def load_config(instance_path: Path) -> dict[str, object]:
     offline_journal = _whole("AID_OFFLINE_JOURNAL_MAX", "1000", 1, 10_000)
     standby_retention = _whole("AID_STANDBY_RETENTION_HOURS", "24", 1, 24 * 30, " of hours")
     beneficiary_languages = _languages(os.environ.get("AID_BENEFICIARY_LANGUAGES", "uk,ro"))
+    slip_paper = (os.environ.get("AID_SLIP_PAPER") or "80").strip().lower()
+    if slip_paper not in ("58", "80", "a6"):
+        raise ConfigError("AID_SLIP_PAPER must be 58, 80 or a6")
     return {
         "SECRET_KEY": _secret("SECRET_KEY", instance_path),
         "CARD_KEY": _secret("CARD_KEY", instance_path),
@@ -83,6 +86,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "AID_EXPIRY_WARNING_DAYS": expiry_warning,
         # The languages of the families: the desk shows them their lines in each.
         "AID_BENEFICIARY_LANGUAGES": beneficiary_languages,
+        # The desk's slips: a thermal roll 58 or 80 mm wide, or A6 (a desk may choose another).
+        "AID_SLIP_PAPER": slip_paper,
         # A household registration is a few kilobytes; anything near a megabyte is hostile.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

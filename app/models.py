@@ -26,6 +26,7 @@ from app.households.models import (
 )
 from app.idempotency.models import IdempotencyName, IdempotencyRecord
 from app.privacy.models import ErasureEntry
+from app.public.models import PublicCheckBudget
 from app.sites.models import Site
 from app.stock.models import (
     Barcode,
@@ -72,6 +73,7 @@ __all__ = [
     "NameKey",
     "OfflineHandover",
     "OfflineHandoverLine",
+    "PublicCheckBudget",
     "Refusal",
     "Site",
     "StockCount",

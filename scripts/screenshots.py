@@ -84,6 +84,11 @@ def main(base: str, username: str, password: str, served_recently: str = "") -> 
         page.keyboard.press("Enter")
         page.wait_for_selector("[data-state=served]")
         shot("desk-served")
+        slip = page.locator("#print-slip").get_attribute("href") or ""
+        served_page = page.url
+        page.goto(base + slip.replace("print=1", "paper=80"))
+        shot("slip")
+        page.goto(served_page)
         page.fill("#scan", number)
         page.keyboard.press("Enter")
         page.wait_for_selector("[data-state=just_served]")
@@ -96,6 +101,15 @@ def main(base: str, username: str, password: str, served_recently: str = "") -> 
 
         page.goto(base + "/reports/today")
         shot("counts")
+
+        # The family's own check, on a phone, in Russian: no login.
+        phone = browser.new_page(viewport={"width": 390, "height": 700}, locale="ru-RU")
+        phone.goto(base + "/check")
+        phone.fill("#number", number)
+        phone.click("button[type=submit]")
+        phone.wait_for_selector(".answer")
+        phone.screenshot(path=str(OUT / "check-phone.png"))
+        print(OUT / "check-phone.png")
         browser.close()
 
 

@@ -52,13 +52,16 @@ def test_every_route_declares_its_roles(app: Flask) -> None:
     assert missing == []
 
 
-def test_only_the_login_the_front_door_and_the_health_check_are_public(app: Flask) -> None:
+def test_only_the_login_the_front_door_the_health_check_and_the_familys_check_are_public(
+    app: Flask,
+) -> None:
     public = sorted(
         rule.rule
         for rule in app.url_map.iter_rules()
         if getattr(app.view_functions[rule.endpoint], "allowed_roles", None) == PUBLIC
     )
-    assert public == ["/", "/healthz", "/login"]
+    # /check: the family's own check of its next date, with no login (decision 0028).
+    assert public == ["/", "/check", "/check", "/healthz", "/login"]
 
 
 def _url(rule: Rule, method: str) -> str:

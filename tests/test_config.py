@@ -28,3 +28,15 @@ def test_a_bad_checkpoint_interval_is_refused(monkeypatch) -> None:  # type: ign
         monkeypatch.setenv("AID_SQLITE_CHECKPOINT_SECONDS", value)
         with pytest.raises(ConfigError, match="AID_SQLITE_CHECKPOINT_SECONDS"):
             create_app({"TESTING": True})
+
+
+def test_the_slip_paper_is_58_80_or_a6(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.config import load_config
+
+    assert load_config(tmp_path)["AID_SLIP_PAPER"] == "80"
+    monkeypatch.setenv("AID_SLIP_PAPER", "A6")
+    assert load_config(tmp_path)["AID_SLIP_PAPER"] == "a6"
+    for value in ("57", "A4", " "):
+        monkeypatch.setenv("AID_SLIP_PAPER", value)
+        with pytest.raises(ConfigError, match="AID_SLIP_PAPER"):
+            load_config(tmp_path)

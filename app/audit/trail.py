@@ -38,6 +38,8 @@ NOT_AUDITED = frozenset(
         # Logins are in the aiddesk.auth log; the lookup budget changes at each typed number.
         "login_sessions",
         "lookup_budgets",
+        # The public check's budget per address: a visitor's address, kept minutes, not a trail.
+        "public_check_budgets",
         "idempotency_keys",
         "name_keys",
         "card_sheet_jobs",

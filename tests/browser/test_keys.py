@@ -25,7 +25,7 @@ def test_the_desk_shows_its_keys_and_f2_finds_the_scan_field(
     page.goto("/desk")
     keys = page.locator("p.keys")
     expect(keys).to_be_visible()
-    expect(keys.locator("kbd")).to_have_text(["Enter", "Esc", "F2"])
+    expect(keys.locator("kbd")).to_have_text(["Enter", "Esc", "F2", "F4"])
     leave_the_field(page)
     page.keyboard.press("F2")
     expect(page.locator("#scan")).to_be_focused()

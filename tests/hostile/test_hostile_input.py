@@ -228,6 +228,7 @@ def test_api_reads_answer_hostile_queries_without_a_500(
                 "/api/v1/reports/daily?date=",
                 "/api/v1/reports/daily.xlsx?date=",
                 "/api/v1/stock?site=",
+                "/api/v1/distributions/1/slip.pdf?paper=",
             ]
         ),
         value=hostile_text,
@@ -315,6 +316,7 @@ def test_every_other_form_answers_hostile_fields_without_a_500(
         "/account/password": ["current", "new", "again"],
         "/login": ["username", "password"],
         "/households/new": ["members-0-given_name", "members-0-birth_date", "add_member"],
+        "/check": ["number", "lang"],
     }
 
     @HOSTILE
@@ -362,6 +364,9 @@ def test_page_queries_answer_hostile_values_without_a_500(
                 "/audit/events.csv?entity=",
                 "/login?next=",
                 "/cards?which=",
+                "/slips?ref=",
+                "/desk/slips/1?paper=",
+                "/check?lang=",
             ]
         ),
         value=hostile_text,

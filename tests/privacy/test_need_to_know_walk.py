@@ -41,6 +41,10 @@ NO_HOUSEHOLD = {
     ("GET", "households.changes.photo_file"): "the head's photo as a JPEG",
     ("POST", "api.desk_offline_api.journal"): "each journaled handover's outcome: keys and ids",
     ("POST", "desk_offline.journal"): "each journaled handover's outcome: keys and ids",
+    # A slip carries a distribution, not a household: the site, the items, the dates and a
+    # reference; tests/slips reads the PDF and the page for names and numbers.
+    ("GET", "slips.print_page"): "a handover's slip: no name, no number",
+    ("GET", "api.slips.slip"): "a handover's slip as a PDF: no name, no number",
 }
 
 HEALTH_KEYS = ("disability", "chronic_disease", "pregnant_or_breastfeeding", "single_parent")
@@ -327,3 +331,20 @@ def test_every_answer_that_shows_a_coordinator_a_full_number_is_audited(
     assert shown >= 10 and unaudited == []
     # The search for health flags finds them where a coordinator is shown them.
     assert {"households.show", "api.households.show", "api.households.set_flags"} <= flagged
+
+
+def test_the_public_check_page_tells_anyone_the_date_and_nothing_else(
+    app: Flask, api: Any, make_user: Any
+) -> None:
+    """Not a volunteer's route: the family's own page, with no login. Called with the walked
+    family's card number and its QR text, it shows no name, no number, no size, no flag."""
+    f = Caller(app, "volunteer", make_user).family(api("coordinator"))
+    card = api("coordinator").get(f"/api/v1/households/{f.id}").get_json()["card"]
+    anyone = app.test_client()
+    for typed in (card["number"], f.qr):
+        response = anyone.post("/check", data={"number": typed, "lang": "uk"})
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        assert _leaks(response, f) == []
+        assert "Koval" not in text and card["number"] not in text and f.qr not in text
+        assert "Ви можете прийти сьогодні." in text

@@ -1,0 +1,1 @@
+"""The family's own check of its next date: a public page, no login."""

@@ -1,0 +1,1 @@
+"""The slip a family takes home after a handover, and its reference."""
