@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from app.ops.logging import register_request_log
 
@@ -128,8 +128,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit)
     app.register_blueprint(privacy)
     app.register_blueprint(desk_offline)
-    stock_apis = (stock_api, catalog_api, donations_api, sites_api, stock_movements_api)
-    stock_apis += (transfers_api, vouchers_api, counts_api)
+    stock_apis: tuple[Blueprint, ...] = (
+        stock_api,
+        catalog_api,
+        donations_api,
+        sites_api,
+        stock_movements_api,
+        transfers_api,
+        vouchers_api,
+        counts_api,
+    )
     app.register_blueprint(slips)
     app.register_blueprint(public_check)
     apis = (

@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
-from app.auth.models import ROLES
+from app.auth.models import ROLES, User
 from app.auth.services import (
     count_coordinators,
     create_user,
@@ -84,7 +84,7 @@ def users_token(username: str) -> None:
     click.echo(token)
 
 
-def _user(username: str):  # type: ignore[no-untyped-def]
+def _user(username: str) -> User:
     user = find_user(db.session, username)
     if user is None:
         raise click.ClickException(f"No user {username}.")
@@ -152,14 +152,17 @@ def seed_demo_command(households: int, days: int) -> None:
     from app import context
     from app.demo import seed_demo
 
-    summary = seed_demo(
-        db.session,
-        households=households,
-        days=days,
-        today=context.today(),
-        card_key=current_app.config["CARD_KEY"],
-        site_code=current_app.config["AID_SITE"],
-    )
+    try:
+        summary = seed_demo(
+            db.session,
+            households=households,
+            days=days,
+            today=context.today(),
+            card_key=current_app.config["CARD_KEY"],
+            site_code=current_app.config["AID_SITE"],
+        )
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(
         f"Added {summary.households} households, {summary.members} people, "

@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import DateTime, Engine, MetaData, Select, Table, event
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.orm import DeclarativeBase, Session, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -39,6 +39,15 @@ NAMING = {
 # points at two people. SQLite without AUTOINCREMENT reuses the largest rowid after a delete;
 # PostgreSQL's sequences never go back.
 NEVER_REUSED: dict[str, object] = {"sqlite_autoincrement": True}
+
+# What a service takes as its ``session``: the request's ``db.session`` (a scoped_session that
+# hands every call to the request's Session) or a plain Session (a job's, a test's). The
+# scoped_session is Any inside because its type parameter is invariant: Flask-SQLAlchemy's
+# Session subclass would not match ``scoped_session[Session]`` (decision 0025).
+DbSession: TypeAlias = Session | scoped_session[Any]
+
+# A SELECT of any columns, for a helper that adds a WHERE to whatever it is given.
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 GATE_WAIT_SECONDS = 30.0
@@ -66,6 +75,11 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING),
         type_annotation_map={datetime: UTCDateTime()},
     )
+
+    if TYPE_CHECKING:
+        # Every model here maps a Table (none maps a SELECT), so the services' Core statements
+        # (insert(Model.__table__), update(...)) take it; SQLAlchemy declares a FromClause.
+        __table__: ClassVar[Table]
 
 
 def utcnow() -> datetime:
@@ -102,19 +116,20 @@ def writing() -> Iterator[None]:
 
 
 @contextmanager
-def read_apart(session: Session) -> Iterator[Connection]:
+def read_apart(session: DbSession) -> Iterator[Connection]:
     """A connection for a read that need not wait for writers, even in a write request.
 
     On SQLite, a short read transaction of its own: a write request then holds the write gate
     for its own work only, not while it looks up who is calling. Other engines have no gate;
     the read runs in the session's transaction.
     """
-    if session.get_bind().dialect.name != "sqlite":
+    bind = session.get_bind()
+    if isinstance(bind, Connection) or bind.dialect.name != "sqlite":
         yield session.connection()
         return
     token = _force_write.set(False)
     try:
-        with session.get_bind().connect() as conn:
+        with bind.connect() as conn:
             yield conn
     finally:
         _force_write.reset(token)
@@ -212,7 +227,9 @@ def configure_engine(engine: Engine, checkpoint_seconds: int = 0, replicated: bo
 def dialect_insert(dialect_name: str) -> Any:
     """The INSERT construct with ON CONFLICT support for this engine (SQLite or PostgreSQL)."""
     if dialect_name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert

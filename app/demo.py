@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.orm import Session
 
 from app.audit.trail import in_bulk
 from app.cards import tokens
 from app.cards.models import Card
+from app.db import DbSession
 from app.demo_names import FAMILY, GIVEN_F, GIVEN_M
 from app.desk.models import Distribution, DistributionLine, VisitMember, VisitPeople
 from app.desk.rules import age_band
@@ -47,18 +47,18 @@ def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield rows[start : start + CHUNK]
 
 
-def _bulk(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+def _bulk(session: DbSession, model: Any, rows: list[dict[str, Any]]) -> None:
     for chunk in _chunks(rows):
         session.execute(model.__table__.insert(), chunk)
     rows.clear()
 
 
-def _next_id(session: Session, model: Any) -> int:
+def _next_id(session: DbSession, model: Any) -> int:
     return (session.scalar(select(func.max(model.id))) or 0) + 1
 
 
 def seed_demo(
-    session: Session,
+    session: DbSession,
     *,
     households: int,
     days: int,
@@ -74,7 +74,7 @@ def seed_demo(
 
 
 def _seed(
-    session: Session,
+    session: DbSession,
     households: int,
     days: int,
     today: date,
@@ -84,6 +84,8 @@ def _seed(
 ) -> DemoSummary:
     rng = random.Random(seed)
     site_id = session.scalar(select(Site.id).where(Site.code == site_code))
+    if site_id is None:  # else the first household fails on its NOT NULL site_id
+        raise LookupError(f"No site {site_code}: set AID_SITE to the code of a site.")
     items = {i.sku: i.id for i in session.scalars(select(Item))}
     food, hygiene = items["FOOD"], items["HYGIENE"]
     start = today - timedelta(days=days)

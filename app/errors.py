@@ -9,7 +9,7 @@ What a service wrote before raising is rolled back here; nothing is ever committ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import LazyString
@@ -46,7 +46,7 @@ SOME_FIELDS = _l("Some fields need attention.")
 
 # What is wrong with one field: a lazily translated text (``_l("at most %(n)s characters",
 # n=100)``) read in the language of whoever is shown it; tests/test_i18n.py finds a plain one.
-Message = str | LazyString
+Message: TypeAlias = str | LazyString
 
 
 class ValidationFailed(DomainError):

@@ -21,8 +21,8 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.extensions import db
 
 PROGRESS_EVERY_S = 0.2  # between two writes of the progress
@@ -48,7 +48,7 @@ class Progress:
         }
 
 
-def note(session: Session, model: Any, job_id: int, clock: Clock, **values: Any) -> None:
+def note(session: DbSession, model: Any, job_id: int, clock: Clock, **values: Any) -> None:
     """Write the job's row and commit it, so that the page polling it sees it move.
 
     A job is its own unit of work: no transaction stays open between two notes."""
@@ -95,8 +95,8 @@ def start(
     app: Flask,
     name: str,
     job_id: int,
-    work: Callable[[Session], None],
-    fail: Callable[[Session], None],
+    work: Callable[[DbSession], None],
+    fail: Callable[[DbSession], None],
 ) -> threading.Thread:
     """Run ``work`` on a thread of this process with its own session; returns the thread
     (tests join it).

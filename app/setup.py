@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.entitlements.models import EntitlementRule
 from app.sites.models import Site
 from app.stock.models import Item
@@ -33,7 +33,7 @@ DEFAULT_CATALOG = (
 )
 
 
-def seed_defaults(session: Session, site_code: str = DEFAULT_SITE[0]) -> list[str]:
+def seed_defaults(session: DbSession, site_code: str = DEFAULT_SITE[0]) -> list[str]:
     """Create what an empty database needs; returns what it created. Safe to run again."""
     created = []
     if session.scalar(select(Site.id).where(Site.code == site_code)) is None:

@@ -56,7 +56,7 @@ def page_writes(view: F) -> F:
             then()
         return response
 
-    unit.page_writes = True  # type: ignore[attr-defined] - tests/test_unit_of_work.py reads it
+    unit.page_writes = True  # type: ignore[attr-defined]  # tests/test_unit_of_work.py reads it
     return unit  # type: ignore[return-value]
 
 

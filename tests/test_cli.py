@@ -61,3 +61,15 @@ def _mixes() -> bool:
     from flask.testing import FlaskCliRunner
 
     return "mix_stderr" in inspect.signature(FlaskCliRunner.__init__).parameters
+
+
+def test_seed_demo_names_a_site_that_is_not_there_and_adds_nothing(app: Flask) -> None:
+    from app.households.models import Household
+
+    app.config["AID_SITE"] = "NOWHERE"
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--households", "3", "--days", "2"])
+    assert result.exit_code == 1, result.output
+    assert "No site NOWHERE" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Household.id))) == 0

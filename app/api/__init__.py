@@ -73,7 +73,7 @@ def writes(view: F) -> F:
         db.session.commit()
         return response
 
-    guarded.idempotent = True  # type: ignore[attr-defined] - the document names the header
+    guarded.idempotent = True  # type: ignore[attr-defined]  # the document names the header
     return guarded  # type: ignore[return-value]
 
 

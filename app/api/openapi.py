@@ -114,6 +114,7 @@ def _errors(declared: ApiDoc, view: Any, has_path_ids: bool) -> dict[int, set[st
 def _operation(
     path: str, method: str, view: Any, refs: dict[type[BaseModel], str]
 ) -> tuple[str, dict[str, Any]]:
+    # build_document refused a route without @doc before it asks for the operations.
     declared: ApiDoc = api_doc(view)  # type: ignore[assignment]
     openapi_path, parameters = _path(path)
     if declared.query is not None:
@@ -164,8 +165,8 @@ def build_document(app: Flask) -> dict[str, Any]:
     undeclared = [f"{method} {path}" for path, method, view in routes if api_doc(view) is None]
     if undeclared:
         raise LookupError(f"API routes without @doc: {', '.join(undeclared)}")
-    models = {ErrorAnswer}
-    for _, _, view in routes:
+    models: set[type[BaseModel]] = {ErrorAnswer}
+    for _, _, view in routes:  # each declares an ApiDoc: the undeclared raised above
         models.update(_models(api_doc(view)))  # type: ignore[arg-type]
     ordered = sorted(models, key=lambda m: (m.__name__, m.__module__))
     keys, top = models_json_schema([(m, "validation") for m in ordered], ref_template=_REF)

@@ -8,10 +8,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.auth.models import User
+from app.db import DbSession
 from app.workbook import write_csv_rows
 
 PAGE = 500
@@ -27,7 +27,7 @@ class Filter:
     until: date | None = None
 
 
-def _query(flt: Filter, timezone: str) -> Select[tuple[AuditEvent, str | None]]:
+def _query(flt: Filter, timezone: str) -> Select[AuditEvent, str | None]:
     zone = ZoneInfo(timezone)
     stmt = select(AuditEvent, User.username).outerjoin(User, User.id == AuditEvent.user_id)
     if flt.user:
@@ -45,7 +45,7 @@ def _query(flt: Filter, timezone: str) -> Select[tuple[AuditEvent, str | None]]:
 
 
 def find_events(
-    session: Session, flt: Filter, timezone: str, limit: int | None = PAGE
+    session: DbSession, flt: Filter, timezone: str, limit: int | None = PAGE
 ) -> list[tuple[AuditEvent, str | None]]:
     """The latest events that pass the filter, newest first."""
     stmt = _query(flt, timezone)
@@ -54,7 +54,7 @@ def find_events(
     return [(event, name) for event, name in session.execute(stmt)]
 
 
-def entities(session: Session) -> list[str]:
+def entities(session: DbSession) -> list[str]:
     return list(session.scalars(select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)))
 
 

@@ -119,7 +119,8 @@ def _written(
         action = "create"
         ids: list[object] = []
         try:
-            ids = ["/".join(str(v) for v in row) for row in result.inserted_primary_key_rows]
+            keys = result.inserted_primary_key_rows  # a row it cannot tell is None: read params
+            ids = ["/".join(str(v) for v in row) for row in keys if row is not None]
         except InvalidRequestError:  # this statement cannot tell: read the parameters
             ids = []
         if len(ids) != len(params) or any("None" in str(i) for i in ids):
@@ -133,7 +134,7 @@ def _written(
         names = (
             sorted(
                 {k for k in values if k in columns}
-                | {getattr(c, "key", str(c)) for c in getattr(statement, "_values", None) or ()}
+                | {getattr(c, "key", str(c)) for c in getattr(statement, "_values", ()) or ()}
             )
             if action == "update"
             else []
@@ -152,8 +153,9 @@ def _where_key(statement: Update | Delete, values: dict[str, Any]) -> object:
         key = getattr(right, "key", None)
         if key in values:
             return values[key]
-        if getattr(right, "value", None) is not None:
-            return right.value
+        value = getattr(right, "value", None)
+        if value is not None:
+            return value
     return None
 
 

@@ -12,12 +12,12 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
 
 from app.auth.models import LoginSession, User
+from app.db import DbSession
 
 
-def open_login_session(session: Session, user: User, now: datetime, *, longest: timedelta) -> str:
+def open_login_session(session: DbSession, user: User, now: datetime, *, longest: timedelta) -> str:
     """A new session of the user; its id goes into the cookie. Rows of sessions that could no
     longer be alive anyway (older than ``longest``) are forgotten."""
     session.execute(delete(LoginSession).where(LoginSession.started_at < now - longest))
@@ -27,7 +27,7 @@ def open_login_session(session: Session, user: User, now: datetime, *, longest: 
     return session_id
 
 
-def end_login_session(session: Session, session_id: str, now: datetime) -> None:
+def end_login_session(session: DbSession, session_id: str, now: datetime) -> None:
     session.execute(
         update(LoginSession)
         .where(LoginSession.id == session_id, LoginSession.ended_at.is_(None))
@@ -36,7 +36,7 @@ def end_login_session(session: Session, session_id: str, now: datetime) -> None:
     session.flush()
 
 
-def login_session_live(session: Session, session_id: object, user_id: int) -> bool:
+def login_session_live(session: DbSession, session_id: object, user_id: int) -> bool:
     """Is this the id of a session of this user that has not ended?"""
     if not isinstance(session_id, str) or not session_id:
         return False

@@ -16,9 +16,9 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from app.auth.models import LookupBudget
+from app.db import DbSession
 from app.errors import DomainError
 
 BURST = 20  # lookups an account may make at once
@@ -53,7 +53,7 @@ def _retry_after(free_at_ms: int, now_ms: int) -> int:
     return max(1, math.ceil((free_at_ms - TOLERANCE_MS - now_ms) / 1000))
 
 
-def spend_lookup(session: Session, user_id: int, now: datetime) -> None:
+def spend_lookup(session: DbSession, user_id: int, now: datetime) -> None:
     """Take one lookup from the account's budget, or raise TooManyLookups with the seconds to
     wait. Commit right after: the lookup is spent whatever it finds."""
     now_ms = _ms(now)

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import ROLES, ApiToken, User
 from app.auth.passwords import password_problem
-from app.db import utcnow
+from app.db import DbSession, utcnow
 from app.errors import DomainError, Message, NotFound, ValidationFailed
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
@@ -33,7 +32,7 @@ def _hash_token(token: str) -> str:
 
 
 def create_user(
-    session: Session, username: str, role: str, password: str, *, one_time: bool = False
+    session: DbSession, username: str, role: str, password: str, *, one_time: bool = False
 ) -> User:
     """Create an account. Usernames are unique; passwords have at least 10 characters. A
     ``one_time`` password (generated, shown to whoever creates the account) must be replaced
@@ -65,7 +64,7 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _end_sessions(session: Session, user: User) -> None:
+def _end_sessions(session: DbSession, user: User) -> None:
     """Every login session of the user fails from its next request (see User.get_id), and
     every API token stops working."""
     user.session_version += 1
@@ -76,7 +75,7 @@ def _end_sessions(session: Session, user: User) -> None:
     )
 
 
-def set_password(session: Session, user: User, password: str, *, one_time: bool) -> None:
+def set_password(session: DbSession, user: User, password: str, *, one_time: bool) -> None:
     """A new password (10+ characters, not a common one); the user's sessions and API tokens
     end at once. A ``one_time`` password (a reset: someone else has seen it) must be replaced
     at the next login; the user's own choice clears that."""
@@ -92,7 +91,7 @@ def set_password(session: Session, user: User, password: str, *, one_time: bool)
     session.flush()
 
 
-def set_active(session: Session, user: User, active: bool) -> None:
+def set_active(session: DbSession, user: User, active: bool) -> None:
     """Deactivate (sessions and tokens end at once) or reactivate an account."""
     if user.active and not active:
         _end_sessions(session, user)
@@ -100,18 +99,18 @@ def set_active(session: Session, user: User, active: bool) -> None:
     session.flush()
 
 
-def get_user(session: Session, user_id: int) -> User:
+def get_user(session: DbSession, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(_l("No user %(user_id)s.", user_id=user_id))
     return user
 
 
-def list_users(session: Session) -> list[User]:
+def list_users(session: DbSession) -> list[User]:
     return list(session.scalars(select(User).order_by(User.active.desc(), User.username)))
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
+def authenticate(session: DbSession, username: str, password: str) -> User | None:
     """The active user with this name and password, or None."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
@@ -122,7 +121,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
-def load_session_user(session: Session, session_id: str) -> User | None:
+def load_session_user(session: DbSession, session_id: str) -> User | None:
     """The user of a login session, if the session is still valid (see User.get_id)."""
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
@@ -133,7 +132,7 @@ def load_session_user(session: Session, session_id: str) -> User | None:
     return user
 
 
-def issue_api_token(session: Session, user: User) -> str:
+def issue_api_token(session: DbSession, user: User) -> str:
     """A new bearer token for the user; only its hash is stored, so it is shown once."""
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token)))
@@ -172,9 +171,9 @@ def user_for_token(conn: Connection, token: str) -> Actor | None:
     return Actor(*row) if row else None
 
 
-def find_user(session: Session, username: str) -> User | None:
+def find_user(session: DbSession, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
-def count_coordinators(session: Session) -> int:
+def count_coordinators(session: DbSession) -> int:
     return len(session.scalars(select(User.id).where(User.role == "coordinator")).all())

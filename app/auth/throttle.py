@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from app.auth.models import LoginAttempt
+from app.db import DbSession
 
 WINDOW = timedelta(minutes=15)
 KNOWN_FOR = timedelta(days=90)
@@ -32,7 +32,7 @@ def username_key(username: str) -> str:
     return username.strip().casefold()[:64]
 
 
-def _failures(session: Session, now: datetime, **match: str) -> Counted:
+def _failures(session: DbSession, now: datetime, **match: str) -> Counted:
     """Failures within the window of the attempts whose columns have these values."""
     failures, last = session.execute(
         select(func.count(LoginAttempt.id), func.max(LoginAttempt.at)).where(
@@ -54,7 +54,7 @@ def _wait(counted: Counted, free: int, longest: int, now: datetime) -> int:
     return max(0, int(left + 0.999))
 
 
-def known_address(session: Session, username: str, address: str, now: datetime) -> bool:
+def known_address(session: DbSession, username: str, address: str, now: datetime) -> bool:
     """Has this account logged in successfully from this address lately?"""
     return (
         session.scalar(
@@ -71,7 +71,7 @@ def known_address(session: Session, username: str, address: str, now: datetime) 
     )
 
 
-def retry_after(session: Session, username: str, address: str, now: datetime) -> int:
+def retry_after(session: DbSession, username: str, address: str, now: datetime) -> int:
     """Seconds before this address may try this account again; 0 when it may try now.
 
     At an address the account logged in from lately, neither the account's delay nor the
@@ -95,7 +95,7 @@ def retry_after(session: Session, username: str, address: str, now: datetime) ->
 
 
 def record_attempt(
-    session: Session, username: str, address: str, now: datetime, *, succeeded: bool
+    session: DbSession, username: str, address: str, now: datetime, *, succeeded: bool
 ) -> None:
     session.add(
         LoginAttempt(

@@ -18,7 +18,6 @@ from typing import Any, Literal
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from app import context, jobs
 from app.cards.models import CardSheetJob
@@ -30,6 +29,7 @@ from app.cards.sheets import (
     reissued_on,
     sheet_faces,
 )
+from app.db import DbSession
 from app.errors import NotFound, ValidationFailed
 
 Choice = Literal["registered", "reissued", "typed"]
@@ -51,7 +51,7 @@ class Progress(jobs.Progress):  # status: queued, running, done or failed
 
 
 def chosen_households(
-    session: Session,
+    session: DbSession,
     choice: Choice,
     typed_ids: Sequence[int],
     *,
@@ -75,7 +75,7 @@ def chosen_households(
 
 
 def request_sheet(
-    session: Session,
+    session: DbSession,
     household_ids: Sequence[int],
     *,
     user_id: int,
@@ -113,7 +113,7 @@ def request_sheet(
 
 
 def make_sheet(
-    session: Session,
+    session: DbSession,
     sheet: SheetRequest,
     *,
     card_key: str,
@@ -133,12 +133,14 @@ def make_sheet(
     _note(session, sheet.job_id, clock, status="done", done=len(faces), pdf=pdf)
 
 
-def fail_sheet(session: Session, job_id: int, message: str, clock: Callable[[], datetime]) -> None:
+def fail_sheet(
+    session: DbSession, job_id: int, message: str, clock: Callable[[], datetime]
+) -> None:
     session.rollback()
     _note(session, job_id, clock, status="failed", message=message[:200])
 
 
-def _note(session: Session, job_id: int, clock: Callable[[], datetime], **values: Any) -> None:
+def _note(session: DbSession, job_id: int, clock: Callable[[], datetime], **values: Any) -> None:
     jobs.note(session, CardSheetJob, job_id, clock, **values)
 
 
@@ -168,7 +170,7 @@ _PROGRESS = select(
 )
 
 
-def sheet_progress(session: Session, job_id: int, *, user_id: int, now: datetime) -> Progress:
+def sheet_progress(session: DbSession, job_id: int, *, user_id: int, now: datetime) -> Progress:
     """How far the job is. Only the one who asked for it may see it."""
     row = session.execute(
         _PROGRESS.where(CardSheetJob.id == job_id, CardSheetJob.requested_by_id == user_id)
@@ -179,7 +181,7 @@ def sheet_progress(session: Session, job_id: int, *, user_id: int, now: datetime
 
 
 def recent_sheets(
-    session: Session, *, user_id: int, now: datetime, limit: int = 5
+    session: DbSession, *, user_id: int, now: datetime, limit: int = 5
 ) -> list[Progress]:
     rows = session.execute(
         _PROGRESS.where(
@@ -200,7 +202,7 @@ def _progress(row: Any, now: datetime) -> Progress:
     return Progress(row.id, status, row.done, row.total, message, row.created_at)
 
 
-def sheet_pdf_bytes(session: Session, job_id: int, *, user_id: int) -> bytes:
+def sheet_pdf_bytes(session: DbSession, job_id: int, *, user_id: int) -> bytes:
     pdf = session.scalar(
         select(CardSheetJob.pdf).where(
             CardSheetJob.id == job_id,

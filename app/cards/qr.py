@@ -21,5 +21,6 @@ def qr_modules(text: str) -> tuple[bytes, ...]:
     code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=ERROR_CORRECTION)
     image = code.to_image(scale=1, add_quiet_zones=False)
     size = image.shape[0]
-    pixels = bytes(memoryview(image)).translate(_DARK)  # zxing's image: 0 is dark
+    # zxing's image: 0 is dark. It has the buffer protocol, which its stubs do not declare.
+    pixels = bytes(memoryview(image)).translate(_DARK)  # type: ignore[arg-type]
     return tuple(pixels[row * size : (row + 1) * size] for row in range(size))

@@ -8,12 +8,12 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from app.cards import tokens
 from app.cards.models import Card
 from app.cards.render import render_card_png
 from app.cards.sheets import card_face
+from app.db import DbSession
 from app.errors import DomainError
 from app.households.models import Household
 
@@ -49,7 +49,7 @@ class IssuedCard:
 
 
 def issue_card(
-    session: Session,
+    session: DbSession,
     household: Household,
     *,
     card_key: str,
@@ -85,7 +85,7 @@ def issue_card(
     raise RuntimeError("could not draw an unused card number")
 
 
-def current_card(session: Session, household_id: int) -> Card | None:
+def current_card(session: DbSession, household_id: int) -> Card | None:
     return session.scalar(
         select(Card).where(Card.household_id == household_id, Card.revoked_at.is_(None))
     )
@@ -97,7 +97,7 @@ def card_qr(card: Card, card_key: str) -> str:
 
 
 def current_card_png(
-    session: Session, household_id: int, *, card_key: str, photo_dir: str | None = None
+    session: DbSession, household_id: int, *, card_key: str, photo_dir: str | None = None
 ) -> bytes:
     """The household's card in force, drawn again: it can always be reprinted.
 
@@ -122,7 +122,7 @@ _CARD_BY_NUMBER = select(_cards.c.id, _cards.c.household_id, _cards.c.revoked_at
 )
 
 
-def find_card(session: Session, scanned: str, *, typed: bool = False) -> CardRef:
+def find_card(session: DbSession, scanned: str, *, typed: bool = False) -> CardRef:
     """The card in force behind a scanned QR text or a card number (``typed``: only a number).
 
     Raises NotACard, BadCardNumber, UnknownCard or CardRevoked, each with its own answer.

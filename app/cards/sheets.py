@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, and_, exists, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from app.cards import tokens
 from app.cards.layout import CardFace
 from app.cards.models import Card
+from app.db import DbSession
 from app.errors import NotFound, ValidationFailed
 from app.households.models import Household, Member
 
@@ -42,7 +43,7 @@ _FACES = (
 
 
 def card_face(
-    session: Session, household_id: int, *, card_key: str, photo_dir: str | None = None
+    session: DbSession, household_id: int, *, card_key: str, photo_dir: str | None = None
 ) -> CardFace:
     """What the household's card in force shows; the head's photo too when ``photo_dir`` (the
     center takes photos) holds one."""
@@ -55,7 +56,7 @@ def card_face(
 
 
 def sheet_faces(
-    session: Session,
+    session: DbSession,
     household_ids: Sequence[int],
     *,
     card_key: str,
@@ -72,15 +73,15 @@ def sheet_faces(
 
 
 def check_printable(
-    session: Session, household_ids: Sequence[int], *, field: str = "household_ids"
+    session: DbSession, household_ids: Sequence[int], *, field: str = "household_ids"
 ) -> None:
     """Raise ValidationFailed, as sheet_faces does, unless every household can be printed."""
     _cards_in_force(session, household_ids, field)
 
 
 def _cards_in_force(
-    session: Session, household_ids: Sequence[int], field: str
-) -> dict[int, Row[Any]]:
+    session: DbSession, household_ids: Sequence[int], field: str
+) -> dict[int, Row[*tuple[Any, ...]]]:
     wanted = list(dict.fromkeys(household_ids))
     found = {
         row.household_id: row
@@ -109,7 +110,7 @@ def _photo(photo_dir: str | None, name: str | None) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-def _face(row: Row[Any], card_key: str, photo_dir: str | None = None) -> CardFace:
+def _face(row: Row[*tuple[Any, ...]], card_key: str, photo_dir: str | None = None) -> CardFace:
     return CardFace(
         name=f"{row.given_name} {row.family_name}",
         number=row.number,
@@ -122,7 +123,7 @@ def _face(row: Row[Any], card_key: str, photo_dir: str | None = None) -> CardFac
     )
 
 
-def registered_on(session: Session, day: date, *, site_id: int) -> list[int]:
+def registered_on(session: DbSession, day: date, *, site_id: int) -> list[int]:
     """Households this site registered on the day that hold a card in force."""
     return list(
         session.scalars(
@@ -134,7 +135,7 @@ def registered_on(session: Session, day: date, *, site_id: int) -> list[int]:
     )
 
 
-def reissued_on(session: Session, day: date, *, site_id: int, timezone: str) -> list[int]:
+def reissued_on(session: DbSession, day: date, *, site_id: int, timezone: str) -> list[int]:
     """Households of this site whose card in force was issued on the day (at the site) to
     replace an earlier card."""
     zone = ZoneInfo(timezone)

@@ -122,8 +122,8 @@ class DeclineOut(Answer):
 CARD_ERRORS = (BadCardNumber, NotACard, UnknownCard, CardRevoked, NotFound, ValidationFailed)
 
 
-def _iso(day: object) -> str | None:
-    return day.isoformat() if day else None  # type: ignore[attr-defined]
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 @bp.get("/eligibility")

@@ -42,7 +42,9 @@ def read_qr(frame: bytes) -> str | None:
         Image.DecompressionBombWarning,
     ) as exc:
         raise BadFrame(_l("The frame is not a JPEG, PNG or WebP image.")) from exc
-    for barcode in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode):
+    for barcode in zxingcpp.read_barcodes(
+        gray, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    ):
         if barcode.valid and barcode.text:
             return barcode.text
     return None

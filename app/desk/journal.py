@@ -17,17 +17,16 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.cards.models import Card
 from app.cards.services import CardRevoked
 from app.cards.tokens import derive_token, qr_text
-from app.db import local_date
+from app.db import DbSession, local_date
 from app.desk.models import Distribution
 from app.desk.offline import Grant
 from app.desk.offline_models import OfflineHandover, OfflineHandoverLine
-from app.desk.services import Refused, record_handover
+from app.desk.services import Outcome, Refused, record_handover
 from app.errors import DomainError, ValidationFailed
 from app.households.models import Household
 from app.sites.models import Site
@@ -76,7 +75,12 @@ class Desk:
 
 
 def replay_journal(
-    session: Session, *, desk: Desk, grant: Grant | None, entries: list[JournalEntry], now: datetime
+    session: DbSession,
+    *,
+    desk: Desk,
+    grant: Grant | None,
+    entries: list[JournalEntry],
+    now: datetime,
 ) -> list[Replayed]:
     """Record each journaled handover once; a collision becomes a double service.
 
@@ -107,7 +111,7 @@ def replay_journal(
     if len({e.key for e in entries}) != len(entries):
         wrong["entries"] = str(_l("an idempotency key appears twice"))
     if wrong:
-        raise ValidationFailed(wrong)  # type: ignore[arg-type]
+        raise ValidationFailed(wrong)
     # The households first, all of them and in id order, before any stock row: a batch that
     # held the stock while it waited for a household another desk holds would deadlock with
     # it on PostgreSQL (a desk locks its household, then the stock).
@@ -125,7 +129,7 @@ def replay_journal(
 
 
 def _replay(
-    session: Session, desk: Desk, card: Card, entry: JournalEntry, items: dict[str, Item]
+    session: DbSession, desk: Desk, card: Card, entry: JournalEntry, items: dict[str, Item]
 ) -> Replayed:
     before = session.scalar(
         select(OfflineHandover).where(
@@ -144,6 +148,7 @@ def _replay(
     today = local_date(entry.served_at, desk.timezone)
     handed = {items[sku].id: n for sku, n in entry.items.items() if n > 0}
     given = _claim(session, desk, card, entry.served_at)
+    distribution_id: int | None
     if given is not None:
         outcome = "served"
         distribution_id, taken = given
@@ -193,25 +198,30 @@ def _replay(
 
 
 def _claim(
-    session: Session, desk: Desk, card: Card, served_at: datetime
+    session: DbSession, desk: Desk, card: Card, served_at: datetime
 ) -> tuple[int, dict[int, int]] | None:
     """The household's claim at the time of the handover, as at any desk: its distribution
     and what the ledger gave per item, or None when it was served within the interval."""
     today = local_date(served_at, desk.timezone)
-    common = {
-        "today": today,
-        "now": served_at,
-        "days": desk.days,
-        "site_id": desk.site_id,
-        "user_id": desk.user_id,
-    }
+
+    def claim(scanned: str | None, household_id: int | None = None) -> Outcome:
+        return record_handover(
+            session,
+            scanned=scanned,
+            household_id=household_id,
+            today=today,
+            now=served_at,
+            days=desk.days,
+            site_id=desk.site_id,
+            user_id=desk.user_id,
+        )
+
     attempt = session.begin_nested()
     try:
-        token = qr_text(derive_token(desk.card_key, card.nonce))
-        handover = record_handover(session, scanned=token, **common)
+        handover = claim(qr_text(derive_token(desk.card_key, card.nonce)))
     except CardRevoked:
         # Revoked after the snapshot: the family was served with it all the same.
-        handover = record_handover(session, scanned=None, household_id=card.household_id, **common)
+        handover = claim(None, household_id=card.household_id)
     if isinstance(handover, Refused):
         attempt.rollback()  # nothing of the refused claim stays (not even a refusal count)
         return None
@@ -238,7 +248,7 @@ class DoubleService:
     handed: list[tuple[str, int, int]]  # (sku, handed over, taken off the ledger)
 
 
-def double_services(session: Session, day: date) -> list[DoubleService]:
+def double_services(session: DbSession, day: date) -> list[DoubleService]:
     """The double services of a day (the site's day of the offline handover), by time."""
     records = session.scalars(
         select(OfflineHandover)

@@ -24,9 +24,9 @@ from datetime import date, datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
 from app.cards.models import Card
+from app.db import DbSession
 from app.desk.models import Distribution
 from app.desk.offline_models import OfflineHandover
 from app.entitlements.rules import Person, entitlements
@@ -82,7 +82,7 @@ def offline_hash(key: bytes, token_hash: str) -> str:
 
 
 def snapshot_page(
-    session: Session,
+    session: DbSession,
     *,
     key: bytes,
     today: date,

@@ -39,7 +39,7 @@ class OfflineHandover(Base):
     key: Mapped[str] = mapped_column(String(64))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
-    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))  # None once erased
     served_at: Mapped[datetime]
     served_on: Mapped[date] = mapped_column(index=True)  # the site's day of served_at
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,16 +10,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
 
-from app.db import dialect_insert
+from app.db import DbSession, dialect_insert
 from app.desk.models import DECLINE_REASONS, DeclinedHandover
 from app.desk.services import visitor
 from app.errors import ValidationFailed
 
 
 def decline_handover(
-    session: Session,
+    session: DbSession,
     *,
     household_id: int,
     reason: str,

@@ -19,10 +19,9 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, bindparam, cast, insert, or_, select, update
-from sqlalchemy.orm import Session
 
 from app.cards.services import find_card
-from app.db import dialect_insert
+from app.db import DbSession, dialect_insert
 from app.desk.models import Distribution, DistributionLine, Refusal, VisitMember, VisitPeople
 from app.desk.rules import (
     Decision,
@@ -69,7 +68,7 @@ class Visitor:
     def people(self) -> int:
         return len(self.members)
 
-    def entitled(self, session: Session, today: date) -> list[Entitlement]:
+    def entitled(self, session: DbSession, today: date) -> list[Entitlement]:
         people = [
             Person(m.birth_date, m.disability, m.chronic_disease, m.pregnant_or_breastfeeding)
             for m in self.members
@@ -214,7 +213,7 @@ class NoSuchHousehold(DomainError):
     status = 404
 
 
-def visitor(session: Session, household_id: int) -> Visitor:
+def visitor(session: DbSession, household_id: int) -> Visitor:
     """The household and its members, in one query."""
     rows = session.connection().execute(_VISITOR, {"household_id": household_id}).all()
     if not rows:
@@ -234,7 +233,7 @@ def visitor(session: Session, household_id: int) -> Visitor:
 
 
 def check_card(
-    session: Session,
+    session: DbSession,
     *,
     scanned: str,
     today: date,
@@ -255,7 +254,7 @@ def check_card(
 
 
 def check_household(
-    session: Session, *, household_id: int, today: date, days: int, site_id: int
+    session: DbSession, *, household_id: int, today: date, days: int, site_id: int
 ) -> Check:
     """As check_card, for a household found without its card (by name or document)."""
     who = visitor(session, household_id)
@@ -277,7 +276,9 @@ def check_household(
     return Check(who, decision, lines, today, served_today)
 
 
-def last_site_name(session: Session, household_id: int, language: str | None = None) -> str | None:
+def last_site_name(
+    session: DbSession, household_id: int, language: str | None = None
+) -> str | None:
     """Where the household was last served, named in ``language`` (default: the site's name)."""
     site = session.scalar(
         select(Site)
@@ -290,7 +291,7 @@ def last_site_name(session: Session, household_id: int, language: str | None = N
 
 
 def turn_away(
-    session: Session,
+    session: DbSession,
     *,
     household_id: int,
     decision: Decision,
@@ -310,7 +311,7 @@ def turn_away(
 
 
 def note_refusal(
-    session: Session, *, household_id: int, site_id: int, today: date, user_id: int | None
+    session: DbSession, *, household_id: int, site_id: int, today: date, user_id: int | None
 ) -> None:
     """Count a refusal; the same household refused again the same day counts once. Called by
     turn_away, which decides whether a "no" is a refusal."""
@@ -323,7 +324,7 @@ def note_refusal(
 
 
 def record_handover(
-    session: Session,
+    session: DbSession,
     *,
     scanned: str | None,
     today: date,
@@ -385,7 +386,7 @@ def record_handover(
         },
     ).scalar_one()
     due = who.entitled(session, today)
-    scanned = voucher_serials.resolve(
+    serials = voucher_serials.resolve(
         session,
         vouchers or [],
         {e.item_id: (e.sku, e.quantity) for e in due if e.serial_tracked},
@@ -404,7 +405,7 @@ def record_handover(
     # Stock last: every desk takes the same few stock rows, and on PostgreSQL each holds their
     # row locks from here to its commit, so as little as possible comes after.
     wanted = {
-        e.item_id: len(scanned.get(e.item_id, [])) if e.serial_tracked else e.quantity for e in due
+        e.item_id: len(serials.get(e.item_id, [])) if e.serial_tracked else e.quantity for e in due
     }
     given = take_stock(
         session,
@@ -415,7 +416,7 @@ def record_handover(
         distribution_id=distribution_id,
         at=now,
     )
-    for item_id, picked in scanned.items():
+    for item_id, picked in serials.items():
         if given[item_id] < len(picked):
             serial = picked[given[item_id]].serial
             raise voucher_serials.VoucherInvalid(
@@ -448,7 +449,7 @@ def record_handover(
             e.quantity,
             given[e.item_id],
             e.serial_tracked,
-            tuple(v.serial for v in scanned.get(e.item_id, [])),
+            tuple(v.serial for v in serials.get(e.item_id, [])),
         )
         for e in due
     ]

@@ -65,9 +65,11 @@ def read_birth_date(field: str, today: date) -> tuple[date | None, str | None]:
     an impossible date (``740231``) keeps the year and month. Both are None when even the
     year cannot be read."""
     parts = _parts(field)
-    if parts is None or parts[0] is None:
+    if parts is None:
         return None, None
     yy, month, day = parts
+    if yy is None:
+        return None, None
     known: tuple[int, ...]
     if month is None or not 1 <= month <= 12:
         known = (yy,)
@@ -91,9 +93,11 @@ def read_expiry_date(field: str, today: date) -> date | None:
     expiry 30 years ahead is one that has long passed). None when any part is unknown or
     the date is impossible."""
     parts = _parts(field)
-    if parts is None or None in parts:
+    if parts is None:
         return None
     yy, month, day = parts
+    if yy is None or month is None or day is None:
+        return None
     now = (today.year, today.month, today.day)
     horizon = (today.year + 20, today.month, today.day)
     candidates = [century + yy for century in (1900, 2000, 2100)]

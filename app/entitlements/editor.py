@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.entitlements.models import EntitlementRule
 from app.errors import NotFound, ValidationFailed
 from app.stock.catalog import find_item
@@ -17,7 +17,7 @@ PER = ("household", "member")
 
 
 def add_rule(
-    session: Session,
+    session: DbSession,
     *,
     sku: str,
     per: str,
@@ -54,8 +54,8 @@ def add_rule(
     return rule
 
 
-def retire_rule(session: Session, rule_id: int) -> None:
-    changed = session.execute(
+def retire_rule(session: DbSession, rule_id: int) -> None:
+    changed = session.execute(  # type: ignore[attr-defined]  # .rowcount below
         update(EntitlementRule)
         .where(EntitlementRule.id == rule_id, EntitlementRule.active.is_(True))
         .values(active=False)
@@ -64,7 +64,7 @@ def retire_rule(session: Session, rule_id: int) -> None:
         raise NotFound(_l("No such rule in force."))
 
 
-def rules_in_force(session: Session) -> list[EntitlementRule]:
+def rules_in_force(session: DbSession) -> list[EntitlementRule]:
     return list(
         session.scalars(
             select(EntitlementRule)

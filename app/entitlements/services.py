@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.entitlements.models import EntitlementRule
 from app.entitlements.rules import Rule
 from app.stock.models import Item
@@ -30,5 +30,5 @@ _ACTIVE_RULES = (
 )
 
 
-def active_rules(session: Session) -> list[Rule]:
+def active_rules(session: DbSession) -> list[Rule]:
     return [Rule(*row) for row in session.connection().execute(_ACTIVE_RULES)]

@@ -69,7 +69,7 @@ def _back(household_id: int) -> BaseResponse:
 @bp.route("/<id:household_id>/members/new", methods=["GET", "POST"])
 @allow(*DESK)
 @page_writes
-def add_member(household_id: int) -> str | BaseResponse:
+def add_member(household_id: int) -> str | tuple[str, int] | BaseResponse:
     household = get_household(db.session, household_id)
     form = AddMemberForm()
     status, candidates, duplicate_of = 200, None, None
@@ -112,7 +112,7 @@ def add_member(household_id: int) -> str | BaseResponse:
         candidates=candidates,
         duplicate_of=duplicate_of,
         labels=LABELS,
-    ), status  # type: ignore[return-value]
+    ), status
 
 
 @bp.post("/<id:household_id>/members/<id:member_id>/departed")
@@ -148,7 +148,7 @@ def head(household_id: int) -> BaseResponse:
             changes.change_head(
                 db.session,
                 household_id,
-                form.member_id.data,  # type: ignore[arg-type]
+                form.member_id.data,
                 former_head_becomes=form.former_head_becomes.data or "",
                 now=context.now(),
                 user_id=context.actor_id(),
@@ -175,7 +175,7 @@ def move(household_id: int, member_id: int) -> BaseResponse:
             db.session,
             household_id,
             member_id,
-            to_household_id=form.household_id.data,  # type: ignore[arg-type]
+            to_household_id=form.household_id.data,
             relationship=form.relationship.data or "",
             now=context.now(),
             user_id=context.actor_id(),
@@ -184,7 +184,7 @@ def move(household_id: int, member_id: int) -> BaseResponse:
         refuse(exc, label=None)
         return _back(household_id)
     flash(_("The member was moved to this household."), "ok")
-    return _back(form.household_id.data)  # type: ignore[arg-type]
+    return _back(form.household_id.data)
 
 
 def _to_vulnerability(household_id: int, anchor: str = "vulnerability") -> BaseResponse:

@@ -13,9 +13,10 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from app.auth.models import User
+from app.db import DbSession
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.households.duplicates import PossibleDuplicate, likely_duplicates, record_confirmations
 from app.households.models import Household, HouseholdChange, Member
@@ -43,7 +44,7 @@ class ChangeRefused(DomainError):
 
 
 def _record(
-    session: Session,
+    session: DbSession,
     household_id: int,
     member_id: int | None,
     kind: str,
@@ -64,14 +65,14 @@ def _record(
     )
 
 
-def _household(session: Session, household_id: int) -> Household:
+def _household(session: DbSession, household_id: int) -> Household:
     household = session.get(Household, household_id)
     if household is None:
         raise NotFound(_l("No household %(household_id)s.", household_id=household_id))
     return household
 
 
-def _member_of(session: Session, household_id: int, member_id: int) -> Member:
+def _member_of(session: DbSession, household_id: int, member_id: int) -> Member:
     member = session.get(Member, member_id)
     if member is None or member.household_id != household_id:
         raise NotFound(
@@ -85,7 +86,7 @@ def _member_of(session: Session, household_id: int, member_id: int) -> Member:
 
 
 def add_member(
-    session: Session,
+    session: DbSession,
     household_id: int,
     new: NewMember,
     *,
@@ -143,7 +144,7 @@ def add_member(
 
 
 def mark_departed(
-    session: Session,
+    session: DbSession,
     household_id: int,
     member_id: int,
     *,
@@ -165,7 +166,7 @@ def mark_departed(
 
 
 def change_head(
-    session: Session,
+    session: DbSession,
     household_id: int,
     member_id: int,
     *,
@@ -197,7 +198,7 @@ def change_head(
 
 
 def move_member(
-    session: Session,
+    session: DbSession,
     household_id: int,
     member_id: int,
     *,
@@ -256,7 +257,7 @@ class Change:
     other_household_id: int | None
 
 
-def history(session: Session, household_id: int) -> list[Change]:
+def history(session: DbSession, household_id: int) -> list[Change]:
     """The household's changes, newest first."""
     who = aliased(User)
     rows = session.execute(

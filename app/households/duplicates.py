@@ -14,8 +14,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.errors import DomainError
 from app.households.models import DuplicateConfirmation, Household, Member
 from app.households.names import name_keys
@@ -111,7 +111,7 @@ def like(new: NewMember, row: Any) -> bool:
     )
 
 
-def likely_duplicates(session: Session, new: NewHousehold, phone: str | None) -> list[Candidate]:
+def likely_duplicates(session: DbSession, new: NewHousehold, phone: str | None) -> list[Candidate]:
     """Registered people who may be someone of ``new``: a similar name and the same birth
     date, or a similar name in a household with the same (normalised) ``phone``."""
     members = list(new.members)
@@ -146,7 +146,7 @@ def likely_duplicates(session: Session, new: NewHousehold, phone: str | None) ->
 
 
 def record_confirmations(
-    session: Session,
+    session: DbSession,
     members: list[Member],
     candidates: list[Candidate],
     *,

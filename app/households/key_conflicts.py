@@ -18,8 +18,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.households.models import Document, DocumentKeyConflict, Member
 
 PLACEHOLDER = "~"  # never in a key: a number holds letters, digits and separators only
@@ -65,11 +65,11 @@ def _holder(row: tuple[int, int, int, str, str, str]) -> Holder:
     return Holder(document_id, household_id, member_id, f"{given} {family}", number)
 
 
-def count_key_conflicts(session: Session) -> int:
+def count_key_conflicts(session: DbSession) -> int:
     return session.scalar(select(func.count()).select_from(DocumentKeyConflict)) or 0
 
 
-def key_conflicts(session: Session) -> list[KeyConflict]:
+def key_conflicts(session: DbSession) -> list[KeyConflict]:
     """Every waiting document beside the one that holds its key, oldest first."""
     rows = session.execute(
         select(DocumentKeyConflict, Document.type, Document.country, *_HOLDER_COLUMNS)
@@ -85,6 +85,7 @@ def key_conflicts(session: Session) -> list[KeyConflict]:
             .join(Member, Member.id == Document.member_id)
             .where(tuple_(Document.type, Document.country, Document.number_key).in_(identities))
         ):
+            # rest: the six _HOLDER_COLUMNS, which mypy cannot count in a starred unpack.
             holders[(type_, country, key)] = _holder(tuple(rest))  # type: ignore[arg-type]
     return [
         KeyConflict(
@@ -92,14 +93,14 @@ def key_conflicts(session: Session) -> list[KeyConflict]:
             country=r.country,
             key=r.DocumentKeyConflict.number_key,
             found_at=r.DocumentKeyConflict.found_at,
-            waiting=_holder(tuple(r[3:])),  # type: ignore[arg-type]
+            waiting=_holder(tuple(r[3:])),  # type: ignore[arg-type]  # as above
             holder=holders.get((r.type, r.country, r.DocumentKeyConflict.number_key)),
         )
         for r in rows
     ]
 
 
-def settle_key_conflicts(session: Session) -> int:
+def settle_key_conflicts(session: DbSession) -> int:
     """Give each waiting document its key where no other document holds it any more (the
     coordinator erased or corrected the other); the rest stay listed. Returns how many
     took their key. The unique key decides: a document registered with the key meanwhile
@@ -127,7 +128,7 @@ def settle_key_conflicts(session: Session) -> int:
     return settled
 
 
-def waiting_for(session: Session, identities: list[tuple[str, str, str]]) -> int | None:
+def waiting_for(session: DbSession, identities: list[tuple[str, str, str]]) -> int | None:
     """The household of a waiting document with one of these (type, country, key), if any:
     the document is registered, only its key is not written yet."""
     if not identities:

@@ -63,7 +63,7 @@ def words(text: str) -> list[str]:
 
 def name_keys(*names: str | None) -> set[str]:
     """Every skeleton of every word of the names, in every spelling."""
-    keys = set()
+    keys: set[str] = set()
     for name in names:
         for spelling in latin_spellings(name or ""):
             keys.update(k for k in (skeleton(w) for w in words(spelling)) if k)

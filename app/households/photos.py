@@ -17,8 +17,8 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.errors import NotFound, ValidationFailed
 from app.households.models import Household, Member
 from app.households.vulnerability import standing_consents
@@ -59,14 +59,14 @@ def reencode(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _head(session: Session, household_id: int) -> Member:
+def _head(session: DbSession, household_id: int) -> Member:
     household = session.get(Household, household_id)
     if household is None:
         raise NotFound(_l("No household %(household_id)s.", household_id=household_id))
     return household.head
 
 
-def save_photo(session: Session, household_id: int, data: bytes, *, photo_dir: str) -> Member:
+def save_photo(session: DbSession, household_id: int, data: bytes, *, photo_dir: str) -> Member:
     """Keep a photo of the household's head, replacing any; needs their photo consent."""
     head = _head(session, household_id)
     if "photo" not in standing_consents(session, [head.id])[head.id]:
@@ -91,7 +91,7 @@ def delete_photo_file(photo_dir: str, name: str) -> None:
         (Path(photo_dir) / name).unlink(missing_ok=True)
 
 
-def remove_photo(session: Session, member_id: int, *, photo_dir: str) -> None:
+def remove_photo(session: DbSession, member_id: int, *, photo_dir: str) -> None:
     member = session.get(Member, member_id)
     if member is not None and member.photo:
         name, member.photo = member.photo, None
@@ -99,7 +99,7 @@ def remove_photo(session: Session, member_id: int, *, photo_dir: str) -> None:
         delete_photo_file(photo_dir, name)
 
 
-def photo_path(session: Session, household_id: int, *, photo_dir: str) -> Path:
+def photo_path(session: DbSession, household_id: int, *, photo_dir: str) -> Path:
     head = _head(session, household_id)
     path = Path(photo_dir) / head.photo if head.photo else None
     if path is None or not path.is_file():

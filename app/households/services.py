@@ -9,8 +9,9 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select, tuple_
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from app.db import DbSession
 from app.documents.formats import stored_number
 from app.errors import DomainError, NotFound
 from app.households.key_conflicts import waiting_for
@@ -29,7 +30,7 @@ def identity(document: NewDocument) -> tuple[str, str, str]:
     return (document.type, document.country.strip().upper(), document_key(document.number))
 
 
-def registered_with(session: Session, documents: list[NewDocument]) -> int | None:
+def registered_with(session: DbSession, documents: list[NewDocument]) -> int | None:
     """The household that already holds one of these documents, if any (one waiting for
     its key, households.key_conflicts, holds it too)."""
     identities = [identity(d) for d in documents]
@@ -77,7 +78,7 @@ def new_member_row(member: NewMember, now: datetime) -> Member:
     )
 
 
-def index_names(session: Session, members: list[Member]) -> None:
+def index_names(session: DbSession, members: list[Member]) -> None:
     """Store the search keys of these members' names (replacing any they had)."""
     ids = [m.id for m in members]
     session.execute(
@@ -96,7 +97,7 @@ def index_names(session: Session, members: list[Member]) -> None:
         session.execute(insert(NameKey), rows)
 
 
-def index_missing_names(session: Session, batch: int = 5000) -> int:
+def index_missing_names(session: DbSession, batch: int = 5000) -> int:
     """Give search keys to members that have none (a database from before name keys)."""
     done = 0
     while True:
@@ -117,7 +118,7 @@ def normal_phone(phone: str | None) -> str | None:
     return re.sub(r"[\s().-]", "", phone or "") or None
 
 
-def get_household(session: Session, household_id: int) -> Household:
+def get_household(session: DbSession, household_id: int) -> Household:
     household = session.scalar(
         select(Household)
         .where(Household.id == household_id)

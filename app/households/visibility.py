@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.orm import Session
-
+from app.db import DbSession
 from app.entitlements.rules import Entitlement, Person, entitlements
 from app.entitlements.services import active_rules
 from app.households.models import Household
@@ -42,7 +41,7 @@ def masked_number(number: str) -> str:
     return "•" * max(len(number) - 4, 0) + number[-4:]
 
 
-def entitled_per_visit(session: Session, household: Household, today: date) -> list[Entitlement]:
+def entitled_per_visit(session: DbSession, household: Household, today: date) -> list[Entitlement]:
     """What the household receives at a visit today: the outcome of the health flags, which
     a volunteer may see, without the flags themselves."""
     people = [Person(m.birth_date, m.disability, m.chronic_disease) for m in household.members]

@@ -32,9 +32,8 @@ from urllib.parse import urlencode
 from cryptography.fernet import Fernet, InvalidToken
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, or_, select, tuple_, update
-from sqlalchemy.orm import Session
 
-from app.db import dialect_insert
+from app.db import DbSession, dialect_insert
 from app.errors import DomainError, ValidationFailed
 from app.idempotency.models import IdempotencyName, IdempotencyRecord
 
@@ -93,7 +92,7 @@ def form_body(
 class Guard:
     """A write sent with an Idempotency-Key: whose, which key, and the hash of the request."""
 
-    session: Session
+    session: DbSession
     user_id: int
     key: str
     digest: str
@@ -137,7 +136,7 @@ class Guard:
 
 
 def guard(
-    session: Session,
+    session: DbSession,
     *,
     user_id: int | None,
     key: str | None,
@@ -157,7 +156,9 @@ def _sealer(card_key: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
-def claim(session: Session, *, user_id: int, key: str, digest: str, card_key: str) -> Replay | None:
+def claim(
+    session: DbSession, *, user_id: int, key: str, digest: str, card_key: str
+) -> Replay | None:
     """Claim the key for this request, or return the answer it already had.
 
     Raises KeyReused when the key came with a different request. A key whose request
@@ -194,7 +195,7 @@ def claim(session: Session, *, user_id: int, key: str, digest: str, card_key: st
 
 
 def store(
-    session: Session,
+    session: DbSession,
     *,
     user_id: int,
     key: str,
@@ -223,7 +224,7 @@ def store(
         forget_older_than(session, now - RETENTION)
 
 
-def forget_older_than(session: Session, moment: datetime) -> int:
+def forget_older_than(session: DbSession, moment: datetime) -> int:
     """Drop keys older than ``moment`` (a retry comes within minutes, not days)."""
     old = select(IdempotencyRecord.user_id, IdempotencyRecord.key).where(
         IdempotencyRecord.created_at < moment
@@ -238,11 +239,11 @@ def forget_older_than(session: Session, moment: datetime) -> int:
         .where(IdempotencyRecord.created_at < moment)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount  # type: ignore[attr-defined,no-any-return]
+    return result.rowcount  # type: ignore[attr-defined]
 
 
 def forget_names(
-    session: Session, *, household_ids: Iterable[int] = (), member_ids: Iterable[int] = ()
+    session: DbSession, *, household_ids: Iterable[int] = (), member_ids: Iterable[int] = ()
 ) -> int:
     """Forget every stored answer that names these households or people, however old: the
     answer and its request's hash go, the key stays claimed, and a retry gets AnswerErased."""

@@ -54,13 +54,13 @@ class JsonLines(logging.Formatter):
         return json.dumps(line)
 
 
-class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+class _Stderr(logging.StreamHandler[Any]):
     """Writes to whatever sys.stderr is at the moment (a terminal, waitress, a test)."""
 
     def __init__(self) -> None:
         super().__init__(sys.stderr)
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stderr
 

@@ -19,7 +19,7 @@ bp = Blueprint("privacy", __name__)
 
 class HeldRecord(Answer):
     """Everything held: the household's and each person's columns as stored, their cards,
-    visits, refusals and handovers not made (app/privacy/services.household_record)."""
+    visits, refusals, handovers not made and handovers journaled offline (app/privacy/services.household_record)."""
 
     household: dict[str, Any]
     members: list[dict[str, Any]]
@@ -27,6 +27,7 @@ class HeldRecord(Answer):
     visits: list[dict[str, Any]]
     refused_on: list[date | None]
     not_handed_over: list[dict[str, Any]]  # {"on": day, "reason": why}
+    handed_over_offline: list[dict[str, Any]]  # {"on": day, "outcome": "served" or "double"}
 
 
 class ErasureOut(Answer):
@@ -55,6 +56,6 @@ def erase(household_id: int) -> tuple[Response, int]:
         db.session,
         household_id,
         now=context.now(),
-        upload_root=upload_root(),  # type: ignore[arg-type]
+        upload_root=upload_root(),
     )
     return jsonify(erased=erased.household_id, members=erased.members, files=erased.files), 200

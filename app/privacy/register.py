@@ -15,9 +15,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
-from app.db import dialect_insert
+from app.db import DbSession, dialect_insert
 from app.households.models import Household, Member
 from app.privacy.models import ErasureEntry
 from app.privacy.services import erase_household, erase_member
@@ -94,7 +93,7 @@ def _ids_given(conn: Connection) -> dict[str, int]:
 
 
 def replay(
-    session: Session, register: Register, *, upload_root: Path | None = None
+    session: DbSession, register: Register, *, upload_root: Path | None = None
 ) -> list[Erased]:
     """Erase again what the register says was erased and the restored database still holds,
     at the moment it was first erased; keep every entry in the restored register; never give
@@ -121,7 +120,7 @@ def replay(
     return done
 
 
-def _give_no_lower_ids(session: Session, ids_given: dict[str, int]) -> None:
+def _give_no_lower_ids(session: DbSession, ids_given: dict[str, int]) -> None:
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         for name, seq in ids_given.items():
@@ -139,7 +138,7 @@ def _give_no_lower_ids(session: Session, ids_given: dict[str, int]) -> None:
                     {"name": name, "seq": seq},
                 )
         return
-    current = dict(
+    current: dict[str, int] = dict(
         conn.execute(
             text(
                 "SELECT sequencename, coalesce(last_value, 0) FROM pg_sequences "

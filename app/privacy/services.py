@@ -3,7 +3,7 @@
 Erasure removes who the people were, and keeps what happened: the household row stays as an
 empty shell (its id, site and registration day, so "new households" of that day still
 counts it), and so do its visits (Distribution.people, VisitPeople by sex and age band, the
-items), refusals and handovers not made, which name no one. Everything else that points at
+items), refusals, handovers not made and handovers made offline, which name no one. Everything else that points at
 the household or at its members is deleted, found through the foreign keys of the schema:
 documents, search keys, cards, and any table added later that refers to members or
 households (consents, health flags, photos), without editing this module. A column whose
@@ -22,12 +22,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, delete, func, select, update
-from sqlalchemy.orm import Session
 
 from app.audit.trail import record
 from app.cards.models import Card
-from app.db import Base
+from app.db import Base, DbSession
 from app.desk.models import DeclinedHandover, Distribution, DistributionLine, Refusal
+from app.desk.offline_models import OfflineHandover
 from app.errors import DomainError, NotFound
 from app.households.models import Household, Member
 from app.privacy.traces import forget_copies, note_erasure
@@ -43,6 +43,8 @@ KEPT = frozenset(
         "visit_people",
         "refusals",
         "declined_handovers",
+        "offline_handovers",
+        "offline_handover_lines",
     }
 )
 # Rows that stay with their link to the person cleared: a voucher handed over stays issued (its
@@ -62,7 +64,7 @@ class Erasure:
     files: int
 
 
-def _household(session: Session, household_id: int) -> Household:
+def _household(session: DbSession, household_id: int) -> Household:
     household = session.get(Household, household_id)
     if household is None:
         raise NotFound(_l("No household %(household_id)s.", household_id=household_id))
@@ -75,7 +77,7 @@ def _day(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def household_record(session: Session, household_id: int) -> dict[str, Any]:
+def household_record(session: DbSession, household_id: int) -> dict[str, Any]:
     """Everything held about a household and its people (the right of access)."""
     household = _household(session, household_id)
     cards = session.scalars(
@@ -106,6 +108,11 @@ def household_record(session: Session, household_id: int) -> dict[str, Any]:
         select(DeclinedHandover.declined_on, DeclinedHandover.reason)
         .where(DeclinedHandover.household_id == household_id)
         .order_by(DeclinedHandover.id)
+    ).all()
+    offline = session.execute(
+        select(OfflineHandover.served_on, OfflineHandover.outcome)
+        .where(OfflineHandover.household_id == household_id)
+        .order_by(OfflineHandover.id)
     ).all()
     return {
         "household": {
@@ -169,6 +176,7 @@ def household_record(session: Session, household_id: int) -> dict[str, Any]:
         ],
         "refused_on": [_day(day) for day in refusals],
         "not_handed_over": [{"on": _day(day), "reason": reason} for day, reason in declined],
+        "handed_over_offline": [{"on": _day(day), "outcome": o} for day, o in offline],
     }
 
 
@@ -193,7 +201,7 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, _PLAIN) else str(value)
 
 
-def _related(session: Session, table_name: str, row_id: int, known: set[str]) -> dict[str, Any]:
+def _related(session: DbSession, table_name: str, row_id: int, known: set[str]) -> dict[str, Any]:
     """Rows of tables added later that point at this member or household (consents, flags):
     the export holds them too, without editing this module."""
     found: dict[str, Any] = {}
@@ -235,7 +243,7 @@ def _referring(table_name: str) -> list[tuple[Table, Any]]:
     return found
 
 
-def _delete_photos(session: Session, table: Table, where: Any, upload_root: Path | None) -> int:
+def _delete_photos(session: DbSession, table: Table, where: Any, upload_root: Path | None) -> int:
     columns = [c for c in table.columns if "photo" in c.name]
     deleted = 0
     for column in columns:
@@ -253,7 +261,7 @@ def _delete_photos(session: Session, table: Table, where: Any, upload_root: Path
 
 
 def _delete_under(
-    session: Session, table_name: str, ids: list[int], upload_root: Path | None
+    session: DbSession, table_name: str, ids: list[int], upload_root: Path | None
 ) -> int:
     """Delete the rows of every table that points at these rows of ``table_name``."""
     files = 0
@@ -264,10 +272,10 @@ def _delete_under(
         files += _delete_photos(session, table, where, upload_root)
         if table.name == "cards":
             card_ids = list(session.scalars(select(table.c.id).where(where)))
-            if card_ids:
+            for visits in (Distribution, OfflineHandover) if card_ids else ():
                 session.execute(
-                    update(Distribution)
-                    .where(Distribution.card_id.in_(card_ids))
+                    update(visits)
+                    .where(visits.card_id.in_(card_ids))
                     .values(card_id=None)
                     .execution_options(synchronize_session=False)
                 )
@@ -284,7 +292,7 @@ def _delete_under(
 
 
 def erase_household(
-    session: Session, household_id: int, *, now: datetime, upload_root: Path | None = None
+    session: DbSession, household_id: int, *, now: datetime, upload_root: Path | None = None
 ) -> Erasure:
     """Remove who the household's people were; keep its visits as anonymous counts."""
     household = _household(session, household_id)
@@ -319,7 +327,7 @@ def erase_household(
 
 
 def erase_member(
-    session: Session, member_id: int, *, now: datetime, upload_root: Path | None = None
+    session: DbSession, member_id: int, *, now: datetime, upload_root: Path | None = None
 ) -> Erasure:
     """Remove one person; the head stands for the household, so erasing the head erases it."""
     member = session.get(Member, member_id)
@@ -351,7 +359,7 @@ def _months_before(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def due_for_retention(session: Session, today: date, months: int) -> list[int]:
+def due_for_retention(session: DbSession, today: date, months: int) -> list[int]:
     """Households not seen (served, or registered if never served) for ``months`` months."""
     cutoff = _months_before(today, months)
     last_seen = func.coalesce(Household.last_served_on, Household.registered_on)
@@ -365,7 +373,7 @@ def due_for_retention(session: Session, today: date, months: int) -> list[int]:
 
 
 def apply_retention(
-    session: Session, today: date, months: int, *, now: datetime, upload_root: Path | None = None
+    session: DbSession, today: date, months: int, *, now: datetime, upload_root: Path | None = None
 ) -> list[int]:
     due = due_for_retention(session, today, months)
     for household_id in due:

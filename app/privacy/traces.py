@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app import checkpoints
 from app.cards.models import CardSheetJob
-from app.db import dialect_insert
+from app.db import DbSession, dialect_insert
 from app.households.imports.erasure import forget_rows
 from app.households.models import Document
 from app.idempotency.services import forget_names
@@ -28,7 +28,7 @@ from app.privacy.models import ErasureEntry
 
 
 def forget_copies(
-    session: Session,
+    session: DbSession,
     since: datetime,
     *,
     household_ids: list[int],
@@ -50,7 +50,7 @@ def forget_copies(
     )
 
 
-def note_erasure(session: Session, entity: str, entity_id: int, now: datetime) -> None:
+def note_erasure(session: DbSession, entity: str, entity_id: int, now: datetime) -> None:
     """Note the erasure in the register, and have the log emptied once it commits."""
     insert = dialect_insert(session.get_bind().dialect.name)
     session.execute(
@@ -69,12 +69,12 @@ EMPTY_THE_LOG = "aid_empty_the_log_after_commit"
 
 
 @event.listens_for(Session, "after_commit")
-def _empty_the_log(session: Session) -> None:
+def _empty_the_log(session: DbSession) -> None:
     path = session.info.pop(EMPTY_THE_LOG, None)
     if path is not None:
         checkpoints.truncate_soon(path)
 
 
 @event.listens_for(Session, "after_rollback")
-def _nothing_to_empty(session: Session) -> None:
+def _nothing_to_empty(session: DbSession) -> None:
     session.info.pop(EMPTY_THE_LOG, None)

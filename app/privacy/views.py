@@ -4,6 +4,7 @@ erase the household or one person; and the record of processing."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -23,10 +24,8 @@ from app.unit_of_work import page_writes
 bp = Blueprint("privacy", __name__)
 
 
-def upload_root() -> object:
+def upload_root() -> Path:
     """Where stored files (the heads' photos) live: AID_PHOTO_DIR."""
-    from pathlib import Path
-
     return Path(current_app.config["AID_PHOTO_DIR"])
 
 
@@ -70,7 +69,7 @@ def erase(household_id: int) -> BaseResponse:
         db.session,
         household_id,
         now=context.now(),
-        upload_root=upload_root(),  # type: ignore[arg-type]
+        upload_root=upload_root(),
     )
     flash(
         _(
@@ -94,7 +93,7 @@ def erase_person(member_id: int) -> BaseResponse:
         db.session,
         member_id,
         now=context.now(),
-        upload_root=upload_root(),  # type: ignore[arg-type]
+        upload_root=upload_root(),
     )
     flash(_("Person erased."), "ok")
     return redirect(url_for("households.show", household_id=erased.household_id))

@@ -16,8 +16,8 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.errors import DomainError
 from app.public.models import PublicCheckBudget
 
@@ -61,7 +61,7 @@ def _retry_after(free_at_ms: int, now_ms: int) -> int:
     return max(1, math.ceil((free_at_ms - TOLERANCE_MS - now_ms) / 1000))
 
 
-def spend_check(session: Session, address: str, now: datetime) -> None:
+def spend_check(session: DbSession, address: str, now: datetime) -> None:
     """Take one check from the address's budget, or raise TooManyChecks with the seconds to
     wait. Commit right after: the check is spent whatever it finds."""
     now_ms = int(now.timestamp() * 1000)

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
 
 from app.cards.models import Card
 from app.cards.tokens import read_scan, token_hash
+from app.db import DbSession
 from app.desk.rules import next_eligible_on
 from app.households.models import Household
 
@@ -40,7 +40,7 @@ class PublicAnswer:
     on: date | None = None
 
 
-def next_visit(session: Session, typed: str, *, today: date, days: int) -> PublicAnswer:
+def next_visit(session: DbSession, typed: str, *, today: date, days: int) -> PublicAnswer:
     """The next date of the card's household, for the family itself."""
     if len(typed) > MAX_INPUT:
         return PublicAnswer("not_a_number")

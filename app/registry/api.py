@@ -46,6 +46,8 @@ from app.registry.search import search_people
 bp = Blueprint("households", __name__)
 
 
+# Literal[A_TUPLE] is the Literal of the tuple's values at run time, which pydantic reads; mypy
+# wants the values spelled out, hence its [valid-type] below. The tuples stay the one list.
 class DocumentIn(Body):
     type: Literal[DOCUMENT_TYPES]  # type: ignore[valid-type]
     number: Code

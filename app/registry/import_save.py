@@ -8,17 +8,17 @@ from datetime import date, datetime
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from app.cards import tokens
 from app.cards.models import Card
+from app.db import DbSession
 from app.households.imports.checks import CHUNK, Group
 from app.households.models import Household
 from app.households.services import index_names, new_member_row, normal_phone
 
 
 def save_groups(
-    session: Session,
+    session: DbSession,
     groups: list[Group],
     *,
     site_id: int,
@@ -49,7 +49,12 @@ def save_groups(
 
 
 def _issue_cards(
-    session: Session, household_ids: list[int], *, card_key: str, now: datetime, user_id: int | None
+    session: DbSession,
+    household_ids: list[int],
+    *,
+    card_key: str,
+    now: datetime,
+    user_id: int | None,
 ) -> None:
     """First cards for many new households at once (cards.services.issue_card, in bulk)."""
     for _ in range(5):  # a clash of random card numbers is rare: draw them all again

@@ -16,12 +16,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.ages import age_on
 from app.audit.trail import record
 from app.cards.models import Card
 from app.cards.services import current_card
+from app.db import DbSession
 from app.desk.models import Distribution
 from app.entitlements.rules import Entitlement
 from app.errors import DomainError
@@ -157,7 +157,7 @@ def _member(member: Member, consents: set[str], everything: bool, today: date) -
 
 
 def read_household(
-    session: Session, household_id: int, *, role: str | None, today: date
+    session: DbSession, household_id: int, *, role: str | None, today: date
 ) -> HouseholdView:
     """The household as ``role`` may see it; a coordinator's view is noted in the audit trail."""
     if not may_see_households(role):
@@ -183,7 +183,7 @@ def read_household(
 
 
 def read_household_page(
-    session: Session, household_id: int, *, role: str | None, today: date
+    session: DbSession, household_id: int, *, role: str | None, today: date
 ) -> HouseholdPage:
     view = read_household(session, household_id, role=role, today=today)
     return HouseholdPage(

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from app.cards.services import IssuedCard, issue_card
+from app.db import DbSession
 from app.errors import ValidationFailed
 from app.households.duplicates import PossibleDuplicate, likely_duplicates, record_confirmations
 from app.households.models import Household
@@ -31,7 +31,7 @@ class Registered:
 
 
 def register_household(
-    session: Session,
+    session: DbSession,
     new: NewHousehold,
     *,
     site_id: int,

@@ -8,11 +8,11 @@ from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Row, and_, intersect, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, and_, intersect, or_, select
 
 from app.cards import tokens
 from app.cards.models import Card
+from app.db import DbSession
 from app.households.key_conflicts import PLACEHOLDER
 from app.households.models import Document, DocumentKeyConflict, Household, Member, NameKey
 from app.households.names import name_keys, query_keys
@@ -46,12 +46,11 @@ _COLUMNS = (
 )
 
 
-def _people(session: Session, where: object, matched: str, limit: int) -> list[Found]:
+def _people(
+    session: DbSession, where: ColumnElement[bool], matched: str, limit: int
+) -> list[Found]:
     rows = session.execute(
-        select(*_COLUMNS)
-        .where(where)  # type: ignore[arg-type]
-        .order_by(Member.household_id, Member.id)
-        .limit(limit)
+        select(*_COLUMNS).where(where).order_by(Member.household_id, Member.id).limit(limit)
     ).all()
     return [Found(*row[:6], matched=matched) for row in rows]
 
@@ -69,7 +68,7 @@ def _birth_date(word: str) -> date | None:
         return None
 
 
-def _identified(session: Session, people: list[Found], query: str) -> list[Found]:
+def _identified(session: DbSession, people: list[Found], query: str) -> list[Found]:
     """Those of the people whose family name (in any spelling, the whole word) or birth date is
     in the query too: a document number alone does not open a family's record."""
     typed = query.split()
@@ -101,7 +100,7 @@ def _number_spans(query: str) -> set[str]:
 
 
 def search_people(
-    session: Session, query: str, *, everything: bool, limit: int = 20
+    session: DbSession, query: str, *, everything: bool, limit: int = 20
 ) -> list[Found]:
     """People matching the query, best matches first: a card number (any card the household
     ever had), a document number (by its key: any keyboard, separators and case ignored), a
@@ -151,7 +150,7 @@ def search_people(
     return list(unique.values())[:limit]
 
 
-def _by_name(session: Session, query: str, limit: int) -> list[Found]:
+def _by_name(session: DbSession, query: str, limit: int) -> list[Found]:
     """People whose name has, for every word of the query, a word that begins like it in
     some spelling (households.names); the closest names first."""
     groups = query_keys(query)
@@ -173,7 +172,7 @@ def _by_name(session: Session, query: str, limit: int) -> list[Found]:
     rows = session.execute(select(*_COLUMNS).where(Member.id.in_(ids))).all()
     wanted = " ".join(sorted(min(keys) for keys in groups))
 
-    def closeness(row: Row[Any]) -> float:
+    def closeness(row: Row[*tuple[Any, ...]]) -> float:
         names = [row.given_name, row.family_name, row.given_name_native, row.family_name_native]
         return fuzz.token_set_ratio(wanted, " ".join(sorted(name_keys(*names))))
 

@@ -64,7 +64,7 @@ bp.register_blueprint(key_conflicts_bp)
 @bp.route("/new", methods=["GET", "POST"])
 @allow(*DESK)
 @page_writes
-def register() -> str | BaseResponse:
+def register() -> str | tuple[str, int] | BaseResponse:
     form = RegisterForm()
     reading_for = next((i for i, e in enumerate(form.members) if e.form.read_mrz.data), None)
     if not form.is_submitted():
@@ -72,7 +72,7 @@ def register() -> str | BaseResponse:
     elif reading_for is not None:
         _read_zone(form, reading_for)
     elif form.add_member.data:
-        if len(form.members.entries) < form.members.max_entries:  # type: ignore[operator]
+        if len(form.members.entries) < form.members.max_entries:
             form.members.append_entry()
     elif form.remove_member.data:
         if len(form.members.entries) > 1:
@@ -96,10 +96,10 @@ def register() -> str | BaseResponse:
         except DuplicateDocument as exc:
             refuse(exc, say=_("A document of this family is registered already."))
             household_id = exc.details["household_id"]
-            return _register_page(form, duplicate_of=household_id), 409  # type: ignore[return-value]
+            return _register_page(form, duplicate_of=household_id), 409
         except PossibleDuplicate as exc:
             refuse(exc, say=())  # the page lists the candidates
-            return _register_page(form, candidates=exc.candidates), 409  # type: ignore[return-value]
+            return _register_page(form, candidates=exc.candidates), 409
         else:
             flash(
                 _(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
@@ -35,7 +35,7 @@ class Chart:
     summable: bool = True
 
     @property
-    def rows(self) -> list[tuple[str, list[int], int]]:
+    def rows(self) -> list[tuple[str, tuple[int, ...], int]]:
         """(label, a value per series, their sum): the table under the chart; show the sum
         only when ``summable``."""
         return (
@@ -143,7 +143,7 @@ def people_by_sex_and_age(figures: PeriodFigures, sexes: dict[str, str]) -> Char
 
 def items_per_day_by_category(figures: PeriodFigures, names: dict[str, str]) -> Chart:
     """Items handed over each day, stacked by the item's category."""
-    per_day: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    per_day: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     for day, quantities in figures.items_by_day.items():
         for sku, quantity in quantities.items():
             per_day[figures.categories[sku]][day] += quantity
@@ -160,7 +160,7 @@ def items_per_day_by_category(figures: PeriodFigures, names: dict[str, str]) -> 
 
 def registrations_per_week(figures: PeriodFigures, households: str) -> Chart:
     """New households per week, each week named by its Monday."""
-    weeks: dict = defaultdict(int)
+    weeks: dict[date, int] = defaultdict(int)
     for d in figures.days:
         weeks[d.day - timedelta(days=d.day.weekday())] += d.new_households
     mondays = sorted(weeks)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -76,15 +76,15 @@ def _site_name(code: str | None) -> tuple[int | None, str]:
 @click.option("--out", required=True, help="The file to write: .xlsx or .csv.")
 @click.option("--site", default=None, help="A site's code (default: all sites).")
 @language_option
-def daily(day: object, out: str, site: str | None, language: str | None) -> None:
+def daily(day: datetime | None, out: str, site: str | None, language: str | None) -> None:
     """The day's counts, as the coordinator's page downloads them."""
     with _labels_in(language):
         _daily(day, out, site)
 
 
-def _daily(day: object, out: str, site: str | None) -> None:
+def _daily(day: datetime | None, out: str, site: str | None) -> None:
     path = _output(out)
-    chosen: date = day.date() if day else context.today()  # type: ignore[attr-defined]
+    chosen: date = day.date() if day else context.today()
     site_id, site_name = _site_name(site)
     counts = daily_counts(db.session, chosen, site_id)
     body = daily_file(
@@ -105,8 +105,8 @@ def _daily(day: object, out: str, site: str | None) -> None:
 @click.option("--mask-small", is_flag=True, help='Counts under 5 as "<5", to share outside.')
 @language_option
 def period(
-    start: object,
-    end: object,
+    start: datetime,
+    end: datetime,
     out: str,
     site: str | None,
     mask_small: bool,
@@ -117,11 +117,11 @@ def period(
         _period(start, end, out, site, mask_small)
 
 
-def _period(start: object, end: object, out: str, site: str | None, mask_small: bool) -> None:
+def _period(start: datetime, end: datetime, out: str, site: str | None, mask_small: bool) -> None:
     path = _output(out)
     try:
         chosen = find_site(db.session, site)
-        figures = period_figures(db.session, start.date(), end.date(), chosen)  # type: ignore[attr-defined]
+        figures = period_figures(db.session, start.date(), end.date(), chosen)
     except DomainError as exc:
         raise click.ClickException(f"{exc.message} {getattr(exc, 'fields', '')}") from None
     title = title_line(

@@ -8,10 +8,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute
 
 from app.auth.models import User
 from app.cards.models import Card
+from app.db import AnySelect, DbSession
 from app.desk.models import Distribution, Refusal
 from app.households.models import Household
 from app.sites.models import Site
@@ -43,7 +44,7 @@ OPENING_HOURS = range(9, 17)  # always shown, so a quiet hour shows as a zero
 
 
 def live_dashboard(
-    session: Session, *, now: datetime, timezone: str, site: Site | None
+    session: DbSession, *, now: datetime, timezone: str, site: Site | None
 ) -> Dashboard:
     """Today's figures at one site (or all) up to ``now``; served per hour of the site's clock."""
     zone = ZoneInfo(timezone)
@@ -51,7 +52,7 @@ def live_dashboard(
     today = local.date()
     last_week = today - timedelta(days=7)
 
-    def at_site(stmt, column):  # type: ignore[no-untyped-def]
+    def at_site(stmt: AnySelect, column: QueryableAttribute[int]) -> AnySelect:
         return stmt if site is None else stmt.where(column == site.id)
 
     served = session.execute(

@@ -13,8 +13,9 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
+from app.db import DbSession
 from app.desk.models import Distribution
 from app.stock.models import (
     Donation,
@@ -42,7 +43,7 @@ class IssuedVoucher:
     donor: str
     sku: str
     serial: str
-    issued_at: datetime
+    issued_at: datetime | None  # set with the distribution, by the UPDATE that issues it
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class DonorReport:
     vouchers: list[IssuedVoucher]
 
 
-def donor_report(session: Session, *, donor: Donor, start: date, end: date) -> DonorReport:
+def donor_report(session: DbSession, *, donor: Donor, start: date, end: date) -> DonorReport:
     """What ``donor`` gave from ``start`` to ``end`` (inclusive) and how much was handed over."""
     reversal = aliased(Donation)
     rows = session.execute(
@@ -125,7 +126,7 @@ def donor_report(session: Session, *, donor: Donor, start: date, end: date) -> D
 
 
 def issued_vouchers(
-    session: Session, *, donor: str | None, start: date, end: date
+    session: DbSession, *, donor: str | None, start: date, end: date
 ) -> list[IssuedVoucher]:
     """Serials issued from ``start`` to ``end`` (the site's days, inclusive), by donor."""
     stmt = (

@@ -11,14 +11,16 @@ beside items at 0 would be true only because nobody set one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import QueryableAttribute
 
+from app.db import AnySelect, DbSession
 from app.desk.models import Distribution, DistributionLine
 from app.stock.models import Item, StockLevel
 
@@ -52,7 +54,7 @@ class StockForecast:
 
 
 def low_stock_forecast(
-    session: Session, *, site_id: int | None, now: datetime
+    session: DbSession, *, site_id: int | None, now: datetime
 ) -> list[StockForecast]:
     """Items under their minimum or running out before today's closing time, soonest first
     (at one site, or all sites together)."""
@@ -60,7 +62,7 @@ def low_stock_forecast(
     local = now.astimezone(zone)
     today = local.date()
 
-    def at_site(stmt, column):  # type: ignore[no-untyped-def]
+    def at_site(stmt: AnySelect, column: QueryableAttribute[int]) -> AnySelect:
         return stmt if site_id is None else stmt.where(column == site_id)
 
     levels = at_site(
@@ -142,7 +144,7 @@ def low_stock_forecast(
 
 
 def _opening(
-    spans: list[tuple[date, datetime, datetime]], today: date, zone: ZoneInfo
+    spans: Sequence[Row[date, datetime, datetime]], today: date, zone: ZoneInfo
 ) -> tuple[float, datetime | None, datetime | None]:
     """Hours the desks were open over the past week, today's first handover, and today's
     usual closing (the latest closing time of the week's days, on today's date)."""

@@ -14,8 +14,8 @@ import math
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.desk.models import Distribution, DistributionLine
 from app.entitlements.models import EntitlementRule
 from app.stock.ledger import MAX_QUANTITY
@@ -25,7 +25,7 @@ DAYS_OF_COVER = 2
 PACE_DAYS = 14
 
 
-def daily_need(session: Session, *, today: date, households_a_day: int) -> dict[int, float]:
+def daily_need(session: DbSession, *, today: date, households_a_day: int) -> dict[int, float]:
     """item id -> items needed a day, from the recent pace or else the active rules."""
     since = today - timedelta(days=PACE_DAYS)
     recent = (Distribution.served_on >= since, Distribution.served_on < today)
@@ -53,7 +53,9 @@ def daily_need(session: Session, *, today: date, households_a_day: int) -> dict[
     return need
 
 
-def set_missing_minimums(session: Session, *, today: date, households_a_day: int) -> dict[str, int]:
+def set_missing_minimums(
+    session: DbSession, *, today: date, households_a_day: int
+) -> dict[str, int]:
     """Give each item whose minimum is 0 one of DAYS_OF_COVER days of its daily need;
     returns {sku: minimum} of those set."""
     need = daily_need(session, today=today, households_a_day=households_a_day)

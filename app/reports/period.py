@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, distinct, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import distinct, func, select
 
+from app.db import AnySelect, DbSession
 from app.desk.models import (
     AGE_BANDS,
     Distribution,
@@ -82,7 +82,7 @@ def check_period(start: date, end: date) -> None:
         raise ValidationFailed({"to": _l("a period is at most %(n)s days", n=MAX_DAYS)})
 
 
-def find_site(session: Session, code: str | None) -> Site | None:
+def find_site(session: DbSession, code: str | None) -> Site | None:
     """The site of a code; no code (or an empty one) means all sites."""
     if not code:
         return None
@@ -92,12 +92,12 @@ def find_site(session: Session, code: str | None) -> Site | None:
     return site
 
 
-def period_figures(session: Session, start: date, end: date, site: Site | None) -> PeriodFigures:
+def period_figures(session: DbSession, start: date, end: date, site: Site | None) -> PeriodFigures:
     """Every figure of the period from start to end (both included), at one site or all."""
     check_period(start, end)
     site_id = site.id if site else None
 
-    def served(stmt: Select) -> Select:  # type: ignore[type-arg]
+    def served(stmt: AnySelect) -> AnySelect:
         stmt = stmt.where(Distribution.served_on.between(start, end))
         return stmt if site_id is None else stmt.where(Distribution.site_id == site_id)
 

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.cards.models import Card
+from app.db import DbSession
 from app.desk.models import Distribution
 from app.households.models import Member
 from app.reports.exports import TOTAL
@@ -35,7 +36,7 @@ class ServedHousehold:
 
 
 def served_on(
-    session: Session, day: date, site: Site | None, timezone: str
+    session: DbSession, day: date, site: Site | None, timezone: str
 ) -> list[ServedHousehold]:
     """Every handover of the day, in the order they happened."""
     head = aliased(Member)

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute
 
+from app.db import AnySelect, DbSession
 from app.desk.models import (
     AGE_BANDS,
     DECLINE_REASONS,
@@ -59,11 +60,11 @@ class DailyCounts:
         return [(sex, [self.by_sex_age.get((sex, band), 0) for band in AGE_BANDS]) for sex in SEXES]
 
 
-def daily_counts(session: Session, day: date, site_id: int | None = None) -> DailyCounts:
+def daily_counts(session: DbSession, day: date, site_id: int | None = None) -> DailyCounts:
     """Households and people served, new households, refusals, items and people by sex and age
     band on one day (at one site, or all sites)."""
 
-    def at_site(stmt, column):  # type: ignore[no-untyped-def]
+    def at_site(stmt: AnySelect, column: QueryableAttribute[int]) -> AnySelect:
         return stmt if site_id is None else stmt.where(column == site_id)
 
     served = session.execute(

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.errors import DomainError, ValidationFailed
 from app.names import merged_names
 from app.sites.models import SITE_KINDS, Site
@@ -27,7 +27,7 @@ class UnknownSite(DomainError):
     status = 404
 
 
-def site_by_code(session: Session, code: str) -> Site:
+def site_by_code(session: DbSession, code: str) -> Site:
     """This server's site (AID_SITE): a 404 that says how to create it when there is none."""
     site = session.scalar(select(Site).where(Site.code == code))
     if site is None:
@@ -37,7 +37,7 @@ def site_by_code(session: Session, code: str) -> Site:
     return site
 
 
-def find_site(session: Session, code: str, field: str = "site") -> Site:
+def find_site(session: DbSession, code: str, field: str = "site") -> Site:
     """The site with this code; a 422 naming the field when there is none."""
     site = session.scalar(select(Site).where(Site.code == code.strip().upper()))
     if site is None:
@@ -46,7 +46,7 @@ def find_site(session: Session, code: str, field: str = "site") -> Site:
 
 
 def create_site(
-    session: Session,
+    session: DbSession,
     *,
     code: str,
     name: str,
@@ -75,7 +75,7 @@ def create_site(
     return site
 
 
-def rename_site(session: Session, site: Site, names: Mapping[str, str | None]) -> Site:
+def rename_site(session: DbSession, site: Site, names: Mapping[str, str | None]) -> Site:
     """Rename a site ({"en": ..., "uk": ...}): "en" is the default name, a language left out
     keeps its name, an empty one falls back to the default. Its code stays."""
     default, others, fields = merged_names(site.name, site.names, names)
@@ -86,5 +86,5 @@ def rename_site(session: Session, site: Site, names: Mapping[str, str | None]) -
     return site
 
 
-def all_sites(session: Session) -> list[Site]:
+def all_sites(session: DbSession) -> list[Site]:
     return list(session.scalars(select(Site).order_by(Site.kind.desc(), Site.code)))

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.desk.models import Distribution, DistributionLine
 from app.desk.rules import next_eligible_on
 from app.errors import DomainError
@@ -55,7 +55,7 @@ class Slip:
 
 
 def slip_for(
-    session: Session, distribution_id: int, *, card_key: str, days: int, timezone: str
+    session: DbSession, distribution_id: int, *, card_key: str, days: int, timezone: str
 ) -> Slip:
     """The slip of a distribution: what was given (items given none are left out) and the next
     date of its programme, counted from the day of this handover."""
@@ -90,7 +90,7 @@ class FoundSlip:
     served_on: date
 
 
-def find_by_reference(session: Session, reference: str, *, card_key: str) -> FoundSlip | None:
+def find_by_reference(session: DbSession, reference: str, *, card_key: str) -> FoundSlip | None:
     """The distribution behind a reference a family quotes; None when there is none."""
     distribution_id = distribution_of(card_key, reference[:40])
     if distribution_id is None or distribution_id >= 2**31:

@@ -9,9 +9,8 @@ from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from app.db import dialect_insert
+from app.db import DbSession, dialect_insert
 from app.errors import DomainError, ValidationFailed
 from app.names import merged_names
 from app.stock.ledger import MAX_QUANTITY
@@ -55,7 +54,7 @@ def check_item_settings(fields: dict[str, str], *, category: str, unit: str, min
 
 
 def update_item(
-    session: Session,
+    session: DbSession,
     item: Item,
     *,
     name: str,
@@ -82,7 +81,7 @@ def update_item(
     return item
 
 
-def rename_item(session: Session, item: Item, names: Mapping[str, str | None]) -> Item:
+def rename_item(session: DbSession, item: Item, names: Mapping[str, str | None]) -> Item:
     """Give an item its name in some languages ({"en": ..., "uk": ...}): "en" is the default
     name, a language left out keeps its name, an empty one falls back to the default."""
     default, others, fields = merged_names(item.name, item.names, names)
@@ -93,7 +92,7 @@ def rename_item(session: Session, item: Item, names: Mapping[str, str | None]) -
     return item
 
 
-def add_barcode(session: Session, *, item: Item, code: str, pack_quantity: int) -> Barcode:
+def add_barcode(session: DbSession, *, item: Item, code: str, pack_quantity: int) -> Barcode:
     """Teach the catalog a box code: scanning it adds ``pack_quantity`` of the item."""
     code = normalize_barcode(code)
     fields = {}
@@ -114,7 +113,7 @@ def add_barcode(session: Session, *, item: Item, code: str, pack_quantity: int) 
     return barcode
 
 
-def find_barcode(session: Session, code: str) -> tuple[Item, int] | None:
+def find_barcode(session: DbSession, code: str) -> tuple[Item, int] | None:
     """The item and pack quantity of a scanned box code, or None if it is not known."""
     row = session.execute(
         select(Item, Barcode.pack_quantity)
@@ -138,11 +137,11 @@ def check_donor(name: str, kind: str | None, contact: str | None) -> dict[str, s
     return fields
 
 
-def donor_named(session: Session, name: str) -> Donor | None:
+def donor_named(session: DbSession, name: str) -> Donor | None:
     return session.scalar(select(Donor).where(func.lower(Donor.name) == name.strip().lower()))
 
 
-def create_donor(session: Session, *, name: str, kind: str | None, contact: str | None) -> Donor:
+def create_donor(session: DbSession, *, name: str, kind: str | None, contact: str | None) -> Donor:
     fields = check_donor(name, kind, contact)
     if fields:
         raise ValidationFailed(fields)
@@ -154,7 +153,7 @@ def create_donor(session: Session, *, name: str, kind: str | None, contact: str 
     return donor
 
 
-def donor_for(session: Session, name: str, kind: str | None) -> Donor:
+def donor_for(session: DbSession, name: str, kind: str | None) -> Donor:
     """The donor of that name (any case), added to the list the first time it gives."""
     donor = donor_named(session, name)
     if donor is None:
@@ -176,14 +175,14 @@ def donor_for(session: Session, name: str, kind: str | None) -> Donor:
     return donor
 
 
-def all_donors(session: Session) -> list[Donor]:
+def all_donors(session: DbSession) -> list[Donor]:
     return list(session.scalars(select(Donor).order_by(func.lower(Donor.name))))
 
 
 # --- An item as a person types it --------------------------------------------------------------
 
 
-def item_for_text(session: Session, text: str) -> Item | list[Item] | None:
+def item_for_text(session: DbSession, text: str) -> Item | list[Item] | None:
     """The item a person means by ``text``: its SKU, a box barcode, or its name in any
     language (any case). A list when several items share that name; None when none fits."""
     wanted = text.strip()
@@ -204,7 +203,7 @@ def item_for_text(session: Session, text: str) -> Item | list[Item] | None:
     return named[0] if len(named) == 1 else (named or None)
 
 
-def with_skus(session: Session, lines: list[T], field: str = "items") -> list[T]:
+def with_skus(session: DbSession, lines: list[T], field: str = "items") -> list[T]:
     """Donation lines with the item as typed (name, SKU or barcode) turned into its SKU; a
     422 naming each line whose item is unknown or ambiguous."""
     fields: dict[str, str] = {}
@@ -230,7 +229,7 @@ def with_skus(session: Session, lines: list[T], field: str = "items") -> list[T]
     return resolved
 
 
-def find_item(session: Session, sku: str, field: str = "sku") -> Item:
+def find_item(session: DbSession, sku: str, field: str = "sku") -> Item:
     """The item with this SKU; a 422 naming the field when there is none."""
     item = session.scalar(select(Item).where(Item.sku == sku.strip().upper()))
     if item is None:
@@ -238,13 +237,13 @@ def find_item(session: Session, sku: str, field: str = "sku") -> Item:
     return item
 
 
-def items_without_minimum(session: Session) -> int:
+def items_without_minimum(session: DbSession) -> int:
     """How many items have no minimum level, so are never shown as low."""
     return int(session.scalar(select(func.count(Item.id)).where(Item.minimum == 0)) or 0)
 
 
 def create_item(
-    session: Session,
+    session: DbSession,
     sku: str,
     name: str,
     category: str,
@@ -288,5 +287,5 @@ def create_item(
     return item
 
 
-def items_by_sku(session: Session, skus: set[str]) -> dict[str, Item]:
+def items_by_sku(session: DbSession, skus: set[str]) -> dict[str, Item]:
     return {i.sku: i for i in session.scalars(select(Item).where(Item.sku.in_(skus)))}

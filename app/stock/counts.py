@@ -12,9 +12,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
-from app.db import dialect_insert
+from app.db import DbSession, dialect_insert
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.stock.ledger import MAX_QUANTITY, correct_count, on_hand_of
 from app.stock.models import StockCount, StockCountLine, StockLevel
@@ -42,13 +41,15 @@ class Correction:
         return self.counted - self.expected
 
 
-def open_count(session: Session, site_id: int) -> StockCount | None:
+def open_count(session: DbSession, site_id: int) -> StockCount | None:
     return session.scalar(
         select(StockCount).where(StockCount.site_id == site_id, StockCount.finished_at.is_(None))
     )
 
 
-def start_count(session: Session, *, site_id: int, user_id: int | None, at: datetime) -> StockCount:
+def start_count(
+    session: DbSession, *, site_id: int, user_id: int | None, at: datetime
+) -> StockCount:
     """Start a count; a site has one open count at a time."""
     running = open_count(session, site_id)
     if running is not None:
@@ -59,7 +60,7 @@ def start_count(session: Session, *, site_id: int, user_id: int | None, at: date
     return count
 
 
-def get_count(session: Session, count_id: int) -> StockCount:
+def get_count(session: DbSession, count_id: int) -> StockCount:
     count = session.get(StockCount, count_id)
     if count is None:
         raise NotFound(_l("No such count."))
@@ -67,7 +68,7 @@ def get_count(session: Session, count_id: int) -> StockCount:
 
 
 def enter_counted(
-    session: Session, *, count_id: int, item_id: int, counted: int, add: bool = False
+    session: DbSession, *, count_id: int, item_id: int, counted: int, add: bool = False
 ) -> int:
     """Enter what was counted of an item (``add``: a scanned box adds to it); returns the
     item's counted figure."""
@@ -96,12 +97,12 @@ def enter_counted(
 
 
 def finish_count(
-    session: Session, *, count_id: int, user_id: int | None, at: datetime
+    session: DbSession, *, count_id: int, user_id: int | None, at: datetime
 ) -> list[Correction]:
     """Finish the count: each counted item's on hand becomes what was counted, by a count
     correction; returns the differences found."""
     count = get_count(session, count_id)
-    finished = session.execute(
+    finished = session.execute(  # type: ignore[attr-defined]  # .rowcount below
         update(StockCount.__table__)
         .where(StockCount.id == count_id, StockCount.finished_at.is_(None))
         .values(finished_at=at, finished_by=user_id)
@@ -143,5 +144,5 @@ def finish_count(
     return corrections
 
 
-def recent_counts(session: Session, limit: int = 20) -> list[StockCount]:
+def recent_counts(session: DbSession, limit: int = 20) -> list[StockCount]:
     return list(session.scalars(select(StockCount).order_by(StockCount.id.desc()).limit(limit)))

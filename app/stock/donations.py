@@ -8,8 +8,8 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.stock import lots
 from app.stock.catalog import check_donor, donor_for, items_by_sku
@@ -28,7 +28,7 @@ class DonationLineInput:
 
 
 def record_donation(
-    session: Session,
+    session: DbSession,
     *,
     donor: str,
     lines: list[DonationLineInput],
@@ -80,18 +80,18 @@ def record_donation(
         )
     session.add(donation)
     session.flush()
-    for line in sorted(donation.lines, key=lambda dl: dl.item_id):
+    for saved in sorted(donation.lines, key=lambda dl: dl.item_id):
         add_stock(
             session,
             site_id=site_id,
-            item_id=line.item_id,
-            quantity=line.quantity,
+            item_id=saved.item_id,
+            quantity=saved.quantity,
             kind="donation",
             user_id=user_id,
             donation_id=donation.id,
             at=at,
-            lot=line.lot,
-            expires_on=line.expires_on,
+            lot=saved.lot,
+            expires_on=saved.expires_on,
         )
     session.flush()
     return donation
@@ -103,7 +103,7 @@ class DonationReversed(DomainError):
 
 
 def reverse_donation(
-    session: Session,
+    session: DbSession,
     *,
     donation_id: int,
     reason: str | None,
@@ -177,5 +177,5 @@ def reverse_donation(
     return reversal
 
 
-def recent_donations(session: Session, limit: int = 50) -> list[Donation]:
+def recent_donations(session: DbSession, limit: int = 50) -> list[Donation]:
     return list(session.scalars(select(Donation).order_by(Donation.id.desc()).limit(limit)))

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, case, func, select
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.sites.models import Site
 from app.stock.ledger import take
 from app.stock.models import NO_EXPIRY, Item, StockLevel, StockLot
@@ -45,7 +45,7 @@ def _dated(site_id: int | None) -> list[ColumnElement[bool]]:
 
 
 def lots_by_expiry(
-    session: Session,
+    session: DbSession,
     *,
     site_id: int | None,
     today: date,
@@ -91,7 +91,7 @@ def lots_by_expiry(
     ]
 
 
-def count_lots(session: Session, *, site_id: int | None, today: date) -> tuple[int, int]:
+def count_lots(session: DbSession, *, site_id: int | None, today: date) -> tuple[int, int]:
     """How many dated lots are on the shelves, and how many of them have expired."""
     expired = func.sum(case((StockLot.expires_on < today, 1), else_=0))
     total, gone = session.execute(select(func.count(), expired).where(*_dated(site_id))).one()
@@ -99,7 +99,7 @@ def count_lots(session: Session, *, site_id: int | None, today: date) -> tuple[i
 
 
 def write_off_expired(
-    session: Session, *, site_id: int, today: date, user_id: int | None, at: datetime
+    session: DbSession, *, site_id: int, today: date, user_id: int | None, at: datetime
 ) -> list[Lot]:
     """Take every expired lot of the site off the shelves, all of what each still holds, one
     write-off movement each."""

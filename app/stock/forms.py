@@ -48,7 +48,7 @@ class Between(NumberRange):
         if isinstance(data, int) and abs(data) > 2**53:
             message = field.gettext("Number must be between %(min)s and %(max)s.")  # type: ignore[attr-defined]
             raise ValidationError(message % {"min": self.min, "max": self.max})
-        super().__call__(form, field)  # type: ignore[arg-type]
+        super().__call__(form, field)
 
 
 class DonationLineForm(SubForm):
@@ -88,7 +88,7 @@ class DonationForm(FlaskForm):
                 None,
             )
         if target is None:
-            if len(self.lines) >= self.lines.max_entries:  # type: ignore[operator]
+            if len(self.lines) >= self.lines.max_entries:
                 return 0
             target = self.lines.append_entry().form
         total = (target.quantity.data or 0) + quantity

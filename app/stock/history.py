@@ -7,9 +7,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.auth.models import User
+from app.db import DbSession
 from app.sites.models import Site
 from app.stock.models import NO_EXPIRY, Item, StockLevel, StockLot, StockMovement
 
@@ -31,7 +31,7 @@ class MovementRow:
 
 
 def movements(
-    session: Session,
+    session: DbSession,
     *,
     item_id: int | None = None,
     site_id: int | None = None,
@@ -81,7 +81,7 @@ def movements(
     return sorted(rows, key=lambda r: r.id) if limit is not None else rows
 
 
-def on_hand_by_site(session: Session) -> dict[int, dict[str, int]]:
+def on_hand_by_site(session: DbSession) -> dict[int, dict[str, int]]:
     """item id -> {site code: on hand}, for every (site, item) with a figure."""
     codes = dict(session.execute(select(Site.id, Site.code)).all())
     figures: dict[int, dict[str, int]] = {}
@@ -93,7 +93,8 @@ def on_hand_by_site(session: Session) -> dict[int, dict[str, int]]:
 
 def _row(row: Any) -> MovementRow:
     lot, expires_on = row[-2], row[-1]
-    return MovementRow(
+    # row[:-2] is the ten fields before these two (mypy cannot count an Any row's length).
+    return MovementRow(  # type: ignore[misc]
         *row[:-2],
         lot=lot or None,
         expires_on=None if expires_on in (None, NO_EXPIRY) else expires_on,

@@ -24,9 +24,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
-from app.db import dialect_insert
+from app.db import DbSession, dialect_insert
 from app.errors import DomainError, ValidationFailed
 from app.stock import lots
 from app.stock.models import StockLevel, StockMovement
@@ -80,12 +79,12 @@ def check_quantity(
         )
 
 
-def _record(session: Session, values: dict[str, Any]) -> int:
+def _record(session: DbSession, values: dict[str, Any]) -> int:
     return int(session.execute(_INSERT_RETURNING, values).scalar_one())
 
 
 def put(
-    session: Session,
+    session: DbSession,
     *,
     site_id: int,
     item_id: int,
@@ -121,7 +120,7 @@ def put(
     )
 
 
-def take_level(db: Session | Connection, *, site_id: int, item_id: int, quantity: int) -> bool:
+def take_level(db: DbSession | Connection, *, site_id: int, item_id: int, quantity: int) -> bool:
     """Take ``quantity`` off the on-hand figure of (site, item) if it holds that much; False
     (and nothing taken) if not. The conditional UPDATE decides, so two desks taking the last
     box cannot both have it; every way of taking stock goes through here."""
@@ -130,7 +129,7 @@ def take_level(db: Session | Connection, *, site_id: int, item_id: int, quantity
 
 
 def take(
-    session: Session,
+    session: DbSession,
     *,
     site_id: int,
     item_id: int,
@@ -170,7 +169,7 @@ def take(
     ]
 
 
-def move(session: Session, *, quantity: int, **kwargs: Any) -> list[int]:
+def move(session: DbSession, *, quantity: int, **kwargs: Any) -> list[int]:
     """A signed movement: positive puts (into the unlotted lot), negative takes (first-expiring
     lots first). Returns the movements' ids."""
     if quantity > 0:
@@ -207,7 +206,7 @@ def movement_row(
     }
 
 
-def on_hand_of(session: Session, site_id: int, item_id: int) -> int:
+def on_hand_of(session: DbSession, site_id: int, item_id: int) -> int:
     value = session.scalar(
         select(StockLevel.on_hand).where(
             StockLevel.site_id == site_id, StockLevel.item_id == item_id
@@ -220,7 +219,7 @@ def on_hand_of(session: Session, site_id: int, item_id: int) -> int:
 
 
 def record_adjustment(
-    session: Session,
+    session: DbSession,
     *,
     site_id: int,
     item_id: int,
@@ -249,7 +248,7 @@ def record_adjustment(
 
 
 def correct_count(
-    session: Session,
+    session: DbSession,
     *,
     site_id: int,
     item_id: int,
@@ -283,7 +282,7 @@ def correct_count(
         ).all()
         changed = len(written)
     else:
-        changed = session.execute(
+        changed = session.execute(  # type: ignore[attr-defined]  # .rowcount below
             update(_levels)
             .where(
                 _levels.c.site_id == site_id,

@@ -16,9 +16,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
-from app.db import dialect_insert
+from app.db import DbSession, dialect_insert
 from app.errors import DomainError
 from app.stock.models import NO_EXPIRY, StockLot
 
@@ -70,7 +69,7 @@ def lot_key(lot: str | None, expires_on: date | None) -> tuple[str, date]:
 
 
 def add(
-    session: Session,
+    session: DbSession,
     *,
     site_id: int,
     item_id: int,
@@ -92,7 +91,7 @@ def add(
 
 
 def take_first_expiring(
-    session: Session, *, site_id: int, wanted: dict[int, int]
+    session: DbSession, *, site_id: int, wanted: dict[int, int]
 ) -> dict[int, list[Piece]]:
     """Take ``wanted[item_id]`` of each item from its first-expiring lots (lots without a date
     last); returns the pieces taken per item. One SELECT for all the items, one UPDATE per
@@ -118,7 +117,7 @@ def take_first_expiring(
     return pieces
 
 
-def take_from(session: Session, *, lot_id: int, quantity: int) -> Piece:
+def take_from(session: DbSession, *, lot_id: int, quantity: int) -> Piece:
     """Take ``quantity`` from one named lot, or raise LotShort and take none."""
     piece = Piece(lot_id, quantity)
     if not take_lot(session.connection(), piece):
@@ -127,7 +126,7 @@ def take_from(session: Session, *, lot_id: int, quantity: int) -> Piece:
 
 
 def find(
-    session: Session, *, site_id: int, item_id: int, lot: str | None, expires_on: date | None
+    session: DbSession, *, site_id: int, item_id: int, lot: str | None, expires_on: date | None
 ) -> int | None:
     """The id of a lot of the site, if it was ever stocked."""
     label, expires = lot_key(lot, expires_on)
@@ -146,7 +145,7 @@ def take_lot(conn: Connection, piece: Piece) -> bool:
     taken) if not. The one conditional UPDATE on lot balances: every way of taking from a lot
     goes through here, as every way of taking stock goes through ``ledger.take_level``."""
     params = {"p_id": piece.lot_id, "p_quantity": piece.quantity}
-    return conn.execute(_TAKE, params).rowcount == 1  # type: ignore[attr-defined]
+    return conn.execute(_TAKE, params).rowcount == 1
 
 
 def _take_exactly(conn: Connection, piece: Piece) -> None:

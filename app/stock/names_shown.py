@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.names import name_in
-from app.stock.models import Item
+from app.stock.models import Item, Site
 
 
 def _catalog_names() -> dict[str, tuple[str, dict[str, str]]]:
@@ -21,7 +21,7 @@ def _catalog_names() -> dict[str, tuple[str, dict[str, str]]]:
     if names is None:
         rows = db.session.execute(select(Item.sku, Item.name, Item.names))
         names = {sku: (name, others or {}) for sku, name, others in rows}
-        request.aid_item_names = names  # type: ignore[attr-defined]
+        request.aid_item_names = names  # type: ignore[attr-defined]  # once per request
     return names
 
 
@@ -31,9 +31,9 @@ def item_name(sku: str, default: str = "") -> str:
     return name_in(name, names, str(get_locale()))
 
 
-def shown_name(thing: object) -> str:
+def shown_name(thing: Item | Site) -> str:
     """An Item's or a Site's name in the page's language."""
-    return name_in(thing.name, getattr(thing, "names", None), str(get_locale()))  # type: ignore[attr-defined]
+    return name_in(thing.name, getattr(thing, "names", None), str(get_locale()))
 
 
 def register_names(app: Flask) -> None:

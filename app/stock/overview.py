@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.stock.models import Item, StockLevel
 
 PAGE_SIZE = 100
@@ -51,7 +51,7 @@ def _filters(text: str, category: str) -> list[ColumnElement[bool]]:
 
 
 def stock_table(
-    session: Session,
+    session: DbSession,
     *,
     site_ids: list[int],
     text: str = "",
@@ -96,7 +96,7 @@ def stock_table(
     return StockTable(rows, total_items, page, pages)
 
 
-def item_choices(session: Session) -> list[tuple[str, str]]:
+def item_choices(session: DbSession) -> list[tuple[str, str]]:
     """(sku, name) of the whole catalog, for the donation form's list of items."""
     return [
         (sku, name) for sku, name in session.execute(select(Item.sku, Item.name).order_by(Item.sku))

@@ -13,16 +13,15 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, insert, select
-from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.db import DbSession, utcnow
 from app.stock import ledger, lots
 from app.stock.ledger import InsufficientStock, movement_row, put
 from app.stock.models import Item, StockLevel, StockMovement
 
 
 def add_stock(
-    session: Session,
+    session: DbSession,
     *,
     site_id: int,
     item_id: int,
@@ -62,7 +61,7 @@ _INSERT_MOVE = insert(_moves)
 
 
 def take_stock(
-    session: Session,
+    session: DbSession,
     *,
     site_id: int,
     wanted: dict[int, int],
@@ -114,7 +113,7 @@ class StockRow:
     on_hand: int
 
 
-def stock_on_hand(session: Session, site_id: int | None = None) -> list[StockRow]:
+def stock_on_hand(session: DbSession, site_id: int | None = None) -> list[StockRow]:
     """Every item of the catalog with what is on hand (at one site, or everywhere)."""
     totals = select(StockLevel.item_id, func.sum(StockLevel.on_hand).label("on_hand"))
     if site_id is not None:
@@ -128,7 +127,7 @@ def stock_on_hand(session: Session, site_id: int | None = None) -> list[StockRow
     return [StockRow(item, int(on_hand)) for item, on_hand in rows]
 
 
-def on_hand_by_item(session: Session, site_id: int, item_ids: list[int]) -> dict[int, int]:
+def on_hand_by_item(session: DbSession, site_id: int, item_ids: list[int]) -> dict[int, int]:
     if not item_ids:
         return {}
     rows = session.connection().execute(_ON_HAND, {"site_id": site_id, "item_ids": item_ids})

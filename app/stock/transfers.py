@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.stock.ledger import check_quantity, check_reason, put, take
 from app.stock.models import NO_EXPIRY, StockLot, StockMovement, Transfer
@@ -23,7 +23,7 @@ class TransferReceived(DomainError):
 
 
 def send_transfer(
-    session: Session,
+    session: DbSession,
     *,
     item_id: int,
     from_site_id: int,
@@ -67,7 +67,7 @@ def send_transfer(
 
 
 def receive_transfer(
-    session: Session,
+    session: DbSession,
     *,
     transfer_id: int,
     received: int,
@@ -93,7 +93,7 @@ def receive_transfer(
         fields["missing_reason"] = _l("at most %(n)s characters", n=150)
     if fields:
         raise ValidationFailed(fields)
-    claimed = session.execute(
+    claimed = session.execute(  # type: ignore[attr-defined]  # .rowcount below
         update(Transfer.__table__)
         .where(Transfer.id == transfer_id, Transfer.received.is_(None))
         .values(received=received, received_at=at, received_by=user_id)
@@ -137,7 +137,7 @@ def receive_transfer(
     return transfer
 
 
-def _lots_sent(session: Session, transfer_id: int) -> list[tuple[str | None, date | None, int]]:
+def _lots_sent(session: DbSession, transfer_id: int) -> list[tuple[str | None, date | None, int]]:
     """(lot, expires_on, quantity) of what a transfer took from the sender, first-expiring
     first; a transfer sent before lots were tracked carried unlotted stock."""
     rows = session.execute(
@@ -153,7 +153,7 @@ def _lots_sent(session: Session, transfer_id: int) -> list[tuple[str | None, dat
     ]
 
 
-def transfers(session: Session, *, open_only: bool = False, limit: int = 100) -> list[Transfer]:
+def transfers(session: DbSession, *, open_only: bool = False, limit: int = 100) -> list[Transfer]:
     stmt = select(Transfer).order_by(Transfer.id.desc()).limit(limit)
     if open_only:
         stmt = stmt.where(Transfer.received.is_(None))

@@ -9,12 +9,12 @@ from flask import Blueprint, Flask, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from app import context
 from app.auth.access import STOCK, allow
 from app.days import NotADay, parse_day
+from app.db import DbSession
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
 from app.sites.models import Site
@@ -35,7 +35,7 @@ bp = Blueprint("stock", __name__, url_prefix="/stock")
 # hands the forecast in with register_low_stock, so stock/ imports nothing above it.
 class LowStock(Protocol):
     def __call__(
-        self, session: Session, *, site_id: int | None, now: datetime
+        self, session: DbSession, *, site_id: int | None, now: datetime
     ) -> Sequence[object]: ...
 
 

@@ -15,8 +15,8 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.errors import DomainError, ValidationFailed
 from app.stock.catalog import find_item
 from app.stock.ledger import put
@@ -102,7 +102,7 @@ def parse_range(first_serial: str, last_serial: str) -> SerialRange:
 
 
 def record_voucher_batch(
-    session: Session,
+    session: DbSession,
     *,
     sku: str,
     donor: str,
@@ -168,7 +168,7 @@ def record_voucher_batch(
     return batch
 
 
-def _existing(session: Session, serials: list[str]) -> list[str]:
+def _existing(session: DbSession, serials: list[str]) -> list[str]:
     found: list[str] = []
     for start in range(0, len(serials), 500):
         chunk = serials[start : start + 500]
@@ -184,7 +184,7 @@ class ScannedVoucher:
 
 
 def resolve(
-    session: Session,
+    session: DbSession,
     scanned: Iterable[tuple[str | None, str]],
     serial_items: dict[int, tuple[str, int]],
 ) -> dict[int, list[ScannedVoucher]]:
@@ -263,7 +263,7 @@ def resolve(
 
 
 def issue(
-    session: Session,
+    session: DbSession,
     vouchers: list[ScannedVoucher],
     *,
     distribution_id: int,
@@ -296,7 +296,7 @@ class IssuedSerial:
     issued_at: datetime | None
 
 
-def household_serials(session: Session, household_id: int) -> list[IssuedSerial]:
+def household_serials(session: DbSession, household_id: int) -> list[IssuedSerial]:
     rows = session.execute(
         select(Voucher.serial, Item.sku, Item.name, Voucher.issued_at)
         .join(Item, Item.id == Voucher.item_id)

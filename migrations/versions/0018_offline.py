@@ -25,7 +25,7 @@ def upgrade():
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.Column("household_id", sa.Integer(), nullable=False),
-        sa.Column("card_id", sa.Integer(), nullable=False),
+        sa.Column("card_id", sa.Integer(), nullable=True),
         sa.Column("served_at", sa.DateTime(), nullable=False),
         sa.Column("served_on", sa.Date(), nullable=False),
         sa.Column("received_at", sa.DateTime(), nullable=False),

@@ -425,3 +425,28 @@ def test_replay_services_bind_bound_and_record_a_collision(session) -> None:
         entry.served_at,
         mine,
     )
+
+
+def test_an_erased_household_keeps_its_offline_handovers_as_anonymous_counts(
+    app, register, api, stock_up, clock
+) -> None:
+    stock_up(FOOD=10, HYGIENE=10)
+    household = register()
+    desk, other_desk, coordinator = api("volunteer"), api("volunteer"), api("coordinator")
+    snap = snapshot(desk)
+    card = card_for(snap, household["card"]["qr"])
+    clock(NOON + timedelta(minutes=5))
+    served = other_desk.post("/api/v1/distributions", json={"qr": household["card"]["qr"]})
+    assert served.status_code == 201
+    clock(NOON + timedelta(minutes=30))
+    assert send(desk, snap["grant"], entry(card, NOON + timedelta(minutes=9))).status_code == 200
+    held = coordinator.get(f"/api/v1/households/{household['id']}/export").get_json()
+    assert held["handed_over_offline"] == [{"on": "2027-03-11", "outcome": "double"}]
+
+    assert coordinator.delete(f"/api/v1/households/{household['id']}").status_code == 200
+    with app.app_context():
+        kept = db.session.scalars(select(OfflineHandover)).one()
+        assert kept.card_id is None and kept.outcome == "double"
+        assert db.session.scalar(select(func.count()).select_from(OfflineHandoverLine)) >= 1
+    report = coordinator.get("/api/v1/reports/daily?date=2027-03-11").get_json()
+    assert report["double_services"] == 1 and report["households_served"] == 1

@@ -18,8 +18,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, tuple_
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.errors import Message
 from app.households.duplicates import PERSON_COLUMNS, like
 from app.households.models import Document, Household, Member
@@ -120,6 +120,7 @@ def build_groups(
                 family_name=get(row, "family_name"),
                 given_name_native=get(row, "given_name_native") or None,
                 family_name_native=get(row, "family_name_native") or None,
+                # A None born or sex added a problem above, and such a row was skipped.
                 birth_date=born,  # type: ignore[arg-type]
                 sex=sex,  # type: ignore[arg-type]
                 relationship=relationship,
@@ -153,7 +154,7 @@ def _problems_of(group: Group, fields: dict[str, Message]) -> list[Problem]:
 
 
 def check_groups(
-    session: Session, groups: list[Group], today: date, progress: Callable[[int], None]
+    session: DbSession, groups: list[Group], today: date, progress: Callable[[int], None]
 ) -> list[Problem]:
     """Every problem of the file: the desk's checks per household, a document written twice
     in the file or held by someone registered, and people like someone registered."""
@@ -192,7 +193,7 @@ def check_groups(
     return sorted(problems, key=lambda p: p.row)
 
 
-def _likely(session: Session, groups: list[Group]) -> list[Problem]:
+def _likely(session: DbSession, groups: list[Group]) -> list[Problem]:
     dates = sorted({m.birth_date for g in groups for m in g.members})
     phones = sorted({p for g in groups if (p := normal_phone(g.phone))})
     by_date: dict[date, list[Any]] = defaultdict(list)

@@ -9,15 +9,15 @@ from datetime import datetime
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
+from app.db import DbSession
 from app.households.models import ImportJob
 from app.households.rules import document_key
 
 ERASED_ROWS = _l("Rows of people since erased were taken out: check the file again.")
 
 
-def forget_rows(session: Session, document_numbers: set[str], *, now: datetime) -> int:
+def forget_rows(session: DbSession, document_numbers: set[str], *, now: datetime) -> int:
     """Take out of every job not yet imported the rows that hold one of these document
     numbers (a person being erased), however the file spells them; returns how many rows.
     A job that lost rows goes back to its mapping, to be checked again: its problems and

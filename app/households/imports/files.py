@@ -153,7 +153,7 @@ def _csv_cells(data: bytes) -> Iterable[list[str]]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     try:
         yield from csv.reader(io.StringIO(text), dialect)
     except csv.Error as exc:

@@ -32,9 +32,9 @@ from flask import Flask
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
 
 from app import jobs
+from app.db import DbSession
 from app.errors import NotFound, ValidationFailed
 from app.households.imports.checks import (
     Group,
@@ -61,7 +61,7 @@ class SaveGroups(Protocol):
     job commits, or rolls all of it back (registry.import_save.save_groups, its other
     arguments bound by the page that starts the import)."""
 
-    def __call__(self, session: Session, groups: list[Group], *, now: datetime) -> int: ...
+    def __call__(self, session: DbSession, groups: list[Group], *, now: datetime) -> int: ...
 
 
 # --- The job -------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ class Progress(jobs.Progress):
 
 
 def upload(
-    session: Session, filename: str, data: bytes, *, user_id: int, now: datetime
+    session: DbSession, filename: str, data: bytes, *, user_id: int, now: datetime
 ) -> ImportJob:
     """Keep an uploaded register's rows for mapping; old jobs (and their rows) are deleted."""
     columns, rows = read_table(filename, data)
@@ -97,7 +97,7 @@ def upload(
     return job
 
 
-def get_job(session: Session, job_id: int, *, user_id: int) -> ImportJob:
+def get_job(session: DbSession, job_id: int, *, user_id: int) -> ImportJob:
     job = session.scalar(
         select(ImportJob)
         .where(ImportJob.id == job_id, ImportJob.requested_by_id == user_id)
@@ -109,7 +109,7 @@ def get_job(session: Session, job_id: int, *, user_id: int) -> ImportJob:
 
 
 def set_mapping(
-    session: Session, job: ImportJob, mapping: dict[str, int | None], *, now: datetime
+    session: DbSession, job: ImportJob, mapping: dict[str, int | None], *, now: datetime
 ) -> None:
     """Map the file's columns and queue the check. Every required field needs a column."""
     if job.status not in ("uploaded", "checked"):
@@ -127,7 +127,7 @@ def set_mapping(
     session.flush()
 
 
-def queue_import(session: Session, job: ImportJob, *, now: datetime) -> None:
+def queue_import(session: DbSession, job: ImportJob, *, now: datetime) -> None:
     """Queue the saving of a checked file without problems."""
     if job.status != "checked" or job.problems != "[]":
         raise ValidationFailed({"import": _l("only a checked file without problems is imported")})
@@ -135,20 +135,22 @@ def queue_import(session: Session, job: ImportJob, *, now: datetime) -> None:
     session.flush()
 
 
-def _note(session: Session, job_id: int, clock: Callable[[], datetime], **values: Any) -> None:
+def _note(session: DbSession, job_id: int, clock: Callable[[], datetime], **values: Any) -> None:
     jobs.note(session, ImportJob, job_id, clock, **values)
 
 
-def _groups_of(session: Session, job_id: int) -> tuple[list[Group], list[Problem]]:
-    job_rows, mapping = session.execute(
+def _groups_of(session: DbSession, job_id: int) -> tuple[list[Group], list[Problem]]:
+    job_rows, stored = session.execute(
         select(ImportJob.rows, ImportJob.mapping).where(ImportJob.id == job_id)
     ).one()
     session.commit()
-    mapping = {k: v for k, v in json.loads(mapping).items()}
+    mapping = {k: v for k, v in json.loads(stored or "{}").items()}
     return build_groups(json.loads(job_rows or "[]"), mapping)
 
 
-def check_job(session: Session, job_id: int, *, today: date, clock: Callable[[], datetime]) -> None:
+def check_job(
+    session: DbSession, job_id: int, *, today: date, clock: Callable[[], datetime]
+) -> None:
     """Check every row of a mapped file, writing the progress and then the problems."""
     groups, problems = _groups_of(session, job_id)
     progress = jobs.progress_writer(lambda done: _note(session, job_id, clock, done=done))
@@ -166,7 +168,7 @@ def check_job(session: Session, job_id: int, *, today: date, clock: Callable[[],
 
 
 def import_job(
-    session: Session,
+    session: DbSession,
     job_id: int,
     *,
     today: date,
@@ -206,7 +208,7 @@ def import_job(
 
 def start(
     app: Flask,
-    work: Callable[[Session], None],
+    work: Callable[[DbSession], None],
     job_id: int,
     name: str,
     clock: Callable[[], datetime],
@@ -221,7 +223,7 @@ def start(
     )
 
 
-def job_progress(session: Session, job_id: int, *, user_id: int, now: datetime) -> Progress:
+def job_progress(session: DbSession, job_id: int, *, user_id: int, now: datetime) -> Progress:
     job = get_job(session, job_id, user_id=user_id)
     # Kept in English by the job (CHANGED, FAILED): read in the reader's language.
     status, message = job.status, gettext(job.message) if job.message else None
@@ -232,12 +234,12 @@ def job_progress(session: Session, job_id: int, *, user_id: int, now: datetime) 
     return Progress(job.id, status, job.done, job.total, message, job.households)
 
 
-def job_problems(session: Session, job: ImportJob) -> list[Problem]:
+def job_problems(session: DbSession, job: ImportJob) -> list[Problem]:
     raw = session.scalar(select(ImportJob.problems).where(ImportJob.id == job.id))
     return problems_from_json(raw)
 
 
-def preview_rows(session: Session, job: ImportJob, limit: int = 10) -> list[dict[str, str]]:
+def preview_rows(session: DbSession, job: ImportJob, limit: int = 10) -> list[dict[str, str]]:
     """The first rows as the mapping reads them."""
     raw = session.scalar(select(ImportJob.rows).where(ImportJob.id == job.id))
     mapping = json.loads(job.mapping or "{}")

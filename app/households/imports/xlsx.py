@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -73,7 +73,7 @@ def _check_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
             tail = window[-16:]
 
 
-def sheet_rows(data: bytes) -> Iterator[tuple[Any, ...]]:
+def sheet_rows(data: bytes) -> Generator[tuple[Any, ...]]:
     """The first sheet's rows as openpyxl reads their values, each only as wide as its cells.
     ValidationFailed at ``file`` for a file that cannot be read."""
     from openpyxl import load_workbook  # a second's import, for the few who import a register
