@@ -167,6 +167,10 @@ def daily_tables(counts: DailyCounts) -> list[Table]:
                 [_l("People served"), counts.people_served],
                 [_l("New households"), counts.new_households],
                 [_l("Households refused"), counts.households_refused],
+                [
+                    _l("Double services (served offline, served elsewhere too)"),
+                    counts.double_services,
+                ],
                 [_l("Served without the card"), counts.served_without_card],
                 [_l("Not handed over: the family left"), counts.declined["family_left"]],
                 [_l("Not handed over: an item was missing"), counts.declined["item_missing"]],

@@ -23,6 +23,7 @@ LABELS = {
     "People served": "people_served",
     "New households": "new_households",
     "Households refused": "households_refused",
+    "Double services (served offline, served elsewhere too)": "double_services",
 }
 SEX_LABELS = {"F": "F", "FEMALE": "F", "M": "M", "MALE": "M", "X": "X", "OTHER": "X"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -156,6 +157,7 @@ MARCH_1_FIGURES = {
     "people_served": 4,
     "new_households": 3,
     "households_refused": 0,
+    "double_services": 0,
     "items": {"FOOD": 2, "HYGIENE": 2, "BABY": 1, "CHILD-VOUCHER": 1, "MEDICAL-VOUCHER": 2},
 }
 MARCH_1_PEOPLE = {("F", "18-59"): 1, ("F", "60+"): 1, ("M", "0-4"): 1, ("M", "18-59"): 1}
@@ -164,6 +166,7 @@ MARCH_5_FIGURES = {
     "people_served": 1,
     "new_households": 1,
     "households_refused": 2,
+    "double_services": 0,
     "items": {"FOOD": 1, "HYGIENE": 1},
 }
 MARCH_5_PEOPLE = {("X", "18-59"): 1}
@@ -189,6 +192,7 @@ def test_a_day_without_visits_reports_zeros(two_days: None, coordinator: Any) ->
         "people_served": 0,
         "new_households": 0,
         "households_refused": 0,
+        "double_services": 0,
         "items": {},
     }
 

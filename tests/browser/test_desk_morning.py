@@ -335,6 +335,7 @@ def check_the_day(
         "People served": ledger.people,
         "New households": FAMILIES,
         "Households refused": len(ledger.refused),
+        "Double services (served offline, served elsewhere too)": 0,  # every desk was online
         "Served without the card": ledger.without_card,
         "Not handed over: the family left": ledger.declined["family_left"],
         "Not handed over: an item was missing": ledger.declined["item_missing"],
@@ -351,6 +352,7 @@ def check_the_day(
         "People served": body["people_served"],
         "New households": body["new_households"],
         "Households refused": body["households_refused"],
+        "Double services (served offline, served elsewhere too)": body["double_services"],
         "Served without the card": body["served_without_card"],
         "Not handed over: the family left": body["households_declined"]["family_left"],
         "Not handed over: an item was missing": body["households_declined"]["item_missing"],

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import openpyxl
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
@@ -201,6 +203,11 @@ def test_a_collision_is_a_double_service_counted_listed_and_taken_from_stock(
     assert count(app, Distribution) == 1
     report = api("coordinator").get("/api/v1/reports/daily?date=2027-03-11").get_json()
     assert report["double_services"] == 1 and report["households_served"] == 1
+    workbook = api("coordinator").get("/api/v1/reports/daily.xlsx?date=2027-03-11")
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.data)).active
+    assert sheet is not None
+    values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if len(row) > 1}
+    assert values["Double services (served offline, served elsewhere too)"] == 1
     page = login("coordinator").get("/desk/double-services?date=2027-03-11")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
