@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app.auth.access import actor_id
+from app.auth.access import actor_id, signed_in_id
 from app.clock import local_now, now, today
 from app.extensions import db
 from app.sites.services import site_by_code
@@ -21,6 +21,7 @@ __all__ = [
     "local_now",
     "now",
     "photo_dir",
+    "signed_in_id",
     "site_id",
     "today",
 ]

@@ -34,6 +34,14 @@ def actor_id() -> int | None:
     return actor.id if actor else None
 
 
+def signed_in_id() -> int:
+    """The acting user's id, in a view behind @allow (which lets no one else through)."""
+    user_id = actor_id()
+    if user_id is None:
+        raise RuntimeError("signed_in_id() outside @allow")
+    return user_id
+
+
 def allow(*roles: str) -> Callable[[F], F]:
     unknown = set(roles) - set(ROLES)
     if unknown:

@@ -32,14 +32,8 @@ from app.unit_of_work import after_commit, page_writes, refuse
 bp = Blueprint("cards", __name__, url_prefix="/cards")
 
 
-def _user_id() -> int:
-    user_id = context.actor_id()
-    assert user_id is not None  # @allow let a signed-in user through
-    return user_id
-
-
 def _index(form: SheetForm, status: int = 200) -> tuple[str, int]:
-    recent = recent_sheets(db.session, user_id=_user_id(), now=context.now())
+    recent = recent_sheets(db.session, user_id=context.signed_in_id(), now=context.now())
     return render_template("cards/index.html", form=form, recent=recent), status
 
 
@@ -65,7 +59,9 @@ def make() -> tuple[str, int] | BaseResponse:
             today=context.today(),
             timezone=current_app.config["AID_TIMEZONE"],
         )
-        sheet = request_sheet(db.session, household_ids, user_id=_user_id(), now=context.now())
+        sheet = request_sheet(
+            db.session, household_ids, user_id=context.signed_in_id(), now=context.now()
+        )
     except ValidationFailed as exc:
         refuse(exc, say=[text[:1].upper() + text[1:] + "." for text in exc.fields.values()])
         return _index(form, 422)
@@ -84,21 +80,21 @@ def make() -> tuple[str, int] | BaseResponse:
 @bp.get("/sheets/<id:job_id>")
 @allow(*DESK)
 def sheet(job_id: int) -> str:
-    progress = sheet_progress(db.session, job_id, user_id=_user_id(), now=context.now())
+    progress = sheet_progress(db.session, job_id, user_id=context.signed_in_id(), now=context.now())
     return render_template("cards/sheet.html", progress=progress)
 
 
 @bp.get("/sheets/<id:job_id>/progress")
 @allow(*DESK)
 def progress(job_id: int) -> Response:
-    progress = sheet_progress(db.session, job_id, user_id=_user_id(), now=context.now())
+    progress = sheet_progress(db.session, job_id, user_id=context.signed_in_id(), now=context.now())
     return jsonify(progress.to_json())
 
 
 @bp.get("/sheets/<id:job_id>/cards.pdf")
 @allow(*DESK)
 def pdf(job_id: int) -> Response:
-    data = sheet_pdf_bytes(db.session, job_id, user_id=_user_id())
+    data = sheet_pdf_bytes(db.session, job_id, user_id=context.signed_in_id())
     return Response(
         data,
         mimetype="application/pdf",

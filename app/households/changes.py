@@ -36,6 +36,7 @@ from app.households.services import (
     new_member_row,
     registered_with,
 )
+from app.households.vulnerability import member_of
 
 
 class ChangeRefused(DomainError):
@@ -70,19 +71,6 @@ def _household(session: DbSession, household_id: int) -> Household:
     if household is None:
         raise NotFound(_l("No household %(household_id)s.", household_id=household_id))
     return household
-
-
-def _member_of(session: DbSession, household_id: int, member_id: int) -> Member:
-    member = session.get(Member, member_id)
-    if member is None or member.household_id != household_id:
-        raise NotFound(
-            _l(
-                "No member %(member_id)s in household %(household_id)s.",
-                member_id=member_id,
-                household_id=household_id,
-            )
-        )
-    return member
 
 
 def add_member(
@@ -154,7 +142,7 @@ def mark_departed(
 ) -> Member:
     """The member has left the household: kept on record, no longer counted at the desk.
     The head cannot depart while head: change the head first."""
-    member = _member_of(session, household_id, member_id)
+    member = member_of(session, household_id, member_id)
     if member.relationship == "head":
         raise ChangeRefused(_l("The head cannot depart: change the head first."))
     if member.departed_on is not None:
@@ -176,7 +164,7 @@ def change_head(
 ) -> Member:
     """Another present member becomes the head; the former head takes the relationship
     ``former_head_becomes``. One head per household is held by a unique index."""
-    member = _member_of(session, household_id, member_id)
+    member = member_of(session, household_id, member_id)
     if former_head_becomes not in RELATIONSHIPS or former_head_becomes == "head":
         raise ValidationFailed(
             {"former_head_becomes": one_of(tuple(r for r in RELATIONSHIPS if r != "head"))}
@@ -210,7 +198,7 @@ def move_member(
     """Move a member to another household (coordinators decide this), as ``relationship``
     there. A departed member may be moved: they are present again in the new household.
     The head stays: change the head first."""
-    member = _member_of(session, household_id, member_id)
+    member = member_of(session, household_id, member_id)
     if relationship not in RELATIONSHIPS or relationship == "head":
         raise ValidationFailed(
             {"relationship": one_of(tuple(r for r in RELATIONSHIPS if r != "head"))}
