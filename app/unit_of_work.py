@@ -60,6 +60,13 @@ def page_writes(view: F) -> F:
     return unit  # type: ignore[return-value]
 
 
+def end_read() -> None:
+    """End the read transaction this request is in, before slow work that writes nothing
+    (drawing a PDF) or a short write of its own (the audit trail of a GET): on SQLite a
+    POST's transaction holds the write gate, and the desks must not wait for a sheet."""
+    db.session.commit()
+
+
 def after_commit(then: Callable[[], object]) -> None:
     """Run ``then`` once this page's work is committed (a background job that reads what the
     view wrote); never when it is rolled back."""

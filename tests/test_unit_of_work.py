@@ -26,9 +26,6 @@ COMMITS = re.compile(r"\bsession\.(?:commit|rollback)\(")
 NOT_YET = {
     # The box is taught even when the donation's lines are full and the page answers 422.
     "stock/views.py": 1,
-    # record_seen and audited_read are no views: each writes the audit trail in a short
-    # transaction of its own, also from a GET.
-    "audit/views.py": 5,
 }
 # Page POSTs that write nothing, so need no unit of work.
 READ_ONLY_POSTS = {"desk.decode"}

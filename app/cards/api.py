@@ -16,6 +16,7 @@ from app.cards.pdf import card_pdf, sheet_pdf
 from app.cards.sheets import MAX_SHEET_CARDS, card_face, sheet_faces
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.unit_of_work import end_read
 
 bp = Blueprint("cards", __name__)
 
@@ -52,7 +53,5 @@ def sheet() -> Response:
     faces = sheet_faces(
         db.session, body.household_ids, card_key=context.card_key(), photo_dir=context.photo_dir()
     )
-    # Nothing was written; end the transaction before drawing. On SQLite a POST's
-    # transaction holds the write gate, and the desks must not wait for a sheet.
-    db.session.commit()
+    end_read()  # nothing was written: before drawing
     return _pdf(sheet_pdf(faces), f"cards-{context.today().isoformat()}.pdf", "attachment")

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SubmitField
 
-from app.audit.views import record_seen
+from app.audit.seen import record_seen
 from app.auth.access import COORDINATOR, allow
 from app.extensions import db
 from app.households.forms import LABELS

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify
 from app import context
 from app.api import writes
 from app.api.docs import Answer, doc
-from app.audit.views import record_seen
+from app.audit.seen import record_seen
 from app.auth.access import COORDINATOR, allow
 from app.extensions import db
 from app.privacy.services import Erased, erase_household, household_record

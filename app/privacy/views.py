@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import context
-from app.audit.views import record_seen
+from app.audit.seen import record_seen
 from app.auth.access import COORDINATOR, EVERYONE, allow
 from app.extensions import db
 from app.households.forms import LABELS

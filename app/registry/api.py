@@ -11,7 +11,7 @@ from app import context
 from app.api import answer_names, parse_body, query_model, writes
 from app.api.docs import Media, doc
 from app.api.types import Body, Code, Id, Name, Note
-from app.audit.views import audited_read
+from app.audit.seen import audited_read
 from app.auth.access import COORDINATOR, DESK, allow, current_actor
 from app.auth.limits import limit_lookups, number_in_search
 from app.cards.services import card_qr, current_card_png, issue_card

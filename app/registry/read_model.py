@@ -5,7 +5,7 @@ a volunteer's model holds the document numbers' last 4 characters, no health fla
 answer about the consent to health flags (a "yes" there would tell that a flag is likely set).
 A coordinator's model holds everything, and building it notes a "view" event with the
 sensitive fields in the audit trail, written when the session's transaction commits
-(app.audit.views.audited_read for a GET). Stock managers get no household at all.
+(app.audit.seen.audited_read for a GET). Stock managers get no household at all.
 """
 
 from __future__ import annotations

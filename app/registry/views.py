@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import context
-from app.audit.views import audited_read
+from app.audit.seen import audited_read
 from app.auth.access import DESK, allow, current_actor
 from app.auth.limits import limit_lookups, number_in_search
 from app.cards.pdf import card_pdf

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.slips.lines import slip_text
 from app.slips.pdf import slip_pdf
 from app.slips.services import NoSuchDistribution, slip_for
+from app.unit_of_work import end_read
 
 bp = Blueprint("slips", __name__)
 
@@ -42,7 +43,7 @@ def slip(distribution_id: int) -> Response:
         days=context.eligibility_days(),
         timezone=current_app.config["AID_TIMEZONE"],
     )
-    db.session.commit()  # read only: end the transaction before drawing
+    end_read()  # before drawing
     text = slip_text(found, current_app.config["AID_BENEFICIARY_LANGUAGES"])
     paper = query.paper or current_app.config["AID_SLIP_PAPER"]
     return Response(

@@ -8,11 +8,12 @@ from contextlib import contextmanager
 from app.audit.trail import record
 from app.db import writing
 from app.extensions import db
+from app.unit_of_work import end_read
 
 
 def record_seen(action: str, entity: str, entity_id: object, fields: Sequence[str] = ()) -> None:
     """Record a view or an export in its own short write transaction (also from a GET)."""
-    db.session.commit()  # ends the read transaction this request is in
+    end_read()
     with writing():
         record(db.session.connection(), action, entity, entity_id, fields)
         db.session.commit()
@@ -26,7 +27,7 @@ def audited_read(audited: bool) -> Iterator[None]:
     if not audited:
         yield
         return
-    db.session.commit()  # ends the read transaction this request is in
+    end_read()
     with writing():
         try:
             yield
