@@ -61,14 +61,19 @@ function isOwn(response) {
 }
 
 async function page(request) {
+  const network = fetch(request);
   let response;
   try {
-    response = await within(fetch(request), PAGE_WAIT_MS);
+    response = await within(network, PAGE_WAIT_MS);
   } catch (error) {
     const copy = await caches.match(DESK, { cacheName: CACHE, ignoreVary: true });
-    if (!copy) return Response.error(); // the browser's own "cannot reach" page
-    copyServedAt = Date.now();
-    return marked(copy);
+    if (copy) {
+      copyServedAt = Date.now();
+      return marked(copy);
+    }
+    // Nothing to give instead: a slow server is still waited for, a refusal is the
+    // browser's own "cannot reach" page.
+    return network.catch(() => Response.error());
   }
   copyServedAt = 0;
   if (isOwn(response)) {
@@ -95,12 +100,14 @@ async function asset(request) {
     const kept = await cache.match(request, { ignoreVary: true });
     if (kept) return kept;
   }
+  const network = fetch(request);
   try {
-    const response = await within(fetch(request), ASSET_WAIT_MS);
+    const response = await within(network, ASSET_WAIT_MS);
     if (isOwn(response)) await cache.put(request, response.clone());
     return response;
   } catch (error) {
-    return (await cache.match(request, { ignoreVary: true })) || Response.error();
+    const kept = await cache.match(request, { ignoreVary: true });
+    return kept || network.catch(() => Response.error());
   }
 }
 

@@ -120,6 +120,7 @@ def test_after_a_logout_the_copy_is_gone_and_the_next_account_has_its_own(
 
     page.get_by_role("button", name="Log out").click()
     expect(page.locator("html")).to_have_attribute("data-desk-copy", "gone")
+    page.wait_for_load_state("networkidle")  # the login page's icon, before the server stops
     live_server.stop()
     with pytest.raises(PlaywrightError, match="net::ERR_"):
         page.goto("/desk")  # the browser's own error, not the old page
