@@ -92,6 +92,15 @@ def test_a_desk_closed_while_the_server_is_down_opens_from_its_copy_and_sends_it
         expect(answer).to_have_attribute("data-state", re.compile("^(just_served|not_yet)$"))
         assert total(app, OfflineHandover) == 1
         assert total(app, Distribution) == 1
+        # Kept: the desk page and the static files, never the snapshot, the journal, an answer.
+        kept = reopened.evaluate(
+            """async () => {
+                const cache = await caches.open("aiddesk-desk-v1");
+                return (await cache.keys()).map((r) => new URL(r.url).pathname);
+            }"""
+        )
+        assert "/desk" in kept and "/static/desk-offline.js" in kept and "/static/app.css" in kept
+        assert all(path == "/desk" or path.startswith("/static/") for path in kept), kept
     finally:
         server.stop()
     assert not errors, errors
