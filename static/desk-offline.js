@@ -4,7 +4,9 @@
 // the server stops answering; the desk then says OFFLINE, answers scans from the snapshot and
 // journals each handover with its idempotency key and time. When the server answers again,
 // or when the page is opened again later, the journal is sent and each handover is recorded
-// at the time it happened.
+// at the time it happened. In a secure context (https, or the server's own laptop) a service
+// worker (static/desk-sw.js, decision 0033) keeps a copy of this page, so that a desk closed
+// during the outage opens again from it; that copy loads itself from the server once it answers.
 (function () {
   "use strict";
   const root = document.getElementById("offline");
@@ -24,6 +26,8 @@
   let offline = false;
   let sending = false;
   let shown = null; // the card of an ELIGIBLE answer given offline, waiting for its handover
+  // Given by the service worker, not the server: its form's token and session may be old.
+  const copy = T.page === "copy";
 
   // ---- IndexedDB: one database per account, so a journal goes back with the one who made it.
   function openDb() {
@@ -290,12 +294,10 @@
     } finally {
       clearTimeout(timer);
     }
-    if (!up && !offline) {
-      offline = true;
-      document.body.classList.add("desk-offline");
-      root.dataset.state = "offline";
-      say(T.textOffline, "offline");
-      showAnswer("offline", T.textOfflineTitle, [T.textOfflineHint]);
+    if (up && copy) {
+      loadLive();
+    } else if (!up && !offline) {
+      goOffline();
     } else if (up && !offline && unsent() && Date.now() - lastTry > RETRY_MS) {
       await sendJournal(); // a journal the server could not take last time (busy): again
     } else if (up && offline) {
@@ -307,6 +309,43 @@
       await sendJournal();
       refresh().catch(function () {});
     }
+  }
+
+  function goOffline() {
+    offline = true;
+    document.body.classList.add("desk-offline");
+    root.dataset.state = "offline";
+    say(T.textOffline, "offline");
+    showAnswer("offline", T.textOfflineTitle, [T.textOfflineHint]);
+  }
+
+  // ---- The copy of this page, for a desk opened again while the server is down.
+  // Without a secure context (plain http on the LAN) there is no service worker: the desk
+  // works as before, and a closed desk waits for the server to open again.
+  function keepCopy() {
+    if (!("serviceWorker" in navigator) || !T.workerUrl) return;
+    const viaWorker = Boolean(navigator.serviceWorker.controller);
+    const files = Array.from(
+      document.querySelectorAll("script[src], link[rel~=stylesheet][href], link[rel~=icon][href]"),
+      (el) => el.src || el.href,
+    );
+    navigator.serviceWorker.register(T.workerUrl, { scope: T.deskUrl })
+      .then(() => navigator.serviceWorker.ready)
+      .then(function (registration) {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = function (event) { root.dataset.copy = event.data; };
+        registration.active.postMessage({ keep: files, page: !viaWorker }, [channel.port2]);
+      })
+      .catch(function () { root.dataset.copy = "failed"; });
+  }
+
+  // Once the server answers, the copy gives way to the page the server makes: it sends the
+  // journal with this session's token, or leads to the login if the session ended meanwhile.
+  function loadLive() {
+    const last = Number(sessionStorage.getItem("aiddesk-copy-reload") || 0);
+    if (Date.now() - last < RETRY_MS) return; // the server answers the heartbeat, not the page
+    sessionStorage.setItem("aiddesk-copy-reload", String(Date.now()));
+    location.reload();
   }
 
   // ---- Answers from the snapshot.
@@ -410,8 +449,13 @@
     else if (value !== "") answerScan(value);
   }, true);
 
-  // At start: what an earlier page (or an earlier outage) left in the journal goes first.
-  sendJournal().then(() => refresh()).catch(function () {});
+  if (copy) {
+    goOffline(); // the server did not give this page: it is down, or does not answer
+  } else {
+    // At start: what an earlier page (or an earlier outage) left in the journal goes first.
+    sendJournal().then(() => refresh()).catch(function () {});
+    setInterval(function () { if (!offline) refresh().catch(function () {}); }, REFRESH_MS);
+    keepCopy();
+  }
   setTimeout(beat, HEARTBEAT_MS);
-  setInterval(function () { if (!offline) refresh().catch(function () {}); }, REFRESH_MS);
 })();

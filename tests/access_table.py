@@ -46,6 +46,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET",  "desk_offline.snapshot"):            "N    Y   N     Y     N",
     ("POST", "desk_offline.journal"):             "N    Y   N     Y     N",
     ("GET",  "desk_offline.doubles"):             "N    N   N     Y     N",
+    ("GET",  "desk_offline.worker"):              "N    Y   N     Y     N",
     ("GET",  "slips.print_page"):                 "N    Y   N     Y     N",
     ("GET",  "slips.find"):                       "N    N   N     Y     N",
     ("GET",  "households.register"):              "N    Y   N     Y     N",

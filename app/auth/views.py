@@ -167,7 +167,12 @@ def logout() -> Response:
         end_login_session(db.session, session_id, clock.now())
     logout_user()
     session.clear()
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # The browser's own cache and its back/forward copies of the pages go too (secure contexts
+    # only). The desk page's copy lives in the Cache API, which this does not reach: the login
+    # page empties it (static/desk-forget.js, decision 0033).
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @bp.get("/")

@@ -1,10 +1,13 @@
 """The offline desk for the desk page (its session, not a bearer token): the snapshot it keeps
 in the browser and the journal it sends back, answered as app/desk/offline_api.py answers; and
-the coordinator's list of double services."""
+the coordinator's list of double services; and the service worker that keeps a copy of the desk
+page for a desk opened again while the server is down (decision 0033)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from app import context
 from app.api import parse_day
@@ -38,3 +41,16 @@ def doubles() -> str:
     return render_template(
         "desk/double_services.html", day=day, doubles=double_services(db.session, day)
     )
+
+
+@bp.get("/sw.js")
+@allow(*DESK)
+def worker() -> Response:
+    """static/desk-sw.js, from an address whose scope may cover the desk page itself (a
+    worker served from /static/ could only look after /static/). It holds no data; it is for
+    the desk's accounts because only the desk page registers it."""
+    script = Path(current_app.static_folder or "static") / "desk-sw.js"
+    response = Response(script.read_bytes(), mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = url_for("desk.index")
+    response.headers["Cache-Control"] = "no-cache"
+    return response

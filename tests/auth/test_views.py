@@ -27,7 +27,10 @@ def test_login_follows_next_only_within_the_site(client, make_user) -> None:  # 
 
 def test_logout_ends_the_session(login) -> None:  # type: ignore[no-untyped-def]
     client = login("coordinator")
-    assert client.post("/logout").status_code == 302
+    response = client.post("/logout")
+    assert response.status_code == 302
+    # The browser's cache of the account's pages goes with it (decision 0033).
+    assert response.headers["Clear-Site-Data"] == '"cache"'
     assert client.get("/desk").status_code == 302
 
 

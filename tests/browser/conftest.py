@@ -103,7 +103,12 @@ def note_console_error(errors: list[str], page: Page, message: ConsoleMessage) -
     # as refused: the network's word, not the page's error.
     refused = any(
         f"net::ERR_{why}" in message.text
-        for why in ("CONNECTION_REFUSED", "CONNECTION_RESET", "EMPTY_RESPONSE")
+        for why in (
+            "CONNECTION_REFUSED",
+            "CONNECTION_RESET",
+            "EMPTY_RESPONSE",
+            "SOCKET_NOT_CONNECTED",
+        )
     )
     if (
         message.type == "error"

@@ -457,3 +457,20 @@ def test_an_erased_household_keeps_its_offline_handovers_as_anonymous_counts(
         assert db.session.scalar(select(func.count()).select_from(OfflineHandoverLine)) >= 1
     report = coordinator.get("/api/v1/reports/daily?date=2027-03-11").get_json()
     assert report["double_services"] == 1 and report["households_served"] == 1
+
+
+def test_the_desk_page_registers_a_worker_whose_scope_is_the_desk_page(
+    login: Callable[[str], Any],
+) -> None:
+    """Served from /desk/sw.js, the worker may look after /desk itself only because the
+    server says so; the policy lets only the site's own scripts be workers (decision 0033)."""
+    desk = login("volunteer")
+    page = desk.get("/desk")
+    assert "worker-src 'self'" in page.headers["Content-Security-Policy"]
+    assert 'data-worker-url="/desk/sw.js?static=/static/"' in page.text
+    assert 'data-desk-url="/desk"' in page.text and 'data-page="live"' in page.text
+    worker = desk.get("/desk/sw.js?static=/static/")
+    assert worker.status_code == 200
+    assert worker.mimetype == "text/javascript"
+    assert worker.headers["Service-Worker-Allowed"] == "/desk"
+    assert 'const CACHE = "aiddesk-desk-v1";' in worker.text
