@@ -41,6 +41,7 @@ NO_HOUSEHOLD = {
     ("GET", "households.changes.photo_file"): "the head's photo as a JPEG",
     ("POST", "api.desk_offline_api.journal"): "each journaled handover's outcome: keys and ids",
     ("POST", "desk_offline.journal"): "each journaled handover's outcome: keys and ids",
+    ("GET", "desk_offline.worker"): "the desk page's service worker: a static script",
     # A slip carries a distribution, not a household: the site, the items, the dates and a
     # reference; tests/slips reads the PDF and the page for names and numbers.
     ("GET", "slips.print_page"): "a handover's slip: no name, no number",
