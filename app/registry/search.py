@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, and_, intersect, or_, select
+from sqlalchemy import ColumnElement, and_, intersect, or_, select, union
 
 from app.cards import tokens
 from app.cards.models import Card
@@ -130,7 +130,9 @@ def search_people(
             .join(DocumentKeyConflict, DocumentKeyConflict.document_id == Document.id)
             .where(DocumentKeyConflict.number_key.in_(keys))
         )
-        where = or_(Member.id.in_(holders), Member.id.in_(waiting))
+        # One IN over both sets: with IN (...) OR IN (...), PostgreSQL walked every member in
+        # household order to test each against the two, on every search of a name.
+        where = Member.id.in_(union(holders, waiting))
         holding = _people(session, where, "document", limit)
         found += holding if everything else _identified(session, holding, query)
     digits = re.sub(r"\D", "", query)
