@@ -133,12 +133,17 @@ def waiting_for(session: DbSession, identities: list[tuple[str, str, str]]) -> i
     the document is registered, only its key is not written yet."""
     if not identities:
         return None
+    # From the waiting documents' keys first (a handful, on their index): led by the
+    # (type, country) of the row value, SQLite read every passport of the country instead.
+    keys = {key for _, _, key in identities}
     return session.scalar(
         select(Member.household_id)
-        .join(Document, Document.member_id == Member.id)
-        .join(DocumentKeyConflict, DocumentKeyConflict.document_id == Document.id)
+        .select_from(DocumentKeyConflict)
+        .join(Document, Document.id == DocumentKeyConflict.document_id)
+        .join(Member, Member.id == Document.member_id)
         .where(
-            tuple_(Document.type, Document.country, DocumentKeyConflict.number_key).in_(identities)
+            DocumentKeyConflict.number_key.in_(keys),
+            tuple_(Document.type, Document.country, DocumentKeyConflict.number_key).in_(identities),
         )
         .limit(1)
     )
