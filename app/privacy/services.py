@@ -6,8 +6,8 @@ counts it), and so do its visits (Distribution.people, VisitPeople by sex and ag
 items), refusals, handovers not made and handovers made offline, which name no one.
 Everything else that points at the household or at its members is deleted, found through the
 foreign keys of the schema: documents, search keys, cards, and any table added later that
-refers to members or households (consents, health flags, photos), without editing this module. A column whose
-name holds "photo" is read first, and the file it names is deleted.
+refers to members or households (consents, health flags, photos), without editing this module.
+A column whose name holds "photo" is read first, and the file it names is deleted.
 
 Nothing else may keep them either (stored API answers, imports not yet imported, SQLite's
 log), and the register of erasures keeps the ids and the moment: privacy.traces.
