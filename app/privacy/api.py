@@ -19,7 +19,8 @@ bp = Blueprint("privacy", __name__)
 
 class HeldRecord(Answer):
     """Everything held: the household's and each person's columns as stored, their cards,
-    visits, refusals, handovers not made and handovers journaled offline (app/privacy/services.household_record)."""
+    visits, refusals, handovers not made and handovers journaled offline
+    (app/privacy/services.household_record)."""
 
     household: dict[str, Any]
     members: list[dict[str, Any]]

@@ -3,10 +3,11 @@
 Erasure removes who the people were, and keeps what happened: the household row stays as an
 empty shell (its id, site and registration day, so "new households" of that day still
 counts it), and so do its visits (Distribution.people, VisitPeople by sex and age band, the
-items), refusals, handovers not made and handovers made offline, which name no one. Everything else that points at
-the household or at its members is deleted, found through the foreign keys of the schema:
-documents, search keys, cards, and any table added later that refers to members or
-households (consents, health flags, photos), without editing this module. A column whose
+items), refusals, handovers not made and handovers made offline, which name no one.
+Everything else that points at the household or at its members is deleted, found through
+the foreign keys of the schema: documents, search keys, cards, and any table added later
+that refers to members or households (consents, health flags, photos), without editing
+this module. A column whose
 name holds "photo" is read first, and the file it names is deleted.
 
 Nothing else may keep them either (stored API answers, imports not yet imported, SQLite's
