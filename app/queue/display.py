@@ -1,32 +1,19 @@
-"""The hall screen's access: a display token, not a session (decision 0031).
-
-The token is derived from AID_DISPLAY_KEY (or SECRET_KEY) and the site's code, so every
-process and every restart agrees on it with nothing stored; changing the key retires every
-hall screen's link. It opens the hall screen and ``GET /api/v1/queue`` and nothing else:
-numbers, desks and waits, which name no one.
-"""
+"""Who may read the queue: the display token (app.tickets.display), or a signed-in desk
+role as @allow (decision 0031)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, request
+from flask import request
 
 from app.auth.access import allow
+from app.tickets.display import display_token
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def display_token() -> str:
-    key = current_app.config.get("AID_DISPLAY_KEY") or current_app.config["SECRET_KEY"]
-    site = current_app.config["AID_SITE"]
-    digest = hmac.new(str(key).encode(), f"hall-screen:{site}".encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(digest.digest()[:15]).decode()
 
 
 def shown_token() -> str:

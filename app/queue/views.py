@@ -21,8 +21,9 @@ from app.cards.lookups import card_in_form
 from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
 from app.extensions import db
 from app.queue.api import queue_state
-from app.queue.display import allow_display, display_token
+from app.queue.display import allow_display
 from app.queue.services import DoorAnswer, NotToday, door_check, registration_ticket
+from app.tickets.display import display_token
 from app.tickets.services import ticket_by_id
 from app.unit_of_work import page_writes
 from app.web import format_day

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
+from openpyxl import load_workbook
 from sqlalchemy import update
 
 from app.extensions import db
 from app.households.models import Household
-from app.queue.display import display_token
+from app.tickets.display import display_token
 
 NOON = datetime(2027, 3, 11, 10, 0, tzinfo=UTC)  # 12:00 in Bucharest
 TICKETS = "/api/v1/queue/tickets"
@@ -191,3 +193,37 @@ def test_the_queue_opens_to_the_display_token_and_names_no_one(app, client, door
         ).status_code
         == 401
     )
+
+
+def test_the_daily_report_and_the_dashboard_keep_the_desks_figures(
+    api, door, login, register, stock_up, clock
+) -> None:
+    stock_up()
+    desk = api("volunteer")
+    families = [register() for _ in range(4)]
+    for family in families:
+        door.post(TICKETS, json={"qr": family["card"]["qr"]})
+    for i, family in enumerate(families):  # desk 1 takes 60 s, desk 2 takes 180 s a family
+        start = NOON + timedelta(minutes=10 * i)
+        clock(start)
+        name = "1" if i % 2 == 0 else "2"
+        desk.post(CALLS, json={"line": "distribution", "desk": name})
+        clock(start + timedelta(seconds=60 if name == "1" else 180))
+        assert desk.post(
+            "/api/v1/distributions", json={"qr": family["card"]["qr"]}
+        ).status_code == (201)
+    coordinator = api("coordinator")
+    daily = coordinator.get("/api/v1/reports/daily?date=2027-03-11").get_json()
+    assert [(d["desk"], d["served"], d["median_seconds"]) for d in daily["desks"]] == [
+        ("1", 2, 60),
+        ("2", 2, 180),
+    ]
+    door.post(TICKETS, json={"line": "registration"})
+    client = login("coordinator")
+    sheet = load_workbook(io.BytesIO(client.get("/reports/daily.xlsx?date=2027-03-11").data))
+    cells = [c for row in sheet.active.iter_rows(values_only=True) for c in row]
+    assert "Median service time (s)" in cells
+    assert "2" in cells and 180 in cells
+    board = client.get("/reports/dashboard.json").get_json()
+    assert "Queue at the door" in board["queue_html"]
+    assert "/queue/hall?display=" in board["queue_html"]
