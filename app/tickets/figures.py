@@ -5,10 +5,11 @@ the ticket. A ticket closed without a call (the family was served on a scan, wit
 called) counts as served but has no service time.
 
 The wait for a ticket taken now is its place in the line times the time the line takes per
-family: the line's pace over the last ``WINDOW`` (families served on it, all desks) when at
-least ``MIN_SERVED`` were served in it; otherwise the median service time of the line today
-(or ``DEFAULT_SERVICE``) divided by the desks that called on the line in that window (at
-least one).
+family: the line's pace (families served on it by all desks) over the last ``WINDOW``, or
+since its first call today when that is more recent (but over ``MIN_PACE_SPAN`` at least),
+when at least ``MIN_SERVED`` were served in it; otherwise the median service time of the line
+today (or ``DEFAULT_SERVICE``) divided by the desks that called on the line in that window
+(at least one).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ WINDOW = timedelta(minutes=30)
 MIN_SERVED = 3
 DEFAULT_SERVICE = timedelta(minutes=3)
 MIN_SPAN = timedelta(minutes=10)  # families an hour over less than this is noise
+MIN_PACE_SPAN = timedelta(minutes=5)  # the first minutes of a morning are no pace yet
 
 _tickets = Ticket.__table__
 
@@ -153,7 +155,9 @@ def line_figures(
         seconds = _service_seconds(mine)
         median = percentile(seconds, 0.5)
         if len(recent) >= MIN_SERVED:
-            per_family = WINDOW.total_seconds() / len(recent)
+            first = min(c.called_at or c.closed_at for c in mine)
+            span = max(min(WINDOW, now - first), MIN_PACE_SPAN)
+            per_family = span.total_seconds() / len(recent)
         else:
             service = median if median is not None else DEFAULT_SERVICE.total_seconds()
             per_family = service / max(int(desks.get(line, 0)), 1)
