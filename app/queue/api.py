@@ -162,7 +162,7 @@ def queue_state() -> dict[str, object]:
     """Each line: how many wait, the wait for a ticket taken now, the last calls. Numbers,
     desks and times only (the hall screen reads the same)."""
     today, now, site_id = context.today(), context.now(), context.site_id()
-    figures = line_figures(db.session, site_id=site_id, day=today, now=now)
+    figures = line_figures(db.session, site_id=site_id, day=today, now=now, detail=False)
     calls = recent_calls(db.session, site_id=site_id, day=today)
     return {
         "lines": [

@@ -56,7 +56,7 @@ def _admitted(
     now: datetime,
     check: Check | None,
 ) -> Admitted:
-    line = line_figures(session, site_id=site_id, day=today, now=now)
+    line = line_figures(session, site_id=site_id, day=today, now=now, detail=False)
     wait = line[ticket.line].wait_minutes(ticket.position) if ticket.position else 0
     return Admitted(ticket, wait, check)
 
@@ -82,7 +82,13 @@ def door_check(
     if held is None and not check.decision.eligible:
         return NotToday(check)
     ticket = held or issue(
-        session, site_id=site_id, line="distribution", day=today, now=now, card_id=card.id
+        session,
+        site_id=site_id,
+        line="distribution",
+        day=today,
+        now=now,
+        card_id=card.id,
+        looked=True,
     )
     return _admitted(session, ticket, site_id=site_id, today=today, now=now, check=check)
 

@@ -61,12 +61,16 @@ class Closing:
     closed_at: datetime
 
 
-def _closings(session: DbSession, *, day: date, site_id: int | None) -> list[Closing]:
+def _closings(
+    session: DbSession, *, day: date, site_id: int | None, since: datetime | None = None
+) -> list[Closing]:
     stmt = select(
         _tickets.c.desk, _tickets.c.line, _tickets.c.called_at, _tickets.c.closed_at
     ).where(_tickets.c.day == day, _tickets.c.closed_at.is_not(None), _tickets.c.desk.is_not(None))
     if site_id is not None:
         stmt = stmt.where(_tickets.c.site_id == site_id)
+    if since is not None:
+        stmt = stmt.where(_tickets.c.closed_at >= since)
     return [Closing(*row) for row in session.execute(stmt)]
 
 
@@ -122,49 +126,46 @@ class LineFigures:
 
 
 def line_figures(
-    session: DbSession, *, site_id: int, day: date, now: datetime
+    session: DbSession, *, site_id: int, day: date, now: datetime, detail: bool = True
 ) -> dict[str, LineFigures]:
-    """Each line's queue and pace now, and how long it takes per family (module docstring)."""
-    waiting: dict[str, int] = dict(
-        session.execute(
-            select(_tickets.c.line, func.count())
-            .where(
-                _tickets.c.site_id == site_id,
-                _tickets.c.day == day,
-                _tickets.c.called_at.is_(None),
-                _tickets.c.closed_at.is_(None),
-            )
-            .group_by(_tickets.c.line)
-        ).all()
-    )
-    closings = _closings(session, day=day, site_id=site_id)
-    recent_desks = session.execute(
-        select(_tickets.c.line, func.count(func.distinct(_tickets.c.desk)))
-        .where(
-            _tickets.c.site_id == site_id,
-            _tickets.c.day == day,
-            _tickets.c.called_at >= now - WINDOW,
+    """Each line's queue and pace now, and how long it takes per family (module docstring).
+
+    Without ``detail`` (the door, the hall screen: on every scan and refresh) only the last
+    WINDOW's closings are read, and the whole day's only for a line that has too few of them
+    for a pace; its median and 90th percentile are then those of what was read."""
+    since = now - WINDOW
+    rows = session.execute(
+        select(
+            _tickets.c.line,
+            func.count().filter(_tickets.c.called_at.is_(None), _tickets.c.closed_at.is_(None)),
+            func.min(_tickets.c.called_at),
+            func.count(func.distinct(_tickets.c.desk)).filter(_tickets.c.called_at >= since),
         )
+        .where(_tickets.c.site_id == site_id, _tickets.c.day == day)
         .group_by(_tickets.c.line)
     ).all()
-    desks: dict[str, int] = {line: int(n) for line, n in recent_desks}
+    state = {row[0]: row for row in rows}
+    closings = _closings(session, day=day, site_id=site_id, since=None if detail else since)
+    if not detail and any(sum(c.line == line for c in closings) < MIN_SERVED for line in state):
+        closings = _closings(session, day=day, site_id=site_id)
     answer = {}
     for line in LINES:
+        _, waiting, first_call, desks = state.get(line, (line, 0, None, 0))
         mine = [c for c in closings if c.line == line]
-        recent = [c for c in mine if c.closed_at >= now - WINDOW]
+        recent = [c for c in mine if c.closed_at >= since]
         seconds = _service_seconds(mine)
         median = percentile(seconds, 0.5)
         if len(recent) >= MIN_SERVED:
-            first = min(c.called_at or c.closed_at for c in mine)
+            first = first_call or min(c.closed_at for c in recent)
             span = max(min(WINDOW, now - first), MIN_PACE_SPAN)
             per_family = span.total_seconds() / len(recent)
         else:
             service = median if median is not None else DEFAULT_SERVICE.total_seconds()
-            per_family = service / max(int(desks.get(line, 0)), 1)
+            per_family = service / max(int(desks or 0), 1)
         p90 = percentile(seconds, 0.9)
         answer[line] = LineFigures(
             line=line,
-            waiting=int(waiting.get(line, 0)),
+            waiting=int(waiting or 0),
             served=len(mine),
             per_hour=round(len(recent) * 3600 / WINDOW.total_seconds(), 1),
             median_seconds=round(median) if median is not None else None,

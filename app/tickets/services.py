@@ -65,10 +65,12 @@ def issue(
     day: date,
     now: datetime,
     card_id: int | None = None,
+    looked: bool = False,
 ) -> Issued:
     """A ticket in ``line`` for today: the next number of the line, or the card's ticket of
     today when it has one (never a second). The number is taken by the INSERT itself, so two
-    doors never print the same number; a collision is retried with the next one."""
+    doors never print the same number; a collision is retried with the next one. ``looked``:
+    the caller has just looked for the card's ticket (card_ticket) and found none."""
     if line not in LINES:
         raise ValueError(f"unknown line {line!r}")
     insert_ignoring = dialect_insert(session.get_bind().dialect.name)
@@ -95,8 +97,8 @@ def issue(
         .on_conflict_do_nothing()
         .returning(_tickets.c.id)
     )
-    for _ in range(TRIES):
-        if card_id is not None:
+    for attempt in range(TRIES):
+        if card_id is not None and (attempt or not looked):
             held = card_ticket(session, card_id=card_id, day=day)
             if held:
                 return held
