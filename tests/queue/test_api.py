@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.households.models import Household
 from app.tickets.display import display_token
+from app.tickets.figures import LineFigures, percentile
+from app.tickets.models import Ticket
 
 NOON = datetime(2027, 3, 11, 10, 0, tzinfo=UTC)  # 12:00 in Bucharest
 TICKETS = "/api/v1/queue/tickets"
@@ -227,3 +229,24 @@ def test_the_daily_report_and_the_dashboard_keep_the_desks_figures(
     board = client.get("/reports/dashboard.json").get_json()
     assert "Queue at the door" in board["queue_html"]
     assert "/queue/hall?display=" in board["queue_html"]
+
+
+def test_an_erased_household_keeps_its_ticket_without_the_card(app, api, door, register) -> None:
+    household = register()
+    assert door.post(TICKETS, json={"qr": household["card"]["qr"]}).status_code == 201
+    erased = api("coordinator").delete(f"/api/v1/households/{household['id']}")
+    assert erased.status_code == 200, erased.text
+    with app.app_context():
+        ticket = db.session.scalars(select(Ticket)).one()
+        assert (ticket.number, ticket.card_id) == (1, None)
+    queue = door.get("/api/v1/queue").get_json()
+    assert {line["line"]: line["waiting"] for line in queue["lines"]}["distribution"] == 1
+
+
+def test_the_wait_is_the_place_times_the_lines_time_per_family() -> None:
+    assert percentile([], 0.5) is None
+    assert percentile([30, 10, 20], 0.5) == 20
+    assert percentile(list(range(1, 11)), 0.9) == 9
+    line = LineFigures("distribution", 4, 10, 20.0, 120, 200, seconds_per_family=90)
+    assert line.wait_minutes(1) == 2  # 90 s, rounded up
+    assert line.estimated_wait_minutes == 8  # place 5: 450 s
