@@ -189,7 +189,7 @@ def queue() -> Response:
 
 
 @bp.get("/reports/desks")
-@doc(query=DeskDay, responses={200: list[DeskOut]})
+@doc(query=DeskDay, responses={200: list[DeskOut]}, errors=(ValidationFailed,))
 @allow(*COORDINATOR)
 def desks() -> Response:
     """Each desk's day: families served, an hour, median and 90th percentile service time."""
