@@ -343,6 +343,7 @@ def call() -> tuple[str, int]:
         desk=desk,
         recall_after=timedelta(minutes=current_app.config["AID_QUEUE_RECALL_MINUTES"]),
     )
+    # No answer panel: the call is shown beside the call button, the scan field stays free.
     if called is None:
-        return _render({"state": "queue_empty", "called": None})
-    return _render({"state": "called", "called": called.label})
+        return _page("", {"state": "queue_empty", "called": None}), 200
+    return _page("", {"state": "called", "called": called.label}), 200
