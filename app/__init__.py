@@ -92,6 +92,8 @@ def register_blueprints(app: Flask) -> None:
     from app.privacy.api import bp as privacy_api
     from app.privacy.views import bp as privacy
     from app.public.views import bp as public_check
+    from app.queue.api import bp as queue_api
+    from app.queue.views import bp as queue
     from app.registry.api import bp as households_api
     from app.registry.views import bp as households
     from app.reports.api import bp as reports_api
@@ -140,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
     )
     app.register_blueprint(slips)
     app.register_blueprint(public_check)
+    app.register_blueprint(queue)
     apis = (
         households_api,
         cards_api,
@@ -150,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
         documents_api,
         privacy_api,
         slips_api,
+        queue_api,
     )
     register_api(app, apis)
     # Item and site names in the page's language, for every template (the stock package's).

@@ -69,6 +69,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
     proxies = _whole("AID_PROXIES", "0", 0, 5)
     checkpoint_seconds = _whole("AID_SQLITE_CHECKPOINT_SECONDS", "1", 0, 3600)
     offline_minutes = _whole("AID_OFFLINE_MAX_AGE_MINUTES", "120", 5, 24 * 60, " of minutes")
+    recall_minutes = _whole("AID_QUEUE_RECALL_MINUTES", "5", 1, 120, " of minutes")
     offline_journal = _whole("AID_OFFLINE_JOURNAL_MAX", "1000", 1, 10_000)
     standby_retention = _whole("AID_STANDBY_RETENTION_HOURS", "24", 1, 24 * 30, " of hours")
     beneficiary_languages = _languages(os.environ.get("AID_BENEFICIARY_LANGUAGES", "uk,ro"))
@@ -113,6 +114,11 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # most this many handovers (docs/decisions/0029-offline-desk.md).
         "AID_OFFLINE_MAX_AGE_MINUTES": offline_minutes,
         "AID_OFFLINE_JOURNAL_MAX": offline_journal,
+        # A ticket called and not answered goes back to its line once after this (0032).
+        "AID_QUEUE_RECALL_MINUTES": recall_minutes,
+        # The hall screen's display token is derived from this (or SECRET_KEY): changing it
+        # retires every hall screen's link (decision 0031).
+        "AID_DISPLAY_KEY": os.environ.get("AID_DISPLAY_KEY", "").strip(),
         # SQLite replicated to a standby laptop by Litestream (app.ops.standby): where the
         # replica goes (a folder, or sftp://user@standby/folder); set, Litestream checkpoints
         # in place of the app. The replica keeps no history older than the retention.

@@ -43,6 +43,7 @@ from app.stock.models import (
     Voucher,
     VoucherBatch,
 )
+from app.tickets.models import Ticket
 
 __all__ = [
     "ApiToken",
@@ -81,6 +82,7 @@ __all__ = [
     "StockLevel",
     "StockLot",
     "StockMovement",
+    "Ticket",
     "Transfer",
     "User",
     "VisitMember",

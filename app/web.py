@@ -16,6 +16,7 @@ from app.db import local_date
 
 NAV = (
     ("desk.index", _l("Desk"), ("volunteer", "coordinator")),
+    ("queue.door", _l("Door"), ("volunteer", "coordinator")),
     ("households.register", _l("Register"), ("volunteer", "coordinator")),
     ("cards.index", _l("Cards"), ("volunteer", "coordinator")),
     ("stock.index", _l("Stock"), ("stock_manager", "coordinator")),

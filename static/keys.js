@@ -3,6 +3,7 @@
 //                where a page has one per part (data-key-group: each member's zone), the one
 //                of the part that has the focus, else the first
 //   F4           the button marked data-key="f4" (register: add a member)
+//   F8           the button marked data-key="f8" (desk: call the next ticket)
 //   Ctrl+Enter   the button marked data-key="ctrl-enter" in the part of the form that has the
 //                focus (data-key-scope: a document's zone reads it), else the page's own one
 (function () {
@@ -27,6 +28,8 @@
     }
     if (event.key === "F4") {
       target = pageButton("f4");
+    } else if (event.key === "F8") {
+      target = pageButton("f8");
     } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       const scope = document.activeElement && document.activeElement.closest("[data-key-scope]");
       target = (scope && scope.querySelector('[data-key="ctrl-enter"]')) || pageButton("ctrl-enter");

@@ -29,6 +29,7 @@ from app.extensions import db
 from app.stock.ledger import InsufficientStock
 from app.stock.lots import LotsOutOfStep
 from app.stock.vouchers import VoucherInvalid
+from app.tickets.services import close_for_card
 
 bp = Blueprint("desk", __name__)
 
@@ -181,6 +182,14 @@ def distribute() -> tuple[Response, int] | Response:
     )
     if isinstance(handover, Refused):
         return api_answer(handover.error())  # 409, the counted refusal committed by @writes
+    close_for_card(
+        db.session,
+        site_id=context.site_id(),
+        card_id=handover.card_id,
+        day=context.today(),
+        now=context.now(),
+        desk=None,
+    )
     return (
         jsonify(
             id=handover.distribution_id,

@@ -130,6 +130,7 @@ class Handover:
     served_on: date
     items: list[HandedOver]
     next_eligible_on: date
+    card_id: int | None = None  # the card scanned (None: served without it)
 
 
 @dataclass(frozen=True)
@@ -453,7 +454,7 @@ def record_handover(
         )
         for e in due
     ]
-    return Handover(distribution_id, who, today, items, after)
+    return Handover(distribution_id, who, today, items, after, card_id)
 
 
 def _iso(day: date | None) -> str | None:

@@ -10,7 +10,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -33,6 +33,7 @@ from app.desk.services import Refused, last_site_name, record_handover, turn_awa
 from app.extensions import db
 from app.idempotency.services import Names, form_body, guard
 from app.stock.vouchers import VoucherInvalid
+from app.tickets.services import call_next, close_for_card
 from app.unit_of_work import page_writes, refuse
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -68,7 +69,14 @@ def _page(fragment: str, panel: dict[str, object] | None) -> str:
         state=panel["state"] if panel else None,
         pending=panel.get("pending") if panel else None,
         typed=panel.get("typed", "") if panel else "",
+        desk=this_desk(),
+        called=panel.get("called") if panel else None,
     )
+
+
+def this_desk() -> str:
+    """The desk's name as the hall screen shows it, kept in the browser's session."""
+    return str(session.get("desk", ""))[:20]
 
 
 def _too_many_lookups(exc: TooManyLookups) -> tuple[str, int]:
@@ -212,7 +220,17 @@ def handover() -> tuple[str, int]:
     if isinstance(done, Refused):
         # The refusal it counted is committed with this answer by @page_writes.
         return _go_on(following, None) if following else _answer_to(target)
-    fragment = render_template("desk/_panel.html", panel={"state": "served", "handover": done})
+    closed = close_for_card(
+        db.session,
+        site_id=context.site_id(),
+        card_id=done.card_id,
+        day=context.today(),
+        now=context.now(),
+        desk=this_desk(),
+    )
+    fragment = render_template(
+        "desk/_panel.html", panel={"state": "served", "handover": done, "ticket": closed}
+    )
     if once:
         once.keep(
             status=200,
@@ -303,3 +321,29 @@ def decode() -> tuple[dict[str, str | None], int]:
     except BadFrame as exc:
         return {"error": exc.code, "message": exc.message}, 422
     return {"text": text}, 200
+
+
+@bp.post("/call")
+@allow(*DESK)
+@page_writes
+def call() -> tuple[str, int]:
+    """F8: call the next ticket of the line to this desk (the hall screen shows it). The
+    desk's name is kept for its next calls and for the handover that closes the ticket."""
+    desk = request.form.get("desk", "").strip()[:20]
+    line = request.form.get("line", "distribution")
+    if not desk or line not in ("distribution", "registration"):
+        return _render({"state": "not_a_card", "message": _("Name this desk to call.")}, 422)
+    session["desk"] = desk
+    called = call_next(
+        db.session,
+        site_id=context.site_id(),
+        line=line,
+        day=context.today(),
+        now=context.now(),
+        desk=desk,
+        recall_after=timedelta(minutes=current_app.config["AID_QUEUE_RECALL_MINUTES"]),
+    )
+    # No answer panel: the call is shown beside the call button, the scan field stays free.
+    if called is None:
+        return _page("", {"state": "queue_empty", "called": None}), 200
+    return _page("", {"state": "called", "called": called.label}), 200

@@ -33,6 +33,7 @@ from app.households.models import Household, Member
 from app.privacy.traces import forget_copies, note_erasure
 from app.sites.models import Site
 from app.stock.models import Item
+from app.tickets.models import Ticket
 
 # What stays of an erased household: anonymous counts, which the reports read.
 KEPT = frozenset(
@@ -272,7 +273,8 @@ def _delete_under(
         files += _delete_photos(session, table, where, upload_root)
         if table.name == "cards":
             card_ids = list(session.scalars(select(table.c.id).where(where)))
-            for visits in (Distribution, OfflineHandover) if card_ids else ():
+            # A queue ticket keeps its number and times, and loses its card (decision 0032).
+            for visits in (Distribution, OfflineHandover, Ticket) if card_ids else ():
                 session.execute(
                     update(visits)
                     .where(visits.card_id.in_(card_ids))

@@ -59,6 +59,14 @@ class SexAgeCount(Answer):
     people: int
 
 
+class DeskCount(Answer):
+    desk: str
+    served: int
+    per_hour: float
+    median_seconds: int | None
+    p90_seconds: int | None
+
+
 class DailyOut(Answer):
     date: date
     households_served: int
@@ -70,6 +78,7 @@ class DailyOut(Answer):
     double_services: int  # handed over offline to a household served elsewhere (0029)
     items: list[ItemCount]
     by_sex_age: list[SexAgeCount]
+    desks: list[DeskCount]  # each desk's day on the queue's tickets (decision 0032)
 
 
 class DayOut(Answer):
@@ -131,6 +140,16 @@ def daily() -> Response:
         by_sex_age=[
             {"sex": sex, "age_band": band, "people": people}
             for (sex, band), people in sorted(counts.by_sex_age.items())
+        ],
+        desks=[
+            {
+                "desk": d.desk,
+                "served": d.served,
+                "per_hour": d.per_hour,
+                "median_seconds": d.median_seconds,
+                "p90_seconds": d.p90_seconds,
+            }
+            for d in counts.desks
         ],
     )
 

@@ -186,6 +186,18 @@ def daily_tables(counts: DailyCounts) -> list[Table]:
             [_l("Sex"), *AGE_BANDS, TOTAL],
             [[SEX_LABELS[sex], *row, sum(row)] for sex, row in counts.sex_age_table()],
         ),
+        Table(
+            _l("Desks"),
+            [
+                _l("Desk"),
+                _l("Families served on a ticket"),
+                _l("Families an hour"),
+                _l("Median service time (s)"),
+                _l("90th percentile service time (s)"),
+            ],
+            [[d.desk, d.served, d.per_hour, d.median_seconds, d.p90_seconds] for d in counts.desks],
+            notes=[_l("Service time: from the ticket's call to the handover that closed it.")],
+        ),
     ]
 
 

@@ -23,6 +23,7 @@ from app.households.models import Household
 from app.households.rules import SEXES
 from app.names import name_in
 from app.stock.models import Item
+from app.tickets.figures import DeskFigures, desk_figures
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class DailyCounts:
     declined: dict[str, int] = field(default_factory=dict)
     # Handed over offline to a household served within the interval (decision 0029).
     double_services: int = 0
+    # Each desk's day on the queue's tickets: served, an hour, service times (decision 0032).
+    desks: list[DeskFigures] = field(default_factory=list)
 
     @property
     def households_declined(self) -> int:
@@ -137,4 +140,5 @@ def daily_counts(session: DbSession, day: date, site_id: int | None = None) -> D
         declined={reason: 0 for reason in DECLINE_REASONS} | {r: int(n) for r, n in declined},
         item_names={sku: (name, others or {}) for sku, name, others in names},
         double_services=int(doubles or 0),
+        desks=desk_figures(session, day=day, site_id=site_id),
     )

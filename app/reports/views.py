@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app import context
@@ -18,6 +18,8 @@ from app.reports.forecast import StockForecast, low_stock_forecast
 from app.reports.period import find_site, period_figures
 from app.reports.services import daily_counts
 from app.sites.models import Site
+from app.tickets.display import display_token
+from app.tickets.figures import desk_figures, line_figures
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 CHART_DAYS = (30, 90)
@@ -115,6 +117,7 @@ def dashboard() -> str:
         sites=_sites(),
         poll_seconds=poll,
         low_stock=_low_stock(site),
+        queue=_queue(site),
     )
 
 
@@ -130,7 +133,20 @@ def dashboard_data() -> Response:
         site=site,
     )
     low_stock = render_template("stock/_low_stock.html", low_stock=_low_stock(site))
-    return jsonify({**dashboard_json(board), "low_stock_html": low_stock})
+    queue = render_template("reports/_queue.html", queue=_queue(site))
+    return jsonify({**dashboard_json(board), "low_stock_html": low_stock, "queue_html": queue})
+
+
+def _queue(site: Site | None) -> dict[str, object]:
+    """The queue now (this server's site when the board shows all): each line's wait and
+    pace, each desk's service times today, and the hall screen's address (decision 0031)."""
+    site_id = site.id if site else context.site_id()
+    today, now = context.today(), context.now()
+    return {
+        "lines": line_figures(db.session, site_id=site_id, day=today, now=now),
+        "desks": desk_figures(db.session, day=today, site_id=site_id),
+        "hall": url_for("queue.hall", display=display_token(), _external=True),
+    }
 
 
 def _low_stock(site: Site | None) -> list[StockForecast]:

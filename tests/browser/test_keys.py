@@ -25,10 +25,25 @@ def test_the_desk_shows_its_keys_and_f2_finds_the_scan_field(
     page.goto("/desk")
     keys = page.locator("p.keys")
     expect(keys).to_be_visible()
-    expect(keys.locator("kbd")).to_have_text(["Enter", "Esc", "F2", "F4"])
+    expect(keys.locator("kbd")).to_have_text(["Enter", "Esc", "F2", "F4", "F8"])
     leave_the_field(page)
     page.keyboard.press("F2")
     expect(page.locator("#scan")).to_be_focused()
+
+
+def test_f8_calls_the_next_ticket_to_the_desk(
+    page: Page, make_user: Callable[..., str], api: Any
+) -> None:
+    door = api("volunteer")
+    assert door.post("/api/v1/queue/tickets", json={"line": "registration"}).status_code == 201
+    log_in(page, make_user("volunteer"))
+    page.goto("/desk")
+    page.locator("#desk-name").fill("4")
+    page.locator("select[name=line]").select_option("registration")
+    page.locator("#scan").focus()
+    page.keyboard.press("F8")
+    expect(page.locator(".queue-call .called")).to_have_text("Called: R-001")
+    expect(page.locator("#desk-name")).to_have_value("4")  # the desk keeps its name
 
 
 def test_registration_reads_the_zone_and_adds_a_member_from_the_keyboard(

@@ -29,6 +29,7 @@ LANGUAGES = ("en", "ro", "uk")
 def pages(household_id: int) -> dict[str, str]:
     return {
         "desk": "/desk",
+        "door": "/queue/door",
         "register": "/households/new",
         "household": f"/households/{household_id}",
         "search": "/households/search?q=Koval",

@@ -46,6 +46,15 @@ NO_HOUSEHOLD = {
     # reference; tests/slips reads the PDF and the page for names and numbers.
     ("GET", "slips.print_page"): "a handover's slip: no name, no number",
     ("GET", "api.slips.slip"): "a handover's slip as a PDF: no name, no number",
+    # The queue (decisions 0031, 0032): tickets are numbers, lines, desks and times.
+    ("POST", "desk.call"): "the desk page with the ticket number called",
+    ("GET", "queue.door"): "the empty door page",
+    ("POST", "queue.door_registration"): "a registration ticket: a number, no card",
+    ("GET", "queue.ticket"): "a ticket to print: a number and a time",
+    ("GET", "queue.hall"): "the hall screen: numbers, desks and waits",
+    ("POST", "api.queue.ticket"): "a ticket: number, line, time, place and wait",
+    ("POST", "api.queue.call"): "the number called and the desk",
+    ("GET", "api.queue.queue"): "numbers, desks and waits per line",
 }
 
 HEALTH_KEYS = ("disability", "chronic_disease", "pregnant_or_breastfeeding", "single_parent")
@@ -168,6 +177,7 @@ CALLS: dict[tuple[str, str], Callable[[Family], Call]] = {
         data={f"flags-{f.child}-chronic_disease": "y"}
     ),
     ("POST", "desk.check"): lambda f: Call(data={"scan": f.qr}),
+    ("POST", "queue.door_scan"): lambda f: Call(data={"scan": f.qr}),
     ("POST", "desk.handover"): lambda f: Call(data={"scan": f.qr}),
     ("POST", "desk.household"): lambda f: Call(data={}),
     ("POST", "desk.decline"): lambda f: Call(data={"scan": f.qr, "reason": "family_left"}),

@@ -1,0 +1,1 @@
+"""The door, the hall screen and the queue API (decisions 0031, 0032)."""
