@@ -55,6 +55,19 @@ def beneficiary_lines(day: date) -> list[tuple[str, str]]:
     return lines
 
 
+def in_family_languages(message: LazyString) -> str:
+    """``message`` in each of AID_BENEFICIARY_LANGUAGES, joined by " / " ("Видача / Distribuire"):
+    for what the families read from afar, such as the hall screen, whatever the screen's own
+    browser asks for."""
+    said: list[str] = []
+    for language in current_app.config["AID_BENEFICIARY_LANGUAGES"]:
+        with force_locale(language):
+            text = str(message)
+        if text not in said:
+            said.append(text)
+    return " / ".join(said)
+
+
 def init_i18n(app: Flask) -> None:
     from pathlib import Path
 

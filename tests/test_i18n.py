@@ -23,6 +23,8 @@ TRANSLATIONS = ROOT / "translations"
 LANGUAGES = ("ro", "uk")
 # Visible words a template may show as they are: the product's name.
 UNTRANSLATED = ("AidDesk",)
+# The marks beside gettext's own: lazy_gettext, and lazy_pgettext with its context (the README).
+KEYWORDS = ("-k", "_l", "-k", "lazy_pgettext:1c,2")
 
 
 def extracted(tmp_path: Path) -> Catalog:
@@ -30,7 +32,7 @@ def extracted(tmp_path: Path) -> Catalog:
     pot = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
     subprocess.run(
-        [pybabel, "--quiet", "extract", "-F", "babel.cfg", "-k", "_l", "-o", pot, "."],
+        [pybabel, "--quiet", "extract", "-F", "babel.cfg", *KEYWORDS, "-o", pot, "."],
         cwd=ROOT,
         check=True,
     )

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, lazy_pgettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import context
 from app.auth.access import DESK, allow
@@ -20,6 +21,7 @@ from app.auth.lookups import TooManyLookups
 from app.cards.lookups import card_in_form
 from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
 from app.extensions import db
+from app.i18n import in_family_languages
 from app.queue.api import queue_state
 from app.queue.display import allow_display
 from app.queue.services import DoorAnswer, NotToday, door_check, registration_ticket
@@ -53,6 +55,16 @@ def _not_today(day: date | None) -> list[tuple[str, str, str]]:
             )
             lines.append((language, _("Not today"), back))
     return lines
+
+
+# What the hall screen says, in the families' languages: they read it, not the volunteers.
+HALL_WORDS = {
+    "distribution": _l("Distribution"),
+    "registration": _l("Registration"),
+    "desk": lazy_pgettext("hall", "Desk"),  # a place in the hall, not the desk page
+    "waiting": _l("waiting"),
+    "minutes": _l("min"),
+}
 
 
 def _too_many_lookups(exc: TooManyLookups) -> tuple[str, int]:
@@ -119,6 +131,7 @@ def hall() -> str:
     reads GET /api/v1/queue with the display token every few seconds."""
     return render_template(
         "queue/hall.html",
+        words={key: in_family_languages(message) for key, message in HALL_WORDS.items()},
         state=queue_state(),
         source=url_for("api.queue.queue"),
         token=display_token(),

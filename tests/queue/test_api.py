@@ -180,8 +180,11 @@ def test_the_queue_opens_to_the_display_token_and_names_no_one(app, client, door
         if value:
             assert value not in text
     # The token opens the queue and the hall screen, nothing else.
-    hall = client.get(f"/queue/hall?display={token}")
+    hall = client.get(f"/queue/hall?display={token}", headers={"Accept-Language": "en"})
     assert hall.status_code == 200
+    # The families read the hall in their languages, whatever the TV's browser asks for.
+    assert "Видача / Distribuire" in hall.text and "Стіл / Ghișeul" in hall.text
+    assert "чекають / așteaptă" in hall.text
     assert (
         client.get(
             f"/api/v1/households/{household['id']}", headers={"X-Display-Token": token}
