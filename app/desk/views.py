@@ -33,6 +33,7 @@ from app.desk.services import Refused, last_site_name, record_handover, turn_awa
 from app.extensions import db
 from app.idempotency.services import Names, form_body, guard
 from app.stock.vouchers import VoucherInvalid
+from app.text import has_control_characters
 from app.tickets.services import call_next, close_for_card
 from app.unit_of_work import page_writes, refuse
 
@@ -331,7 +332,8 @@ def call() -> tuple[str, int]:
     desk's name is kept for its next calls and for the handover that closes the ticket."""
     desk = request.form.get("desk", "").strip()[:20]
     line = request.form.get("line", "distribution")
-    if not desk or line not in ("distribution", "registration"):
+    # The hall screen shows the name: the API's rule for it (CallIn), no control characters.
+    if not desk or has_control_characters(desk) or line not in ("distribution", "registration"):
         return _render({"state": "not_a_card", "message": _("Name this desk to call.")}, 422)
     session["desk"] = desk
     called = call_next(

@@ -152,3 +152,9 @@ def test_a_handover_key_sent_again_with_other_fields_is_refused_as_in_the_api(
     assert other.status_code == 422 and "Idempotency-Key" in other.text
     with app.app_context():
         assert db.session.scalar(select(func.count(Distribution.id))) == 1
+
+
+def test_a_desk_name_with_control_characters_calls_no_ticket(login) -> None:  # type: ignore[no-untyped-def]
+    desk = login("volunteer")
+    answer = desk.post("/desk/call", data={"desk": "2\x1b[2J", "line": "distribution"})
+    assert answer.status_code == 422
