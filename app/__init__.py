@@ -87,10 +87,12 @@ def register_blueprints(app: Flask) -> None:
     from app.desk.offline_views import bp as desk_offline
     from app.desk.views import bp as desk
     from app.documents.api import bp as documents_api
-    from app.entitlements.views import bp as entitlements
     from app.ops.views import bp as ops
     from app.privacy.api import bp as privacy_api
     from app.privacy.views import bp as privacy
+    from app.programmes.api import bp as programmes_api
+    from app.programmes.rule_views import bp as entitlements
+    from app.programmes.views import bp as programmes
     from app.public.views import bp as public_check
     from app.queue.api import bp as queue_api
     from app.queue.views import bp as queue
@@ -126,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (catalog, donations, counts, transfers, sites, stock_reports):
         app.register_blueprint(blueprint)
     app.register_blueprint(entitlements)
+    app.register_blueprint(programmes)
     app.register_blueprint(accounts)
     app.register_blueprint(audit)
     app.register_blueprint(privacy)
@@ -154,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
         privacy_api,
         slips_api,
         queue_api,
+        programmes_api,
     )
     register_api(app, apis)
     # Item and site names in the page's language, for every template (the stock package's).

@@ -7,6 +7,7 @@ from app.desk.models import (
     DeclinedHandover,
     Distribution,
     DistributionLine,
+    HandoverBasis,
     Refusal,
     VisitMember,
     VisitPeople,
@@ -26,6 +27,7 @@ from app.households.models import (
 )
 from app.idempotency.models import IdempotencyName, IdempotencyRecord
 from app.privacy.models import ErasureEntry
+from app.programmes.models import Enrolment, Programme, ProgrammeVisit
 from app.public.models import PublicCheckBudget
 from app.sites.models import Site
 from app.stock.models import (
@@ -61,8 +63,10 @@ __all__ = [
     "DonationLine",
     "Donor",
     "DuplicateConfirmation",
+    "Enrolment",
     "EntitlementRule",
     "ErasureEntry",
+    "HandoverBasis",
     "Household",
     "HouseholdChange",
     "IdempotencyName",
@@ -74,6 +78,8 @@ __all__ = [
     "NameKey",
     "OfflineHandover",
     "OfflineHandoverLine",
+    "Programme",
+    "ProgrammeVisit",
     "PublicCheckBudget",
     "Refusal",
     "Site",

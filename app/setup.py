@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from app.db import DbSession
 from app.entitlements.models import EntitlementRule
+from app.programmes.models import Programme
+from app.programmes.services import starting_programme
 from app.sites.models import Site
 from app.stock.models import Item
 
@@ -45,13 +47,17 @@ def seed_defaults(session: DbSession, site_code: str = DEFAULT_SITE[0]) -> list[
             session.add(Item(sku=sku, name=name, category=category, names=NAMES[name]))
         session.flush()
         created.append("default catalog")
+    if session.scalar(select(Programme.id).where(Programme.starting.is_(True))) is None:
+        created.append(f"programme {starting_programme(session).code}")
     if session.scalar(select(EntitlementRule.id).limit(1)) is None:
+        starting = starting_programme(session)
         items = {i.sku: i for i in session.scalars(select(Item))}
         for sku, _, _, (per, under_age, min_age, flagged) in DEFAULT_CATALOG:
             if sku in items:
                 session.add(
                     EntitlementRule(
                         item_id=items[sku].id,
+                        programme_id=starting.id,
                         per=per,
                         quantity=1,
                         under_age=under_age,

@@ -161,6 +161,11 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET",  "entitlements.index"):              "N    N   N     Y     N",
     ("POST", "entitlements.add"):                "N    N   N     Y     N",
     ("POST", "entitlements.retire"):             "N    N   N     Y     N",
+    ("GET",  "programmes.index"):                "N    N   N     Y     N",
+    ("POST", "programmes.add"):                  "N    N   N     Y     N",
+    ("POST", "programmes.end"):                  "N    N   N     Y     N",
+    ("GET",  "api.programmes_api.programmes"):   "N    Y   N     Y     N",
+    ("POST", "api.programmes_api.add_programme"): "N    N   N     Y     N",
     # the JSON API: household changes, stock ledger, period reports
     ("POST", "api.households.add_member"):       "N    Y   N     Y     N",
     ("POST", "api.households.departure"):        "N    Y   N     Y     N",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
@@ -51,9 +51,37 @@ class DistributionLine(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     entitled: Mapped[int]
     given: Mapped[int]
+    # The programme the line was due under (the same item may be due under two).
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"))
+    # Unticked at the desk: the family did not take it (not unmet demand).
+    declined: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     distribution: Mapped[Distribution] = relationship(back_populates="lines")
+
+    @property
+    def unmet(self) -> int:
+        """What was due and not on hand: what to ask donors for."""
+        return 0 if self.declined else self.entitled - self.given
+
     item: Mapped[Item] = relationship()
+
+
+class HandoverBasis(Base):
+    """What a handover's entitlement under one programme was computed from: the programme, the
+    version of its rules, and the household's composition that day as counts (by age band and
+    flag, never names), so a past handover can be explained after the household or the rules
+    change. The unique key is a second guard under the programme's claim (decision 0034)."""
+
+    __tablename__ = "handover_bases"
+    __table_args__ = (UniqueConstraint("household_id", "programme_id", "served_on"),)
+
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id"), primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    served_on: Mapped[date]
+    rule_version: Mapped[int]
+    # {"0-4": 1, "18-59": 2, "disability": 1, ...}; None for handovers before programmes.
+    composition: Mapped[dict[str, int] | None] = mapped_column(JSON)
 
 
 class VisitPeople(Base):

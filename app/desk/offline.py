@@ -30,8 +30,8 @@ from app.db import DbSession
 from app.desk.models import Distribution
 from app.desk.offline_models import OfflineHandover
 from app.entitlements.rules import Person, entitlements
-from app.entitlements.services import active_rules
 from app.households.models import Household, HouseholdChange, Member
+from app.programmes.services import starting_rules
 
 PAGE_SIZE = 500
 # A transaction that began before a cursor's moment may commit after it: a refresh looks back
@@ -139,7 +139,7 @@ def snapshot_page(
             people[m.household_id].append(
                 Person(m.birth_date, m.disability, m.chronic_disease, m.pregnant_or_breastfeeding)
             )
-    rules = active_rules(session)
+    rules = starting_rules(session)
     cards = [
         OfflineCard(
             card_id=r.id,

@@ -15,14 +15,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, bindparam, cast, insert, or_, select, update
 
 from app.cards.services import find_card
 from app.db import DbSession, dialect_insert
-from app.desk.models import Distribution, DistributionLine, Refusal, VisitMember, VisitPeople
+from app.desk.models import (
+    Distribution,
+    DistributionLine,
+    HandoverBasis,
+    Refusal,
+    VisitMember,
+    VisitPeople,
+)
 from app.desk.rules import (
     Decision,
     age_band,
@@ -30,10 +37,13 @@ from app.desk.rules import (
     latest_service_date_allowed,
     refusal_counts,
 )
-from app.entitlements.rules import Entitlement, Person, entitlements
-from app.entitlements.services import active_rules
+from app.entitlements.rules import Entitlement, Person, Rule, entitlements
+from app.entitlements.services import rules_by_programme
 from app.errors import DomainError
 from app.households.models import Household, Member
+from app.programmes.models import ProgrammeVisit
+from app.programmes.rules import ProgrammeRule, Someone, Standing, latest_allowed, meets, standing
+from app.programmes.services import enrolled_programmes, programmes_in_force
 from app.sites.models import Site
 from app.stock import vouchers as voucher_serials
 from app.stock.services import on_hand_by_item, take_stock
@@ -53,6 +63,7 @@ class MemberAtDesk:
     disability: bool
     chronic_disease: bool
     pregnant_or_breastfeeding: bool = False
+    single_parent: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,12 +79,24 @@ class Visitor:
     def people(self) -> int:
         return len(self.members)
 
-    def entitled(self, session: DbSession, today: date) -> list[Entitlement]:
+    def entitled(self, rules: list[Rule], today: date) -> list[Entitlement]:
         people = [
             Person(m.birth_date, m.disability, m.chronic_disease, m.pregnant_or_breastfeeding)
             for m in self.members
         ]
-        return entitlements(active_rules(session), people, today)
+        return entitlements(rules, people, today)
+
+    def someones(self) -> list[Someone]:
+        return [
+            Someone(
+                m.birth_date,
+                m.disability,
+                m.chronic_disease,
+                m.pregnant_or_breastfeeding,
+                m.single_parent,
+            )
+            for m in self.members
+        ]
 
 
 @dataclass(frozen=True)
@@ -87,6 +110,22 @@ class EntitlementLine:
     @property
     def available(self) -> bool:
         return self.on_hand >= self.quantity
+
+
+@dataclass(frozen=True)
+class InProgramme:
+    """A programme the household is in today: its standing, and what it gets if due."""
+
+    programme: ProgrammeRule
+    standing: Standing
+    lines: list[EntitlementLine]
+    entitled: list[Entitlement]
+
+    @property
+    def due(self) -> bool:
+        """Something to hand over under it now (the starting programme is due even with no
+        rules: its visit is counted, as before programmes)."""
+        return self.standing.eligible and (bool(self.lines) or self.programme.starting)
 
 
 @dataclass(frozen=True)
@@ -104,6 +143,20 @@ class Check:
     entitlements: list[EntitlementLine]
     today: date
     served_today: ServedToday | None = None
+    # Every programme the household is in, the starting one first (decision 0034).
+    programmes: tuple[InProgramme, ...] = ()
+
+    @property
+    def may_serve(self) -> bool:
+        """ELIGIBLE: something is due under some programme (NOT YET only when nothing is)."""
+        if not self.programmes:
+            return self.decision.eligible
+        return any(p.due for p in self.programmes)
+
+    @property
+    def others(self) -> tuple[InProgramme, ...]:
+        """The programmes besides the starting one."""
+        return tuple(p for p in self.programmes if not p.programme.starting)
 
     @property
     def refusal_due(self) -> bool:
@@ -119,6 +172,18 @@ class HandedOver:
     given: int
     serial_tracked: bool = False
     serials: tuple[str, ...] = ()
+    programme: str = ""  # the programme's code
+    declined: bool = False  # unticked at the desk: the family did not take it
+
+
+@dataclass(frozen=True)
+class ServedIn:
+    """A programme of a handover: served under it now (``served``), or not due yet; and the
+    next date the household may come for it (None: no further visit)."""
+
+    programme: ProgrammeRule
+    served: bool
+    next_eligible_on: date | None
 
 
 @dataclass(frozen=True)
@@ -131,6 +196,7 @@ class Handover:
     items: list[HandedOver]
     next_eligible_on: date
     card_id: int | None = None  # the card scanned (None: served without it)
+    programmes: tuple[ServedIn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,6 +239,7 @@ _VISITOR = (
         _members.c.disability,
         _members.c.chronic_disease,
         _members.c.pregnant_or_breastfeeding,
+        _members.c.single_parent,
     )
     .join(_members, _members.c.household_id == _households.c.id)
     .where(_households.c.id == bindparam("household_id"))
@@ -226,7 +293,12 @@ def visitor(session: DbSession, household_id: int) -> Visitor:
         last_served_on=rows[0].last_served_on,
         members=[
             MemberAtDesk(
-                r.sex, r.birth_date, r.disability, r.chronic_disease, r.pregnant_or_breastfeeding
+                r.sex,
+                r.birth_date,
+                r.disability,
+                r.chronic_disease,
+                r.pregnant_or_breastfeeding,
+                r.single_parent,
             )
             for r in rows
         ],
@@ -260,21 +332,78 @@ def check_household(
     """As check_card, for a household found without its card (by name or document)."""
     who = visitor(session, household_id)
     decision = decide(who.last_served_on, today, days)
-    due = who.entitled(session, today)
-    on_hand = on_hand_by_item(session, site_id, [e.item_id for e in due])
-    lines = [
-        EntitlementLine(e.sku, e.name, e.quantity, on_hand.get(e.item_id, 0), e.serial_tracked)
-        for e in due
-    ]
+    evaluated = _programmes_of(session, who, today, days)
+    on_hand = on_hand_by_item(
+        session, site_id, sorted({e.item_id for _, _, due in evaluated for e in due})
+    )
+    programmes = tuple(
+        InProgramme(
+            programme,
+            held,
+            [
+                EntitlementLine(
+                    e.sku, e.name, e.quantity, on_hand.get(e.item_id, 0), e.serial_tracked
+                )
+                for e in due
+            ],
+            due,
+        )
+        for programme, held, due in evaluated
+    )
+    lines = next((p.lines for p in programmes if p.programme.starting), [])
     served_today = None
-    if who.last_served_on == today:
+    if any(p.standing.last_served_on == today for p in programmes) or who.last_served_on == today:
         row = (
             session.connection()
             .execute(_SERVED_TODAY, {"household_id": who.household_id, "today": today})
             .first()
         )
         served_today = ServedToday(row.served_at, row.user_id) if row else None
-    return Check(who, decision, lines, today, served_today)
+    return Check(who, decision, lines, today, served_today, programmes)
+
+
+_visits = ProgrammeVisit.__table__
+_PROGRAMME_VISITS = select(
+    _visits.c.programme_id, _visits.c.last_served_on, _visits.c.visits
+).where(_visits.c.household_id == bindparam("household_id"))
+
+
+def _programmes_of(
+    session: DbSession, who: Visitor, today: date, days: int
+) -> list[tuple[ProgrammeRule, Standing, list[Entitlement]]]:
+    """Every programme the household is in today, its standing in each and what each gives
+    it (decision 0034). One handover a day covers every programme due: a household served
+    today is due under no other programme until tomorrow."""
+    programmes = programmes_in_force(session, today)
+    rules = rules_by_programme(session)
+    others = [p for p in programmes if not p.starting]
+    visits: dict[int, tuple[date | None, int]] = {}
+    enrolled: set[int] = set()
+    if others:
+        visits = {
+            row.programme_id: (row.last_served_on, row.visits)
+            for row in session.connection().execute(
+                _PROGRAMME_VISITS, {"household_id": who.household_id}
+            )
+        }
+        if any(p.enrolment == "manual" for p in others):
+            enrolled = enrolled_programmes(session, who.household_id, today)
+    served_today = who.last_served_on == today or any(last == today for last, _ in visits.values())
+    someones = who.someones()
+    found = []
+    for programme in programmes:
+        if programme.starting:
+            said = decide(who.last_served_on, today, days)
+            held = Standing(said.eligible, said.last_served_on, said.next_eligible_on)
+        elif not _in(programme, enrolled, someones, today):
+            continue
+        else:
+            last, count = visits.get(programme.id, (None, 0))
+            held = standing(programme, last, count, today, days)
+            if held.eligible and served_today:
+                held = Standing(False, last, today + timedelta(days=1), visits=count)
+        found.append((programme, held, who.entitled(rules.get(programme.id, []), today)))
+    return found
 
 
 def last_site_name(
@@ -336,14 +465,18 @@ def record_handover(
     typed: bool = False,
     vouchers: list[tuple[str | None, str]] | None = None,
     household_id: int | None = None,
+    skip: frozenset[tuple[str, str]] = frozenset(),
 ) -> Outcome:
-    """Serve the household behind the card: once per interval, items out of stock.
+    """Serve the household behind the card: everything due under every programme it is in,
+    once per programme's window, items out of stock (decision 0034).
 
     Without a card (``scanned`` None, ``household_id`` given: the family forgot it and was
     found by name), the handover is the same and is recorded as made without the card.
+    ``skip`` names the lines the family did not take, as (programme code, sku): recorded as
+    declined, not taken from stock; a programme whose every line is skipped is not claimed.
 
-    Answers Refused (the refusal counted, by turn_away) when it was served within the
-    interval: a refusal is an answer, not a failure, so the caller commits it as any other.
+    Answers Refused (the refusal counted, by turn_away) when nothing is due under any
+    programme: a refusal is an answer, not a failure, so the caller commits it as any other.
     Items short in stock are given as far as they go, and the visit still counts. A
     serial-tracked item is given only as its scanned ``vouchers`` (sku or None, serial); a
     bad serial raises VoucherInvalid and nothing of the handover is recorded.
@@ -352,17 +485,39 @@ def record_handover(
         card = find_card(session, scanned, typed=typed)
         household_id, card_id = card.household_id, card.id
     elif household_id is not None:
-        visitor(session, household_id)  # refuses a household that is not there
         card_id = None
     else:
         raise ValueError("a handover needs a card or a household")
-    conn = session.connection()
-    claim = {
-        "p_household_id": household_id,
-        "p_latest_allowed": latest_service_date_allowed(today, days),
-        "p_today": today,
+    who = visitor(session, household_id)  # refuses a household that is not there
+    evaluated = _programmes_of(session, who, today, days)
+    taken = {
+        programme.id: [e for e in due if (programme.code, e.sku) not in skip]
+        for programme, _, due in evaluated
     }
-    if conn.execute(_CLAIM_VISIT, claim).rowcount != 1:
+    conn = session.connection()
+    starting = next((p for p, _, _ in evaluated if p.starting), None)
+    claimed: list[tuple[ProgrammeRule, list[Entitlement]]] = []
+    starting_claimed = False
+    # The starting programme first, on the household's row (decision 0001): it is what
+    # serializes two desks scanning the same card.
+    if starting is None or taken[starting.id] or not _due_of(evaluated, starting):
+        claim = {
+            "p_household_id": household_id,
+            "p_latest_allowed": latest_service_date_allowed(today, days),
+            "p_today": today,
+        }
+        starting_claimed = conn.execute(_CLAIM_VISIT, claim).rowcount == 1
+    for programme, held, due in evaluated:
+        if programme.starting:
+            if starting_claimed:
+                claimed.append((programme, due))
+        elif (
+            held.eligible
+            and taken[programme.id]
+            and _claim(session, programme, household_id, today, days)
+        ):
+            claimed.append((programme, due))
+    if not starting_claimed and not claimed:
         last = conn.execute(_LAST_SERVED, {"household_id": household_id}).scalar()
         return turn_away(
             session,
@@ -372,7 +527,6 @@ def record_handover(
             site_id=site_id,
             user_id=user_id,
         )
-    who = visitor(session, household_id)
     distribution_id = conn.execute(
         _INSERT_DISTRIBUTION,
         {
@@ -386,12 +540,18 @@ def record_handover(
             "people": who.people,
         },
     ).scalar_one()
-    due = who.entitled(session, today)
-    serials = voucher_serials.resolve(
-        session,
-        vouchers or [],
-        {e.item_id: (e.sku, e.quantity) for e in due if e.serial_tracked},
-    )
+    # Each line: (programme, entitlement, wanted now); a skipped line is wanted 0.
+    lines = [
+        (programme, e, e.quantity if e in taken[programme.id] else 0)
+        for programme, due in claimed
+        for e in due
+    ]
+    tracked: dict[int, tuple[str, int]] = {}
+    for _, e, wanted_now in lines:
+        if e.serial_tracked and wanted_now:
+            sku, before = tracked.get(e.item_id, (e.sku, 0))
+            tracked[e.item_id] = (sku, before + wanted_now)
+    serials = voucher_serials.resolve(session, vouchers or [], tracked)
     bands = Counter((m.sex, age_band(m.birth_date, today)) for m in who.members)
     conn.execute(
         _INSERT_PEOPLE,
@@ -403,11 +563,27 @@ def record_handover(
     conn.execute(
         _INSERT_MEMBERS, {"distribution_id": distribution_id, "household_id": who.household_id}
     )
+    basis = _composition(who, today)
+    bases = [
+        {
+            "distribution_id": distribution_id,
+            "programme_id": programme.id,
+            "household_id": who.household_id,
+            "served_on": today,
+            "rule_version": programme.version,
+            "composition": basis,
+        }
+        for programme, _ in claimed
+    ]
+    if bases:
+        conn.execute(_INSERT_BASES, bases)
     # Stock last: every desk takes the same few stock rows, and on PostgreSQL each holds their
     # row locks from here to its commit, so as little as possible comes after.
-    wanted = {
-        e.item_id: len(serials.get(e.item_id, [])) if e.serial_tracked else e.quantity for e in due
-    }
+    wanted: dict[int, int] = {}
+    for _, e, wanted_now in lines:
+        wanted[e.item_id] = wanted.get(e.item_id, 0) + wanted_now
+    for item_id in tracked:
+        wanted[item_id] = len(serials.get(item_id, []))
     given = take_stock(
         session,
         site_id=site_id,
@@ -428,33 +604,125 @@ def record_handover(
         voucher_serials.issue(
             session, picked, distribution_id=distribution_id, household_id=who.household_id, at=now
         )
-    if due:
-        conn.execute(
-            _INSERT_LINES,
-            [
-                {
-                    "distribution_id": distribution_id,
-                    "item_id": e.item_id,
-                    "entitled": e.quantity,
-                    "given": given[e.item_id],
-                }
-                for e in due
-            ],
+    left = dict(given)
+    cursor: dict[int, int] = {}  # the serials of an item already put on a line
+    items = []
+    rows = []
+    for programme, e, wanted_now in lines:
+        got = min(wanted_now, left.get(e.item_id, 0))
+        left[e.item_id] = left.get(e.item_id, 0) - got
+        mine: tuple[str, ...] = ()
+        if e.serial_tracked:
+            at = cursor.get(e.item_id, 0)
+            mine = tuple(v.serial for v in serials.get(e.item_id, [])[at : at + got])
+            cursor[e.item_id] = at + got
+        declined = wanted_now == 0
+        items.append(
+            HandedOver(
+                e.sku, e.name, e.quantity, got, e.serial_tracked, mine, programme.code, declined
+            )
         )
+        rows.append(
+            {
+                "distribution_id": distribution_id,
+                "item_id": e.item_id,
+                "entitled": e.quantity,
+                "given": got,
+                "programme_id": programme.id,
+                "declined": declined,
+            }
+        )
+    if rows:
+        conn.execute(_INSERT_LINES, rows)
+    served = {programme.id for programme, _ in claimed}
     after = decide(today, today, days).next_eligible_on
     assert after is not None
-    items = [
-        HandedOver(
-            e.sku,
-            e.name,
-            e.quantity,
-            given[e.item_id],
-            e.serial_tracked,
-            tuple(v.serial for v in serials.get(e.item_id, [])),
-        )
-        for e in due
-    ]
-    return Handover(distribution_id, who, today, items, after, card_id)
+    if not starting_claimed:
+        last = who.last_served_on
+        after = decide(last, today, days).next_eligible_on or today
+    return Handover(
+        distribution_id,
+        who,
+        today,
+        items,
+        after,
+        card_id,
+        tuple(
+            ServedIn(
+                programme,
+                programme.id in served,
+                _next_after_today(programme, held, today, days)
+                if programme.id in served
+                else held.next_eligible_on,
+            )
+            for programme, held, _ in evaluated
+        ),
+    )
+
+
+_INSERT_BASES = insert(HandoverBasis.__table__)
+
+
+def _in(programme: ProgrammeRule, enrolled: set[int], someones: list[Someone], day: date) -> bool:
+    """Whether the household is in a programme: enrolled in a manual one, or meeting an
+    automatic one's criteria on the day."""
+    if programme.enrolment == "manual":
+        return programme.id in enrolled
+    return meets(programme.criteria, someones, day)
+
+
+def _due_of(
+    evaluated: list[tuple[ProgrammeRule, Standing, list[Entitlement]]], programme: ProgrammeRule
+) -> list[Entitlement]:
+    return next(due for p, _, due in evaluated if p.id == programme.id)
+
+
+def _claim(
+    session: DbSession, programme: ProgrammeRule, household_id: int, today: date, days: int
+) -> bool:
+    """Take the household's visit of a programme: true for the one desk whose conditional
+    UPDATE changed the row (decision 0034). The row is made on the first visit."""
+    insert_ignoring = dialect_insert(session.get_bind().dialect.name)
+    conn = session.connection()
+    conn.execute(
+        insert_ignoring(_visits)
+        .values(household_id=household_id, programme_id=programme.id, visits=0)
+        .on_conflict_do_nothing(index_elements=["household_id", "programme_id"])
+    )
+    window = or_(
+        _visits.c.last_served_on.is_(None),
+        _visits.c.last_served_on <= latest_allowed(programme, today, days),
+    )
+    claim = update(_visits).where(
+        _visits.c.household_id == household_id,
+        _visits.c.programme_id == programme.id,
+        window,
+    )
+    if programme.max_visits is not None:
+        claim = claim.where(_visits.c.visits < programme.max_visits)
+    changed = conn.execute(claim.values(last_served_on=today, visits=_visits.c.visits + 1)).rowcount
+    return bool(changed == 1)
+
+
+def _next_after_today(
+    programme: ProgrammeRule, held: Standing, today: date, days: int
+) -> date | None:
+    """The next date under a programme the household was just served in (None: no other
+    visit, the programme's maximum reached or its end before then)."""
+    if programme.starting:
+        return decide(today, today, days).next_eligible_on
+    return standing(programme, today, held.visits + 1, today, days).next_eligible_on
+
+
+def _composition(who: Visitor, today: date) -> dict[str, int]:
+    """The household that day as counts (by age band and flag, never names): the basis of
+    its entitlements, so a past handover can be re-derived."""
+    counts = Counter(age_band(m.birth_date, today) for m in who.members)
+    for flag in ("disability", "chronic_disease", "pregnant_or_breastfeeding", "single_parent"):
+        n = sum(bool(getattr(m, flag)) for m in who.members)
+        if n:
+            counts[flag] = n
+    return dict(counts)
 
 
 def _iso(day: date | None) -> str | None:

@@ -25,9 +25,11 @@ def add_rule(
     under_age: int | None = None,
     min_age: int | None = None,
     include_flagged: bool = False,
+    programme_id: int,
 ) -> EntitlementRule:
-    """Per household, or per member (every member, or those under an age, at least an age,
-    or flagged with a disability or chronic disease)."""
+    """A rule of a programme (programmes.services.add_rule checks the programme and counts
+    the change in its version). Per household, or per member (every member, or those under
+    an age, at least an age, or flagged with a disability or chronic disease)."""
     fields = {}
     if per not in PER:
         fields["per"] = _l("household or member")
@@ -43,6 +45,7 @@ def add_rule(
     item = find_item(session, sku)
     rule = EntitlementRule(
         item_id=item.id,
+        programme_id=programme_id,
         per=per,
         quantity=quantity,
         under_age=under_age,
@@ -54,21 +57,25 @@ def add_rule(
     return rule
 
 
-def retire_rule(session: DbSession, rule_id: int) -> None:
-    changed = session.execute(  # type: ignore[attr-defined]  # .rowcount below
+def retire_rule(session: DbSession, rule_id: int) -> int:
+    """Retire a rule in force; answers its programme's id."""
+    programme_id = session.execute(
         update(EntitlementRule)
         .where(EntitlementRule.id == rule_id, EntitlementRule.active.is_(True))
         .values(active=False)
-    ).rowcount
-    if changed != 1:
+        .returning(EntitlementRule.programme_id)
+    ).scalar()
+    if programme_id is None:
         raise NotFound(_l("No such rule in force."))
+    return int(programme_id)
 
 
 def rules_in_force(session: DbSession) -> list[EntitlementRule]:
+    """Every programme's rules in force, a programme's together."""
     return list(
         session.scalars(
             select(EntitlementRule)
             .where(EntitlementRule.active.is_(True))
-            .order_by(EntitlementRule.id)
+            .order_by(EntitlementRule.programme_id, EntitlementRule.id)
         )
     )

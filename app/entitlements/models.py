@@ -20,6 +20,8 @@ class EntitlementRule(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    # The programme whose rule it is (the starting programme for the rules before programmes).
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     per: Mapped[str] = mapped_column(String(10))
     quantity: Mapped[int] = mapped_column(default=1)
     under_age: Mapped[int | None]

@@ -19,6 +19,7 @@ class Rule:
     include_flagged: bool = False
     name: str = ""  # the item's name, for the desk
     serial_tracked: bool = False  # handed over only with a scanned serial each
+    programme_id: int = 0  # whose rule it is
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Entitlement:
     quantity: int
     name: str = ""
     serial_tracked: bool = False
+    programme_id: int = 0
 
 
 def member_matches(rule: Rule, person: Person, day: date) -> bool:
@@ -70,5 +72,6 @@ def entitlements(rules: list[Rule], people: list[Person], day: date) -> list[Ent
             count + (previous.quantity if previous else 0),
             rule.name,
             rule.serial_tracked,
+            rule.programme_id,
         )
     return list(totals.values())

@@ -23,6 +23,7 @@ _ACTIVE_RULES = (
         _rules.c.include_flagged,
         _items.c.name,
         _items.c.serial_tracked,
+        _rules.c.programme_id,
     )
     .join(_items, _items.c.id == _rules.c.item_id)
     .where(_rules.c.active.is_(True))
@@ -31,4 +32,23 @@ _ACTIVE_RULES = (
 
 
 def active_rules(session: DbSession) -> list[Rule]:
-    return [Rule(*row) for row in session.connection().execute(_ACTIVE_RULES)]
+    """Every programme's rules in force."""
+    return [Rule(**row._asdict()) for row in session.connection().execute(_ACTIVE_RULES)]
+
+
+def rules_of(session: DbSession, programme_id: int) -> list[Rule]:
+    """One programme's rules in force."""
+    return [
+        Rule(**row._asdict())
+        for row in session.connection().execute(
+            _ACTIVE_RULES.where(_rules.c.programme_id == programme_id)
+        )
+    ]
+
+
+def rules_by_programme(session: DbSession) -> dict[int, list[Rule]]:
+    """The rules in force, per programme id."""
+    by: dict[int, list[Rule]] = {}
+    for rule in active_rules(session):
+        by.setdefault(rule.programme_id, []).append(rule)
+    return by

@@ -13,8 +13,8 @@ from datetime import date
 
 from app.db import DbSession
 from app.entitlements.rules import Entitlement, Person, entitlements
-from app.entitlements.services import active_rules
 from app.households.models import Household
+from app.programmes.services import starting_rules
 
 SENSITIVE_FIELDS = (
     "documents.number",
@@ -45,4 +45,4 @@ def entitled_per_visit(session: DbSession, household: Household, today: date) ->
     """What the household receives at a visit today: the outcome of the health flags, which
     a volunteer may see, without the flags themselves."""
     people = [Person(m.birth_date, m.disability, m.chronic_disease) for m in household.members]
-    return entitlements(active_rules(session), people, today)
+    return entitlements(starting_rules(session), people, today)

@@ -46,6 +46,7 @@ KEPT = frozenset(
         "declined_handovers",
         "offline_handovers",
         "offline_handover_lines",
+        "handover_bases",
     }
 )
 # Rows that stay with their link to the person cleared: a voucher handed over stays issued (its

@@ -55,6 +55,7 @@ NO_HOUSEHOLD = {
     ("POST", "api.queue.ticket"): "a ticket: number, line, time, place and wait",
     ("POST", "api.queue.call"): "the number called and the desk",
     ("GET", "api.queue.queue"): "numbers, desks and waits per line",
+    ("GET", "api.programmes_api.programmes"): "the programmes: rhythm, criteria, rules",
 }
 
 HEALTH_KEYS = ("disability", "chronic_disease", "pregnant_or_breastfeeding", "single_parent")
