@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from app.queue.api import bp as queue_api
     from app.queue.views import bp as queue
     from app.registry.api import bp as households_api
+    from app.registry.enrolment_api import bp as enrolments_api
     from app.registry.views import bp as households
     from app.reports.api import bp as reports_api
     from app.reports.forecast import low_stock_forecast
@@ -158,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
         slips_api,
         queue_api,
         programmes_api,
+        enrolments_api,
     )
     register_api(app, apis)
     # Item and site names in the page's language, for every template (the stock package's).

@@ -55,6 +55,34 @@ def beneficiary_lines(day: date) -> list[tuple[str, str]]:
     return lines
 
 
+def programme_lines(
+    programmes: list[tuple[str, dict[str, str], date | None]],
+) -> list[tuple[str, str]]:
+    """(language, line) pairs telling the family, per programme (its name, its names in other
+    languages, its next date or None for no further visit), when to come again."""
+    from app.names import name_in
+    from app.web import format_day
+
+    lines = []
+    for language in current_app.config["AID_BENEFICIARY_LANGUAGES"]:
+        with force_locale(language):
+            for name, names, day in programmes:
+                called = name_in(name, names, language)
+                lines.append(
+                    (
+                        language,
+                        gettext(
+                            "%(programme)s: you can come again from %(day)s",
+                            programme=called,
+                            day=format_day(day),
+                        )
+                        if day
+                        else gettext("%(programme)s: no further visit", programme=called),
+                    )
+                )
+    return lines
+
+
 def in_family_languages(message: LazyString) -> str:
     """``message`` in each of AID_BENEFICIARY_LANGUAGES, joined by " / " ("Видача / Distribuire"):
     for what the families read from afar, such as the hall screen, whatever the screen's own
@@ -82,6 +110,7 @@ def init_i18n(app: Flask) -> None:
     # {% trans %} blocks are extracted trimmed (babel.cfg): render them the same way.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals["beneficiary_lines"] = beneficiary_lines
+    app.jinja_env.globals["programme_lines"] = programme_lines
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["get_locale"] = get_locale
 

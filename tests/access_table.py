@@ -166,6 +166,10 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "programmes.end"):                  "N    N   N     Y     N",
     ("GET",  "api.programmes_api.programmes"):   "N    Y   N     Y     N",
     ("POST", "api.programmes_api.add_programme"): "N    N   N     Y     N",
+    ("POST", "api.enrolments.enrol"):            "N    N   N     Y     N",
+    ("POST", "api.enrolments.end"):              "N    N   N     Y     N",
+    ("POST", "households.enrol"):                "N    N   N     Y     N",
+    ("POST", "households.end_enrolment"):        "N    N   N     Y     N",
     # the JSON API: household changes, stock ledger, period reports
     ("POST", "api.households.add_member"):       "N    Y   N     Y     N",
     ("POST", "api.households.departure"):        "N    Y   N     Y     N",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 from typing import Literal
 
@@ -18,6 +19,7 @@ from app.cards.services import BadCardNumber, CardRevoked, NotACard, UnknownCard
 from app.desk.outcomes import decline_handover
 from app.desk.services import (
     Check,
+    Handover,
     NotEligible,
     Refused,
     check_card,
@@ -60,10 +62,19 @@ class ScanQuery(Body):
         return (self.card, True) if self.card is not None else (self.qr or "", False)
 
 
+class LineOut(Body):
+    """A line the family did not take: its programme's code and the item."""
+
+    programme: Code
+    sku: Code
+
+
 class CardIn(ScanQuery):
-    """A card, and the vouchers handed over by serial."""
+    """A card, and the vouchers handed over by serial; ``skip`` lists the lines the family did
+    not take (unticked at the desk): recorded as declined, not taken from stock."""
 
     vouchers: list[VoucherIn] = Field(default_factory=list, max_length=100)
+    skip: list[LineOut] = Field(default_factory=list, max_length=100)
 
 
 class EntitledLine(Answer):
@@ -75,6 +86,20 @@ class EntitledLine(Answer):
     serial_tracked: bool = False  # present (true) only for vouchers handed by serial
 
 
+class ProgrammeLine(Answer):
+    sku: str
+    quantity: int
+    available: bool
+
+
+class ProgrammeStanding(Answer):
+    code: str
+    eligible: bool
+    last_served_on: date | None
+    next_eligible_on: date | None
+    entitlements: list[ProgrammeLine]
+
+
 class EligibilityOut(Answer):
     household_id: int
     eligible: bool
@@ -82,6 +107,9 @@ class EligibilityOut(Answer):
     next_eligible_on: date | None
     last_served_at: datetime | None
     entitlements: list[EntitledLine]
+    # Every programme the household is in (decision 0034); the fields above are the starting
+    # programme's, as before programmes.
+    programmes: list[ProgrammeStanding]
 
 
 class HandedLine(Answer):
@@ -97,6 +125,20 @@ class ShortLine(Answer):
     given: int
 
 
+class ServedLine(Answer):
+    sku: str
+    entitled: int
+    given: int
+    declined: bool
+
+
+class ServedProgramme(Answer):
+    code: str
+    served: bool
+    next_eligible_on: date | None
+    items: list[ServedLine]
+
+
 class HandoverOut(Answer):
     id: int
     household_id: int
@@ -105,6 +147,7 @@ class HandoverOut(Answer):
     short: list[ShortLine]
     next_eligible_on: date
     without_card: bool  # served by the household found by name, without its card
+    programmes: list[ServedProgramme]  # per programme: served now or not, the next date
 
 
 class DeclineIn(ScanQuery):
@@ -153,6 +196,19 @@ def eligibility() -> Response:
             }
             for line in check.entitlements
         ],
+        programmes=[
+            {
+                "code": p.programme.code,
+                "eligible": p.due,
+                "last_served_on": _iso(p.standing.last_served_on),
+                "next_eligible_on": _iso(p.standing.next_eligible_on),
+                "entitlements": [
+                    {"sku": line.sku, "quantity": line.quantity, "available": line.available}
+                    for line in p.lines
+                ],
+            }
+            for p in check.programmes
+        ],
     )
 
 
@@ -179,6 +235,7 @@ def distribute() -> tuple[Response, int] | Response:
         site_id=context.site_id(),
         user_id=context.actor_id(),
         vouchers=[(v.sku, v.serial) for v in body.vouchers],
+        skip=frozenset((line.programme.upper(), line.sku.upper()) for line in body.skip),
     )
     if isinstance(handover, Refused):
         return api_answer(handover.error())  # 409, the counted refusal committed by @writes
@@ -190,31 +247,56 @@ def distribute() -> tuple[Response, int] | Response:
         now=context.now(),
         desk=None,
     )
-    return (
-        jsonify(
-            id=handover.distribution_id,
-            household_id=handover.visitor.household_id,
-            served_on=handover.served_on.isoformat(),
-            items=[
-                {
-                    "sku": i.sku,
-                    "quantity": i.given,
-                    "entitled": i.entitled,
-                    **({"serials": list(i.serials)} if i.serial_tracked else {}),
-                }
-                for i in handover.items
-                if i.given > 0
-            ],
-            short=[
-                {"sku": i.sku, "entitled": i.entitled, "given": i.given}
-                for i in handover.items
-                if i.given < i.entitled
-            ],
-            next_eligible_on=handover.next_eligible_on.isoformat(),
-            without_card=scanned is None,
-        ),
-        201,
-    )
+    return jsonify(handover_json(handover, without_card=scanned is None)), 201
+
+
+def handover_json(handover: Handover, *, without_card: bool) -> dict[str, object]:
+    """The answer to a handover. ``items`` and ``short`` are per item over every programme
+    (as before programmes); ``programmes`` has each programme's lines and next date."""
+    quantity: Counter[str] = Counter()
+    entitled: Counter[str] = Counter()
+    serials: dict[str, list[str]] = {}
+    for i in handover.items:
+        if not i.declined:
+            quantity[i.sku] += i.given
+            entitled[i.sku] += i.entitled
+            if i.serial_tracked:
+                serials.setdefault(i.sku, []).extend(i.serials)
+    return {
+        "id": handover.distribution_id,
+        "household_id": handover.visitor.household_id,
+        "served_on": handover.served_on.isoformat(),
+        "items": [
+            {
+                "sku": sku,
+                "quantity": quantity[sku],
+                "entitled": entitled[sku],
+                **({"serials": serials[sku]} if sku in serials else {}),
+            }
+            for sku in entitled
+            if quantity[sku] > 0
+        ],
+        "short": [
+            {"sku": sku, "entitled": entitled[sku], "given": quantity[sku]}
+            for sku in entitled
+            if quantity[sku] < entitled[sku]
+        ],
+        "next_eligible_on": handover.next_eligible_on.isoformat(),
+        "without_card": without_card,
+        "programmes": [
+            {
+                "code": p.programme.code,
+                "served": p.served,
+                "next_eligible_on": _iso(p.next_eligible_on),
+                "items": [
+                    {"sku": i.sku, "entitled": i.entitled, "given": i.given, "declined": i.declined}
+                    for i in handover.items
+                    if i.programme == p.programme.code
+                ],
+            }
+            for p in handover.programmes
+        ],
+    }
 
 
 @bp.post("/distributions/declined")

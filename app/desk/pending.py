@@ -67,7 +67,7 @@ def ask_about(pending: Pending, following: str) -> dict[str, object] | None:
         result = check_pending(pending)
     except (BadCardNumber, CardRevoked, NotACard, UnknownCard, NoSuchHousehold):
         return None
-    if not result.decision.eligible or _same_household(following, result):
+    if not result.may_serve or _same_household(following, result):
         return None
     return {"state": "confirm", "check": result, "pending": pending, "next": following}
 

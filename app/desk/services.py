@@ -154,6 +154,14 @@ class Check:
         return any(p.due for p in self.programmes)
 
     @property
+    def programme_dates(self) -> list[tuple[str, dict[str, str], date | None]]:
+        """Each programme's name, names and next date, for the family's lines."""
+        return [
+            (p.programme.name, p.programme.names, p.standing.next_eligible_on)
+            for p in self.programmes
+        ]
+
+    @property
     def others(self) -> tuple[InProgramme, ...]:
         """The programmes besides the starting one."""
         return tuple(p for p in self.programmes if not p.programme.starting)
@@ -197,6 +205,16 @@ class Handover:
     next_eligible_on: date
     card_id: int | None = None  # the card scanned (None: served without it)
     programmes: tuple[ServedIn, ...] = ()
+
+    @property
+    def several(self) -> bool:
+        """More than the starting programme: the desk names each."""
+        return any(not p.programme.starting for p in self.programmes)
+
+    @property
+    def programme_dates(self) -> list[tuple[str, dict[str, str], date | None]]:
+        """Each programme's name, names and next date, for the family's lines."""
+        return [(p.programme.name, p.programme.names, p.next_eligible_on) for p in self.programmes]
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def _answer_to(asked: Pending, extra: dict[str, object] | None = None) -> tuple[
         result = check_pending(asked)
     except tuple(CARD_PROBLEMS) as exc:
         return _render({**_card_problem(exc, asked.scan or ""), **extra})
-    if not result.decision.eligible:
+    if not result.may_serve:
         # The desk's NOT YET: the family is turned away here (a POST, in this page's unit of
         # work), and counted as refused when its visit was on an earlier day.
         turn_away(
@@ -149,7 +149,7 @@ def _answer_to(asked: Pending, extra: dict[str, object] | None = None) -> tuple[
             site_id=context.site_id(),
             user_id=context.actor_id(),
         )
-    if result.decision.eligible:
+    if result.may_serve:
         vouchers = str(extra.get("vouchers", ""))
         pending = Pending(asked.scan, asked.household_id, new_key(), vouchers)
         return _render({"state": "eligible", "check": result, "pending": pending, **extra})
@@ -208,6 +208,7 @@ def handover() -> tuple[str, int]:
             site_id=context.site_id(),
             user_id=user_id,
             vouchers=[(None, serial) for serial in serials],
+            skip=_unticked(),
         )
     except tuple(CARD_PROBLEMS) as exc:
         refuse(exc, say=())  # the panel says it
@@ -306,6 +307,16 @@ def _voucher_problem(reason: str, serial: str) -> str:
     }
     text = problems.get(reason, problems["unknown"])
     return text % {"serial": serial} + " " + _("Nothing was recorded.")
+
+
+def _unticked() -> frozenset[tuple[str, str]]:
+    """The lines the volunteer unticked (the family did not take them): offered, not taken.
+    Each is "PROGRAMME:SKU"; a form that offers none (the confirm form) skips none."""
+    offered = {v[:81] for v in request.form.getlist("offered")[:100]}
+    taken = set(request.form.getlist("take")[:100])
+    return frozenset(
+        (code, sku) for code, _, sku in (v.partition(":") for v in offered - taken) if sku
+    )
 
 
 def _serials(text: str) -> list[str]:

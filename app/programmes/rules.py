@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from app.ages import age_on
+from app.names import name_in
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class ProgrammeRule:
     criteria: Criteria = field(default_factory=Criteria)
     version: int = 1
     names: dict[str, str] = field(default_factory=dict)
+
+    def name_in(self, language: str | None) -> str:
+        return name_in(self.name, self.names, language)
 
     def running_on(self, day: date) -> bool:
         return (self.starts_on is None or self.starts_on <= day) and (

@@ -90,6 +90,10 @@ def starting_programme(session: DbSession) -> Programme:
     return found
 
 
+def programme_code(session: DbSession, programme_id: int) -> str:
+    return str(session.scalar(select(Programme.code).where(Programme.id == programme_id)))
+
+
 def find_programme(session: DbSession, code: str) -> Programme:
     found = session.scalar(select(Programme).where(Programme.code == code.strip().upper()))
     if found is None:

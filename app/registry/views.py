@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     Response,
@@ -15,13 +17,13 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app import context
 from app.audit.seen import audited_read
-from app.auth.access import DESK, allow, current_actor
+from app.auth.access import COORDINATOR, DESK, allow, current_actor
 from app.auth.limits import limit_lookups, number_in_search
 from app.cards.pdf import card_pdf
 from app.cards.services import current_card_png, issue_card
 from app.cards.sheets import card_face
 from app.documents.mrz import NotMrz, read_mrz
-from app.errors import ValidationFailed
+from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
 from app.households.change_views import bp as changes_bp
 from app.households.change_views import show_stored_numbers
@@ -49,6 +51,7 @@ from app.households.rules import (
 )
 from app.households.services import DuplicateDocument, get_household
 from app.households.visibility import sees_everything
+from app.programmes import services as programmes
 from app.registry.import_views import bp as imports_bp
 from app.registry.read_model import read_household_page
 from app.registry.registration import register_household
@@ -199,6 +202,16 @@ def show(household_id: int) -> str:
             if household.everything
         },
         photo_form=PhotoForm() if current_app.config.get("AID_PHOTOS") else None,
+        enrolments=programmes.enrolments_of(db.session, household_id)
+        if household.everything
+        else [],
+        manual=[
+            p
+            for p in programmes.programmes_in_force(db.session, context.today())
+            if p.enrolment == "manual"
+        ]
+        if household.everything
+        else [],
     )
 
 
@@ -241,3 +254,42 @@ def reissue(household_id: int) -> BaseResponse:
         )
         flash(_("A new card was issued; the old one no longer works."), "ok")
     return redirect(url_for("households.show", household_id=household.id))
+
+
+@bp.post("/<id:household_id>/enrolments")
+@allow(*COORDINATOR)
+@page_writes
+def enrol(household_id: int) -> BaseResponse:
+    """Enrol the household in a manual programme (a coordinator, with the reason)."""
+    get_household(db.session, household_id)
+    ends_on = request.form.get("ends_on", "").strip()
+    try:
+        programmes.enrol(
+            db.session,
+            household_id=household_id,
+            code=request.form.get("programme", "")[:40],
+            reason=request.form.get("reason", "")[:400],
+            ends_on=date.fromisoformat(ends_on[:10]) if ends_on else None,
+            today=context.today(),
+            user_id=context.actor_id(),
+        )
+    except ValueError:
+        flash(_("The end date: a date as YYYY-MM-DD."), "error")
+    except DomainError as exc:
+        refuse(exc)
+    else:
+        flash(_("Enrolled: the desk hands over what the programme gives from the next scan."), "ok")
+    return redirect(url_for("households.show", household_id=household_id) + "#enrolments")
+
+
+@bp.post("/<id:household_id>/enrolments/<id:enrolment_id>/end")
+@allow(*COORDINATOR)
+@page_writes
+def end_enrolment(household_id: int, enrolment_id: int) -> BaseResponse:
+    ended = programmes.end_enrolment(
+        db.session, enrolment_id, today=context.today(), user_id=context.actor_id()
+    )
+    if ended.household_id != household_id:
+        raise NotFound(_("No such enrolment in force."))
+    flash(_("Enrolment ended today."), "ok")
+    return redirect(url_for("households.show", household_id=household_id) + "#enrolments")
