@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from app.registry.views import bp as households
     from app.reports.api import bp as reports_api
     from app.reports.forecast import low_stock_forecast
+    from app.reports.programmes import unmet_by_item
     from app.reports.stock_views import bp as stock_reports
     from app.reports.views import bp as reports
     from app.slips.api import bp as slips_api
@@ -119,7 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from app.stock.transfer_api import bp as transfers_api
     from app.stock.transfer_views import bp as transfers
     from app.stock.views import bp as stock
-    from app.stock.views import register_low_stock
+    from app.stock.views import register_low_stock, register_unmet
     from app.stock.voucher_api import bp as vouchers_api
     from app.web import IdConverter
 
@@ -166,6 +167,8 @@ def register_blueprints(app: Flask) -> None:
     register_names(app)
     # The stock page's low-stock panel, from the desks' pace (reports/ is above stock/).
     register_low_stock(app, low_stock_forecast)
+    # Unmet demand beside on-hand: what to ask donors for (issue 17).
+    register_unmet(app, unmet_by_item)
 
 
 def register_errors(app: Flask) -> None:

@@ -318,7 +318,7 @@ def enrolments_of(session: DbSession, household_id: int) -> list[tuple[Enrolment
             .join(Programme, Programme.id == Enrolment.programme_id)
             .where(Enrolment.household_id == household_id)
             .order_by(Enrolment.id.desc())
-        ).tuples()
+        )
     ]
 
 

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any, Literal
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
@@ -14,13 +15,16 @@ from app.api.types import Body
 from app.auth.access import COORDINATOR, allow
 from app.days import NotADay
 from app.days import parse_day as parse_typed_day
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.names import every_name
-from app.reports.exports import ALL_SITES, daily_file, period_tables
-from app.reports.period import PeriodFigures, find_site, period_figures
+from app.programmes.services import find_programme
+from app.reports.exports import ALL_SITES, daily_file, masked, period_tables
+from app.reports.period import PeriodFigures, check_period, find_site, period_figures
+from app.reports.programmes import ProgrammeFigures, programme_figures, programme_tables
 from app.reports.served import served_on, served_table
 from app.reports.services import daily_counts
+from app.sites.models import Site
 from app.workbook import CSV, XLSX, period_label, title_line, write_csv, write_xlsx
 
 bp = Blueprint("reports", __name__)
@@ -67,6 +71,23 @@ class DeskCount(Answer):
     p90_seconds: int | None
 
 
+class ProgrammeItemCount(Answer):
+    sku: str
+    due: int
+    given: int
+    unmet: int  # due and not on hand
+    declined: int  # unticked at the desk: the family did not take it
+
+
+class ProgrammeCount(Answer):
+    code: str
+    name: str  # in the caller's language
+    households_served: int
+    people_served: int
+    new_enrolments: int
+    items: list[ProgrammeItemCount]
+
+
 class DailyOut(Answer):
     date: date
     households_served: int
@@ -79,6 +100,7 @@ class DailyOut(Answer):
     items: list[ItemCount]
     by_sex_age: list[SexAgeCount]
     desks: list[DeskCount]  # each desk's day on the queue's tickets (decision 0032)
+    programmes: list[ProgrammeCount]  # per programme (decision 0034)
 
 
 class DayOut(Answer):
@@ -105,6 +127,13 @@ class PeriodOut(Answer):
     items: list[ItemCount]
     by_sex_age: list[SexAgeCount]
     days: list[DayOut]
+    programmes: list[ProgrammeCount]  # per programme (decision 0034)
+
+
+class ProgrammeQuery(PeriodQuery):
+    """A period's figures per programme; ?programme=CODE keeps one (a partner's export)."""
+
+    programme: str | None = None
 
 
 def _day() -> date:
@@ -151,7 +180,32 @@ def daily() -> Response:
             }
             for d in counts.desks
         ],
+        programmes=programmes_json(counts.programmes),
     )
+
+
+def programmes_json(figures: list[ProgrammeFigures]) -> list[dict[str, Any]]:
+    language = str(get_locale())
+    return [
+        {
+            "code": p.code,
+            "name": p.name_in(language),
+            "households_served": p.households,
+            "people_served": p.people,
+            "new_enrolments": p.new_enrolments,
+            "items": [
+                {
+                    "sku": i.sku,
+                    "due": i.due,
+                    "given": i.given,
+                    "unmet": i.unmet,
+                    "declined": i.declined,
+                }
+                for i in p.items
+            ],
+        }
+        for p in figures
+    ]
 
 
 @bp.get("/reports/daily.xlsx")
@@ -286,6 +340,7 @@ def period_json(figures: PeriodFigures) -> dict[str, Any]:
             }
             for d in figures.days
         ],
+        "programmes": programmes_json(figures.programmes),
     }
 
 
@@ -327,3 +382,65 @@ def served_xlsx() -> Response:
 def served_csv() -> Response:
     query_model(ServedQuery, request.args.to_dict())
     return served_download("csv")
+
+
+def requested_programmes(
+    typed: bool = False,
+) -> tuple[date, date, Site | None, list[ProgrammeFigures]]:
+    """The figures of ?from=&to=&site=&programme= per programme."""
+    start, end = _required_day("from", typed), _required_day("to", typed)
+    check_period(start, end)
+    site = find_site(db.session, request.args.get("site"))
+    code = (request.args.get("programme") or "").strip().upper()[:20] or None
+    if code is not None:
+        find_programme(db.session, code)  # 404 for a code that is not a programme
+    figures = programme_figures(db.session, start, end, site.id if site else None, code)
+    return start, end, site, figures
+
+
+def programmes_download(extension: str, typed: bool = False) -> Response:
+    """The figures per programme as .xlsx or .csv: with ?programme=CODE, one programme's
+    alone, the file a partner is sent (its budget, not the others')."""
+    mask = _mask_small()
+    start, end, site, figures = requested_programmes(typed)
+    one = figures[0].code if len(figures) == 1 and request.args.get("programme") else "all"
+    title = title_line(
+        _l("AidDesk programmes report") if one == "all" else f"AidDesk {one}",
+        site.name if site else ALL_SITES,
+        period_label(start, end),
+        context.local_now(),
+    )
+    tables = programme_tables(
+        figures, str(get_locale()), mask=lambda n: masked(n, mask) if mask else n
+    )
+    filename = f"aiddesk-programmes-{one}-{start.isoformat()}-{end.isoformat()}"
+    timezone = current_app.config["AID_TIMEZONE"]
+    if extension == "csv":
+        return _download(write_csv(tables, title, timezone=timezone), CSV, f"{filename}.csv")
+    return _download(write_xlsx(tables, title, timezone=timezone), XLSX, f"{filename}.xlsx")
+
+
+@bp.get("/reports/programmes")
+@doc(query=ProgrammeQuery, responses={200: list[ProgrammeCount]}, errors=(NotFound,))
+@allow(*COORDINATOR)
+def programmes() -> Response:
+    """Per programme over a period: households and people served, new enrolments, and per
+    item what was due, given, unmet and not taken."""
+    query_model(ProgrammeQuery, request.args.to_dict())
+    return jsonify(programmes_json(requested_programmes()[3]))
+
+
+@bp.get("/reports/programmes.xlsx")
+@doc(query=ProgrammeQuery, responses=SPREADSHEET, errors=(NotFound,))
+@allow(*COORDINATOR)
+def programmes_xlsx() -> Response:
+    query_model(ProgrammeQuery, request.args.to_dict())
+    return programmes_download("xlsx")
+
+
+@bp.get("/reports/programmes.csv")
+@doc(query=ProgrammeQuery, responses={200: Media(CSV)}, errors=(NotFound,))
+@allow(*COORDINATOR)
+def programmes_csv() -> Response:
+    query_model(ProgrammeQuery, request.args.to_dict())
+    return programmes_download("csv")

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.desk.models import AGE_BANDS
 from app.reports.period import PeriodFigures
+from app.reports.programmes import programme_tables
 from app.reports.services import DailyCounts
 from app.workbook import Label, Table, title_line, write_csv, write_xlsx
 
@@ -152,6 +153,7 @@ def period_tables(figures: PeriodFigures, *, mask_small: bool = False) -> list[T
             totals=[TOTAL, m(figures.households_refused)],
             notes=[_l("A household turned away several times on one day counts once.")],
         ),
+        *programme_tables(figures.programmes, str(get_locale()), mask=m),
     ]
 
 
@@ -198,6 +200,7 @@ def daily_tables(counts: DailyCounts) -> list[Table]:
             [[d.desk, d.served, d.per_hour, d.median_seconds, d.p90_seconds] for d in counts.desks],
             notes=[_l("Service time: from the ticket's call to the handover that closed it.")],
         ),
+        *programme_tables(counts.programmes, str(get_locale())),
     ]
 
 

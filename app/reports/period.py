@@ -28,6 +28,7 @@ from app.errors import ValidationFailed
 from app.households.models import Household
 from app.households.rules import SEXES
 from app.names import name_in
+from app.reports.programmes import ProgrammeFigures, programme_figures
 from app.sites.models import Site
 from app.stock.models import Item
 
@@ -65,6 +66,8 @@ class PeriodFigures:
     categories: dict[str, str] = field(default_factory=dict)
     # sku -> (default name, names in other languages) of the items handed over
     item_names: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    # Per programme: served, new enrolments, due, given and unmet per item (issue 17).
+    programmes: list[ProgrammeFigures] = field(default_factory=list)
 
     def name_of(self, sku: str, language: str | None) -> str:
         name, names = self.item_names.get(sku, (sku, {}))
@@ -189,4 +192,5 @@ def period_figures(session: DbSession, start: date, end: date, site: Site | None
         items_by_day=dict(items_by_day),
         categories=categories,
         item_names={sku: (name, others or {}) for sku, name, others in names},
+        programmes=programme_figures(session, start, end, site_id),
     )

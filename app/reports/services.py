@@ -22,6 +22,7 @@ from app.desk.offline_models import OfflineHandover
 from app.households.models import Household
 from app.households.rules import SEXES
 from app.names import name_in
+from app.reports.programmes import ProgrammeFigures, programme_figures
 from app.stock.models import Item
 from app.tickets.figures import DeskFigures, desk_figures
 
@@ -42,6 +43,8 @@ class DailyCounts:
     double_services: int = 0
     # Each desk's day on the queue's tickets: served, an hour, service times (decision 0032).
     desks: list[DeskFigures] = field(default_factory=list)
+    # Per programme: served, new enrolments, due, given and unmet per item (issue 17).
+    programmes: list[ProgrammeFigures] = field(default_factory=list)
 
     @property
     def households_declined(self) -> int:
@@ -141,4 +144,5 @@ def daily_counts(session: DbSession, day: date, site_id: int | None = None) -> D
         item_names={sku: (name, others or {}) for sku, name, others in names},
         double_services=int(doubles or 0),
         desks=desk_figures(session, day=day, site_id=site_id),
+        programmes=programme_figures(session, day, day, site_id),
     )

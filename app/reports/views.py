@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,7 +13,13 @@ from app.desk.models import AGE_BANDS
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.reports import charts
-from app.reports.api import period_download, requested_period, served_download, xlsx_download
+from app.reports.api import (
+    period_download,
+    programmes_download,
+    requested_period,
+    served_download,
+    xlsx_download,
+)
 from app.reports.dashboard import dashboard_json, live_dashboard
 from app.reports.forecast import StockForecast, low_stock_forecast
 from app.reports.period import find_site, period_figures
@@ -67,7 +74,15 @@ def period_page() -> tuple[str, int]:
         problems=problems,
         sites=_sites(),
         bands=AGE_BANDS,
+        # A partner's file: its programme's figures alone (issue 17).
+        download=lambda code: _partner_file(asked, code),
     ), (422 if problems else 200)
+
+
+def _partner_file(asked: dict[str, str], code: str) -> str:
+    """The link to one programme's figures over the period asked, for its partner."""
+    args: dict[str, Any] = {**asked, "programme": code}
+    return url_for("reports.programmes_xlsx", **args)
 
 
 @bp.get("/period.xlsx")
@@ -80,6 +95,19 @@ def period_xlsx() -> Response:
 @allow(*COORDINATOR)
 def period_csv() -> Response:
     return period_download("csv", typed=True)
+
+
+@bp.get("/programmes.xlsx")
+@allow(*COORDINATOR)
+def programmes_xlsx() -> Response:
+    """The period per programme; ?programme=CODE: one programme's, for its partner."""
+    return programmes_download("xlsx", typed=True)
+
+
+@bp.get("/programmes.csv")
+@allow(*COORDINATOR)
+def programmes_csv() -> Response:
+    return programmes_download("csv", typed=True)
 
 
 @bp.get("/served.xlsx")

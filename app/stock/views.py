@@ -92,6 +92,21 @@ def register_low_stock(app: Flask, forecast: LowStock) -> None:
     app.extensions["aid_low_stock"] = forecast
 
 
+class Unmet(Protocol):
+    def __call__(
+        self, session: DbSession, start: date, end: date, site_id: int | None = None
+    ) -> dict[str, int]: ...
+
+
+UNMET_DAYS = 30
+
+
+def register_unmet(app: Flask, unmet: Unmet) -> None:
+    """What the stock page shows as unmet demand beside on-hand: ``unmet(session, start,
+    end, site_id)`` per SKU (reports/programmes.py; reports/ is above stock/)."""
+    app.extensions["aid_unmet"] = unmet
+
+
 def stock_page(sites: list[Site], here: int) -> dict[str, object]:
     """What the stock page shows: low stock, the first-expiring lots, and a page of the
     catalog with what is on hand at the site in front of the user (and in all), or with
@@ -112,7 +127,12 @@ def stock_page(sites: list[Site], here: int) -> dict[str, object]:
     today = context.today()
     lot_count, expired = expiry.count_lots(db.session, site_id=here, today=today)
     low_stock = current_app.extensions["aid_low_stock"](db.session, site_id=here, now=context.now())
+    unmet = current_app.extensions["aid_unmet"](
+        db.session, today - timedelta(days=UNMET_DAYS - 1), today, here
+    )
     return {
+        "unmet": unmet,
+        "unmet_days": UNMET_DAYS,
         "low_stock": low_stock[:LOW_SHOWN] if args.get("low") != "all" else low_stock,
         "more_low": max(0, len(low_stock) - LOW_SHOWN) if args.get("low") != "all" else 0,
         "lots": expiry.lots_by_expiry(db.session, site_id=here, today=today, limit=LOTS_SHOWN),
