@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -21,11 +21,20 @@ from app.cards import tokens
 from app.cards.models import Card
 from app.db import DbSession
 from app.demo_names import FAMILY, GIVEN_F, GIVEN_M
-from app.desk.models import Distribution, DistributionLine, VisitMember, VisitPeople
+from app.desk.models import (
+    Distribution,
+    DistributionLine,
+    HandoverBasis,
+    VisitMember,
+    VisitPeople,
+)
 from app.desk.rules import age_band
 from app.documents.keys import document_key
 from app.households.models import Document, Household, Member, NameKey
 from app.households.names import name_keys
+from app.programmes.models import Programme
+from app.programmes.rules import Criteria
+from app.programmes.services import ProgrammeIn, create_programme, starting_programme
 from app.sites.models import Site
 from app.stock import lots as stock_lots
 from app.stock.models import Donation, DonationLine, Item, StockLevel, StockMovement
@@ -88,6 +97,8 @@ def _seed(
         raise LookupError(f"No site {site_code}: set AID_SITE to the code of a site.")
     items = {i.sku: i.id for i in session.scalars(select(Item))}
     food, hygiene = items["FOOD"], items["HYGIENE"]
+    starting = starting_programme(session).id
+    demo_programmes(session, today)
     start = today - timedelta(days=days)
     household_id = _next_id(session, Household)
     member_id = _next_id(session, Member)
@@ -105,6 +116,7 @@ def _seed(
             "people",
             "served",
             "moves",
+            "bases",
         )
     }
     used_numbers: set[str] = set(session.scalars(select(Card.number)))
@@ -124,6 +136,7 @@ def _seed(
             ("people", VisitPeople),
             ("served", VisitMember),
             ("moves", StockMovement),
+            ("bases", HandoverBasis),
         ):
             _bulk(session, model, rows[name])
 
@@ -214,6 +227,15 @@ def _seed(
                     "people": size,
                 }
             )
+            rows["bases"].append(
+                {
+                    "distribution_id": distribution_id,
+                    "programme_id": starting,
+                    "household_id": household_id,
+                    "served_on": served,
+                    "rule_version": 1,
+                }
+            )
             for item_id in (food, hygiene):
                 rows["lines"].append(
                     {
@@ -221,6 +243,7 @@ def _seed(
                         "item_id": item_id,
                         "entitled": 1,
                         "given": 1,
+                        "programme_id": starting,
                     }
                 )
                 rows["moves"].append(
@@ -302,6 +325,59 @@ def _seed(
                 )
             )
     return DemoSummary(households, member_count, visit_count)
+
+
+# The examples of issue 17, so the pages show something real: vouchers for children and
+# medical vouchers monthly from partners, and a manual six-month support for single parents.
+DEMO_PROGRAMMES = (
+    (
+        ProgrammeIn(
+            code="CHILD",
+            name="Vouchers for children",
+            names={"ro": "Vouchere pentru copii", "uk": "Ваучери на дітей"},
+            period="month",
+            criteria=Criteria(under_age=18),
+        ),
+        [{"sku": "CHILD-VOUCHER", "per": "member", "quantity": 1, "under_age": 18}],
+    ),
+    (
+        ProgrammeIn(
+            code="MEDICAL",
+            name="Medical vouchers",
+            names={"ro": "Vouchere medicale", "uk": "Медичні ваучери"},
+            period="month",
+            criteria=Criteria(min_age=65),
+        ),
+        [{"sku": "MEDICAL-VOUCHER", "per": "member", "quantity": 1, "min_age": 65}],
+    ),
+    (
+        ProgrammeIn(
+            code="SINGLE",
+            name="Single-parent support",
+            names={"ro": "Sprijin pentru părinți singuri", "uk": "Підтримка одиноких батьків"},
+            interval_days=14,
+            max_visits=12,
+            enrolment="manual",
+        ),
+        [
+            {"sku": "FOOD", "per": "household", "quantity": 1},
+            {"sku": "HYGIENE", "per": "household", "quantity": 1},
+        ],
+    ),
+)
+
+
+def demo_programmes(session: DbSession, today: date) -> list[str]:
+    """Add the example programmes that are not there yet; the single-parent support runs six
+    months from today. Returns the codes added."""
+    added = []
+    for given, rules in DEMO_PROGRAMMES:
+        if session.scalar(select(Programme.id).where(Programme.code == given.code)) is None:
+            if given.enrolment == "manual":
+                given = replace(given, starts_on=today, ends_on=today + timedelta(days=183))
+            create_programme(session, given, rules)
+            added.append(given.code)
+    return added
 
 
 def _moment(day: date) -> datetime:

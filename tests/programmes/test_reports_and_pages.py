@@ -4,7 +4,7 @@ pages: programmes, rules per programme, enrolment on the household page."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from openpyxl import load_workbook
@@ -184,3 +184,28 @@ def test_a_coordinator_enrols_a_family_on_its_page_and_the_desk_shows_the_progra
         i["sku"]: i for p in daily["programmes"] if p["code"] == "SUPPORT" for i in p["items"]
     }
     assert support["HYGIENE"]["given"] == 2
+
+
+def test_the_demo_adds_the_issues_example_programmes_once(app: Any, api: Any) -> None:
+    from app import context
+    from app.demo import seed_demo
+    from app.extensions import db
+
+    with app.test_request_context():
+        for seed in (1, 2):
+            seed_demo(
+                db.session, households=5, days=20, today=context.today(), card_key="k", seed=seed
+            )
+            db.session.commit()
+    listed = {p["code"]: p for p in api("coordinator").get("/api/v1/programmes").get_json()}
+    assert list(listed) == ["REGULAR", "CHILD", "MEDICAL", "SINGLE"]
+    assert listed["SINGLE"]["enrolment"] == "manual" and listed["SINGLE"]["ends_on"]
+    assert listed["CHILD"]["entitlements"][0]["sku"] == "CHILD-VOUCHER"
+    with app.app_context():
+        today = context.today()
+    period = api("coordinator").get(
+        "/api/v1/reports/programmes",
+        query_string={"from": (today - timedelta(days=30)).isoformat(), "to": today.isoformat()},
+    )
+    regular = {p["code"]: p for p in period.get_json()}["REGULAR"]
+    assert regular["households_served"] > 0
