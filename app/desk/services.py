@@ -43,7 +43,7 @@ from app.errors import DomainError
 from app.households.models import Household, Member
 from app.programmes.models import ProgrammeVisit
 from app.programmes.rules import ProgrammeRule, Someone, Standing, latest_allowed, meets, standing
-from app.programmes.services import enrolled_programmes, programmes_in_force
+from app.programmes.services import enrolled_programmes, for_household, programmes_in_force
 from app.sites.models import Site
 from app.stock import vouchers as voucher_serials
 from app.stock.services import on_hand_by_item, take_stock
@@ -396,7 +396,7 @@ def _programmes_of(
     rules = rules_by_programme(session)
     others = [p for p in programmes if not p.starting]
     visits: dict[int, tuple[date | None, int]] = {}
-    enrolled: set[int] = set()
+    enrolled: dict[int, date | None] = {}
     if others:
         visits = {
             row.programme_id: (row.last_served_on, row.visits)
@@ -416,6 +416,7 @@ def _programmes_of(
         elif not _in(programme, enrolled, someones, today):
             continue
         else:
+            programme = for_household(programme, enrolled)
             last, count = visits.get(programme.id, (None, 0))
             held = standing(programme, last, count, today, days)
             if held.eligible and served_today:
@@ -681,7 +682,9 @@ def record_handover(
 _INSERT_BASES = insert(HandoverBasis.__table__)
 
 
-def _in(programme: ProgrammeRule, enrolled: set[int], someones: list[Someone], day: date) -> bool:
+def _in(
+    programme: ProgrammeRule, enrolled: dict[int, date | None], someones: list[Someone], day: date
+) -> bool:
     """Whether the household is in a programme: enrolled in a manual one, or meeting an
     automatic one's criteria on the day."""
     if programme.enrolment == "manual":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -322,15 +322,28 @@ def enrolments_of(session: DbSession, household_id: int) -> list[tuple[Enrolment
     ]
 
 
-def enrolled_programmes(session: DbSession, household_id: int, today: date) -> set[int]:
-    """The manual programmes a household is enrolled in today."""
-    return set(
-        session.scalars(
-            select(Enrolment.programme_id).where(
+def enrolled_programmes(
+    session: DbSession, household_id: int, today: date
+) -> dict[int, date | None]:
+    """The manual programmes a household is enrolled in on ``today``, with the day each
+    enrolment ends (None: with the programme)."""
+    return {
+        programme_id: ends_on
+        for programme_id, ends_on in session.execute(
+            select(Enrolment.programme_id, Enrolment.ends_on).where(
                 Enrolment.household_id == household_id,
-                Enrolment.ended_on.is_(None),
                 Enrolment.starts_on <= today,
+                (Enrolment.ended_on.is_(None)) | (Enrolment.ended_on > today),
                 (Enrolment.ends_on.is_(None)) | (Enrolment.ends_on >= today),
             )
         )
-    )
+    }
+
+
+def for_household(programme: ProgrammeRule, enrolled: dict[int, date | None]) -> ProgrammeRule:
+    """A manual programme as it stands for one household: it ends for it when its enrolment
+    does, so no next date is promised past the end."""
+    ends = enrolled.get(programme.id)
+    if programme.enrolment != "manual" or ends is None:
+        return programme
+    return replace(programme, ends_on=min(ends, programme.ends_on or ends))

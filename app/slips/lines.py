@@ -47,8 +47,20 @@ def slip_text(slip: Slip, languages: list[str]) -> SlipText:
             keep.append(gettext("Keep this slip: quote the reference if you have a complaint."))
             nothing.append(gettext("Nothing could be given this time."))
             for visit in slip.next_visits:
-                day = visit.on.strftime("%d.%m.%Y")
-                visits.append(gettext("You can come again from %(day)s", day=day))
+                day = visit.on.strftime("%d.%m.%Y") if visit.on else ""
+                if visit.programme is None:
+                    visits.append(gettext("You can come again from %(day)s", day=day))
+                    continue
+                called = name_in(visit.programme, visit.programme_names, language)
+                visits.append(
+                    gettext(
+                        "%(programme)s: you can come again from %(day)s",
+                        programme=called,
+                        day=day,
+                    )
+                    if visit.on
+                    else gettext("%(programme)s: no further visit", programme=called)
+                )
     return SlipText(
         titles=_once(titles),
         site=_once([name_in(slip.site_name, slip.site_names, code) for code in languages]),

@@ -7,17 +7,20 @@ lost in the street tells nobody who the family is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.db import DbSession
-from app.desk.models import Distribution, DistributionLine
+from app.desk.models import Distribution, DistributionLine, HandoverBasis
 from app.desk.rules import next_eligible_on
 from app.errors import DomainError
+from app.programmes.models import Programme
+from app.programmes.rules import standing
+from app.programmes.services import as_rule, enrolled_programmes, for_household
 from app.sites.models import Site
 from app.slips.reference import distribution_of, slip_reference
 from app.stock.models import Item
@@ -37,10 +40,12 @@ class SlipItem:
 
 @dataclass(frozen=True)
 class NextVisit:
-    """When the family may come again for one programme (today: the one programme)."""
+    """When the family may come again for one programme (None: no further visit); the
+    programme's name and names, None for a handover under the starting programme alone."""
 
     programme: str | None
-    on: date
+    on: date | None
+    programme_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,47 @@ def slip_for(
         site_names=dict(row.names or {}),
         served_at=row.served_at.astimezone(ZoneInfo(timezone)),
         items=[SlipItem(name, dict(names or {}), given) for name, names, given in lines],
-        next_visits=[NextVisit(None, next_eligible_on(row.served_on, days))],
+        next_visits=_next_visits(session, distribution_id, row.served_on, days)
+        or [NextVisit(None, next_eligible_on(row.served_on, days))],
     )
+
+
+def _next_visits(
+    session: DbSession, distribution_id: int, served_on: date, days: int
+) -> list[NextVisit]:
+    """The next date per programme of the handover, counted from its day (with the visits
+    the household had had under it by then, for a programme's maximum). Under the starting
+    programme alone: one line without a name, as before programmes."""
+    bases = session.execute(
+        select(Programme, HandoverBasis.household_id)
+        .join(HandoverBasis, HandoverBasis.programme_id == Programme.id)
+        .where(HandoverBasis.distribution_id == distribution_id)
+        .order_by(Programme.starting.desc(), Programme.id)
+    ).all()
+    if all(programme.starting for programme, _ in bases):
+        return []
+    visits = []
+    for programme, household_id in bases:
+        rule = for_household(
+            as_rule(programme), enrolled_programmes(session, household_id, served_on)
+        )
+        count = 0
+        if rule.max_visits is not None:
+            count = int(
+                session.scalar(
+                    select(func.count()).where(
+                        HandoverBasis.household_id == household_id,
+                        HandoverBasis.programme_id == programme.id,
+                        HandoverBasis.served_on <= served_on,
+                    )
+                )
+                or 0
+            )
+        after = standing(rule, served_on, count, served_on, days).next_eligible_on
+        if rule.starting:
+            after = next_eligible_on(served_on, days)
+        visits.append(NextVisit(programme.name, after, dict(programme.names or {})))
+    return visits
 
 
 @dataclass(frozen=True)

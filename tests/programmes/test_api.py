@@ -299,3 +299,27 @@ def test_a_rule_change_counts_in_the_programmes_version_and_past_handovers_keep_
             select(HandoverBasis).where(HandoverBasis.programme_id == child_id)
         ).one()
         assert basis.rule_version == 1
+
+
+def test_the_slip_gives_the_next_date_per_programme_in_the_familys_languages(
+    center: Any, family: dict[str, Any], api: Any, set_today: Any
+) -> None:
+    from tests.cards.conftest import page_texts
+
+    desk = api("volunteer")
+    center.post(
+        f"/api/v1/households/{family['id']}/enrolments",
+        json={"programme": "SUPPORT", "reason": "assessed", "ends_on": "2026-04-10"},
+    )
+    served = desk.post("/api/v1/distributions", json={"qr": family["card"]["qr"]}).get_json()
+    pdf = desk.get(f"/api/v1/distributions/{served['id']}/slip.pdf?paper=a6")
+    assert pdf.status_code == 200
+    text = " ".join(page_texts(pdf.data)).replace("\r", "").replace("\n", " ")
+    assert "Ваучери на дітей" in text and "01.04.2026" in text
+    assert "28.03.2026" in text  # the starting programme's next date
+    # SUPPORT's next visit, in 30 days, would fall after the enrolment's end: none is promised.
+    assert "17.04.2026" not in text
+    assert "Single-parent support" in text  # its line says no further visit
+    answer = {p["code"]: p for p in served["programmes"]}
+    assert answer["SUPPORT"]["served"] and answer["SUPPORT"]["next_eligible_on"] is None
+    assert "Olena" not in text
