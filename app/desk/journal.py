@@ -214,6 +214,7 @@ def _claim(
             days=desk.days,
             site_id=desk.site_id,
             user_id=desk.user_id,
+            starting_only=True,  # the offline desk knew the starting programme alone
         )
 
     attempt = session.begin_nested()

@@ -485,6 +485,7 @@ def record_handover(
     vouchers: list[tuple[str | None, str]] | None = None,
     household_id: int | None = None,
     skip: frozenset[tuple[str, str]] = frozenset(),
+    starting_only: bool = False,
 ) -> Outcome:
     """Serve the household behind the card: everything due under every programme it is in,
     once per programme's window, items out of stock (decision 0034).
@@ -493,6 +494,8 @@ def record_handover(
     found by name), the handover is the same and is recorded as made without the card.
     ``skip`` names the lines the family did not take, as (programme code, sku): recorded as
     declined, not taken from stock; a programme whose every line is skipped is not claimed.
+    ``starting_only``: the handover of a desk that worked offline, which knew the starting
+    programme alone (decision 0029): the other programmes are neither claimed nor recorded.
 
     Answers Refused (the refusal counted, by turn_away) when nothing is due under any
     programme: a refusal is an answer, not a failure, so the caller commits it as any other.
@@ -509,6 +512,8 @@ def record_handover(
         raise ValueError("a handover needs a card or a household")
     who = visitor(session, household_id)  # refuses a household that is not there
     evaluated = _programmes_of(session, who, today, days)
+    if starting_only:
+        evaluated = [found for found in evaluated if found[0].starting]
     taken = {
         programme.id: [e for e in due if (programme.code, e.sku) not in skip]
         for programme, _, due in evaluated

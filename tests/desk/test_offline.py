@@ -474,3 +474,34 @@ def test_the_desk_page_registers_a_worker_whose_scope_is_the_desk_page(
     assert worker.mimetype == "text/javascript"
     assert worker.headers["Service-Worker-Allowed"] == "/desk"
     assert 'const CACHE = "aiddesk-desk-v1";' in worker.text
+
+
+def test_a_journaled_handover_claims_the_starting_programme_alone(
+    app, register, api, stock_up, clock
+) -> None:
+    """The offline desk knew the starting programme only: its journal takes nothing of the
+    others (decision 0034), which stay due at the next scan."""
+    stock_up(FOOD=10, HYGIENE=10, CHILD_VOUCHER=10)
+    made = api("coordinator").post(
+        "/api/v1/programmes",
+        json={
+            "code": "CHILD",
+            "name": "Child vouchers",
+            "period": "month",
+            "criteria": {"under_age": 18},
+            "entitlements": [{"sku": "CHILD-VOUCHER", "per": "household", "quantity": 3}],
+        },
+    )
+    assert made.status_code == 201
+    household = register(member(), member(relationship="child", born="2019-01-01"))
+    desk = api("volunteer")
+    snap = snapshot(desk)
+    card = card_for(snap, household["card"]["qr"])
+    assert {d["sku"] for d in card["due"]} == {"FOOD", "HYGIENE", "CHILD-VOUCHER"}
+    clock(NOON + timedelta(minutes=30))
+    answer = send(desk, snap["grant"], entry(card, NOON + timedelta(minutes=5)))
+    assert answer.get_json()["served"] == 1, answer.text
+    assert on_hand(app, "CHILD-VOUCHER") == 9  # the starting rule's one, not CHILD's three
+    checked = desk.get("/api/v1/eligibility", query_string={"qr": household["card"]["qr"]})
+    child = {p["code"]: p for p in checked.get_json()["programmes"]}["CHILD"]
+    assert child["last_served_on"] is None
