@@ -162,6 +162,21 @@ class Check:
         ]
 
     @property
+    def next_due_on(self) -> date | None:
+        """The first day something is due again under some programme (the door's "come back
+        on"); the starting programme's date when there is no other."""
+        dates = [p.standing.next_eligible_on for p in self.programmes]
+        found = [d for d in dates if d is not None]
+        return min(found) if found else self.decision.next_eligible_on
+
+    @property
+    def due_lines(self) -> list[EntitlementLine]:
+        """What is due now under every programme (the door's "come in" shows it)."""
+        if not self.programmes:
+            return self.entitlements
+        return [line for p in self.programmes if p.due for line in p.lines]
+
+    @property
     def others(self) -> tuple[InProgramme, ...]:
         """The programmes besides the starting one."""
         return tuple(p for p in self.programmes if not p.programme.starting)

@@ -33,7 +33,7 @@ class NotToday:
 
     @property
     def next_eligible_on(self) -> date | None:
-        return self.check.decision.next_eligible_on
+        return self.check.next_due_on
 
     def error(self) -> NotEligible:
         """The API's 409: no ticket, and the day to come back."""
@@ -79,7 +79,7 @@ def door_check(
         session, household_id=card.household_id, today=today, days=days, site_id=site_id
     )
     held = card_ticket(session, card_id=card.id, day=today)
-    if held is None and not check.decision.eligible:
+    if held is None and not check.may_serve:
         return NotToday(check)
     ticket = held or issue(
         session,

@@ -323,3 +323,20 @@ def test_the_slip_gives_the_next_date_per_programme_in_the_familys_languages(
     answer = {p["code"]: p for p in served["programmes"]}
     assert answer["SUPPORT"]["served"] and answer["SUPPORT"]["next_eligible_on"] is None
     assert "Olena" not in text
+
+
+def test_the_door_lets_in_a_family_due_under_one_programme_only(
+    center: Any, family: dict[str, Any], api: Any, set_today: Any
+) -> None:
+    desk = api("volunteer")
+    qr = family["card"]["qr"]
+    assert desk.post("/api/v1/distributions", json={"qr": qr}).status_code == 201
+    set_today(date(2026, 3, 28))  # the starting programme again; CHILD waits for April
+    assert desk.post("/api/v1/distributions", json={"qr": qr}).status_code == 201
+    set_today(date(2026, 3, 30))  # nothing due: the door says when something is next
+    refused = desk.post("/api/v1/queue/tickets", json={"qr": qr})
+    assert refused.status_code == 409
+    assert refused.get_json()["next_eligible_on"] == "2026-04-01"  # CHILD's, before 7 April
+    set_today(date(2026, 4, 2))  # CHILD is due, the starting programme is not
+    ticket = desk.post("/api/v1/queue/tickets", json={"qr": qr})
+    assert ticket.status_code == 201, ticket.text
