@@ -15,7 +15,7 @@ from app.api.types import Body, Code, Name
 from app.auth.access import COORDINATOR, DESK, allow
 from app.entitlements.editor import rules_in_force
 from app.entitlements.models import EntitlementRule
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.names import every_name
 from app.programmes import services
@@ -59,6 +59,20 @@ class ProgrammeBody(Body):
     enrolment: Literal["automatic", "manual"] = "automatic"
     criteria: CriteriaIn | None = None
     entitlements: Annotated[list[RuleIn], Field(max_length=50)] = []
+
+
+class ProgrammeChange(Body):
+    """What changes; a field left out keeps its value. ``interval_days`` or ``period`` sets
+    the rhythm (the other one is cleared); a date or maximum given as null clears it."""
+
+    name: Name | None = None
+    names: Annotated[dict[Code, ShortName], Field(max_length=3)] | None = None
+    interval_days: Annotated[int, Field(ge=1, le=366)] | None = None
+    period: Literal["week", "month"] | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    max_visits: Annotated[int, Field(ge=1, le=1000)] | None = None
+    criteria: CriteriaIn | None = None
 
 
 class CriteriaOut(Answer):
@@ -174,3 +188,37 @@ def add_programme() -> tuple[Response, int]:
     return jsonify(
         programme_json(programme, rules, context.today(), context.eligibility_days())
     ), 201
+
+
+@bp.patch("/programmes/<code>")
+@doc(body=ProgrammeChange, responses={200: ProgrammeOut}, errors=(NotFound, ValidationFailed))
+@allow(*COORDINATOR)
+@writes
+def change_programme(code: str) -> Response:
+    """Change a programme: past handovers keep what they were given and their basis; its
+    ``version`` grows when its rhythm, dates, maximum or criteria change."""
+    body = parse_body(ProgrammeChange)
+    programme = services.find_programme(db.session, code[:20])
+    now = services.as_rule(programme)
+    sent = body.model_fields_set
+    rhythm_sent = bool({"interval_days", "period"} & sent)
+    names = dict(body.names) if body.names is not None else dict(programme.names or {})
+    criteria = body.criteria or CriteriaIn()
+    services.update_programme(
+        db.session,
+        programme,
+        ProgrammeIn(
+            code=programme.code,
+            name=names.get("en") or body.name or programme.name,
+            names=names,
+            interval_days=body.interval_days if rhythm_sent else programme.interval_days,
+            period=body.period if rhythm_sent else programme.period,
+            starts_on=body.starts_on if "starts_on" in sent else programme.starts_on,
+            ends_on=body.ends_on if "ends_on" in sent else programme.ends_on,
+            max_visits=body.max_visits if "max_visits" in sent else programme.max_visits,
+            enrolment=programme.enrolment,
+            criteria=Criteria(**criteria.model_dump()) if "criteria" in sent else now.criteria,
+        ),
+    )
+    rules = rules_in_force(db.session)
+    return jsonify(programme_json(programme, rules, context.today(), context.eligibility_days()))

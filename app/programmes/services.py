@@ -188,6 +188,43 @@ def create_programme(
     return programme
 
 
+def update_programme(session: DbSession, programme: Programme, given: ProgrammeIn) -> Programme:
+    """Change a programme (its code stays): names, rhythm, dates, maximum, criteria. Past
+    handovers keep their lines and their basis; the version grows when what decides a
+    handover changed. The starting programme keeps its rhythm (ELIGIBILITY_DAYS) and takes
+    every household: only its names change."""
+    fields = problems(replace(given, code=programme.code))
+    if programme.starting:
+        fields = {k: v for k, v in fields.items() if k.startswith("name")}
+    if given.enrolment != programme.enrolment:
+        fields["enrolment"] = _l("a programme keeps its enrolment mode")
+    if fields:
+        raise ValidationFailed(fields)
+    programme.name = given.name.strip()
+    programme.names = {k: v.strip() for k, v in given.names.items() if k != "en" and v.strip()}
+    if programme.starting:
+        session.flush()
+        return programme
+    before = as_rule(programme)
+    criteria = given.criteria
+    programme.interval_days = given.interval_days
+    programme.period = given.period
+    programme.starts_on = given.starts_on
+    programme.ends_on = given.ends_on
+    programme.max_visits = given.max_visits
+    programme.for_under_age = criteria.under_age
+    programme.for_min_age = criteria.min_age
+    programme.for_disability = criteria.disability
+    programme.for_chronic_disease = criteria.chronic_disease
+    programme.for_pregnant_or_breastfeeding = criteria.pregnant_or_breastfeeding
+    programme.for_single_parent = criteria.single_parent
+    after = as_rule(programme)
+    if replace(before, name="", names={}) != replace(after, name="", names={}):
+        programme.version += 1
+    session.flush()
+    return programme
+
+
 def end_programme(session: DbSession, programme_id: int, today: date) -> None:
     """End a programme today: no handover under it from tomorrow, its enrolments end with it.
     The starting programme cannot end (it is what every household has)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -11,9 +12,10 @@ from werkzeug.wrappers import Response
 from app import context
 from app.auth.access import COORDINATOR, allow
 from app.entitlements.editor import rules_in_force
-from app.errors import DomainError, ValidationFailed
+from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
 from app.programmes import services
+from app.programmes.models import Programme
 from app.programmes.rules import Criteria
 from app.programmes.services import ProgrammeIn
 from app.unit_of_work import page_writes, refuse
@@ -110,3 +112,30 @@ def end(programme_id: int) -> Response:
     services.end_programme(db.session, programme_id, context.today())
     flash(_("Programme ended today; its enrolments end with it. Past handovers stay."), "ok")
     return redirect(url_for("programmes.index"))
+
+
+@bp.route("/<id:programme_id>/edit", methods=["GET", "POST"])
+@allow(*COORDINATOR)
+@page_writes
+def edit(programme_id: int) -> Response | str:
+    """Change a programme; past handovers keep their lines and their basis."""
+    programme = db.session.get(Programme, programme_id)
+    if programme is None:
+        raise NotFound(_("No such programme."))
+    if request.method == "POST":
+        try:
+            services.update_programme(
+                db.session, programme, replace(_from_form(), enrolment=programme.enrolment)
+            )
+        except DomainError as exc:
+            refuse(exc)
+            return redirect(url_for("programmes.edit", programme_id=programme_id))
+        flash(
+            _(
+                "Programme %(code)s saved: the desk uses it from the next scan.",
+                code=programme.code,
+            ),
+            "ok",
+        )
+        return redirect(url_for("programmes.index"))
+    return render_template("programmes/edit.html", programme=programme)

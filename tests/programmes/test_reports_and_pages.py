@@ -209,3 +209,55 @@ def test_the_demo_adds_the_issues_example_programmes_once(app: Any, api: Any) ->
     )
     regular = {p["code"]: p for p in period.get_json()}["REGULAR"]
     assert regular["households_served"] > 0
+
+
+def test_a_programme_changed_on_its_page_and_in_the_api_keeps_past_handovers(
+    login: Any, api: Any, set_today: Any, register: Any, stock_up: Any, app: Any
+) -> None:
+    from sqlalchemy import select
+
+    from app.desk.models import HandoverBasis
+    from app.extensions import db
+    from tests.programmes.test_api import CHILD_VOUCHERS
+
+    set_today(DAY)
+    stock_up()
+    coordinator = api("coordinator")
+    assert coordinator.post("/api/v1/programmes", json=CHILD_VOUCHERS).status_code == 201
+    family = register(member(), member(relationship="child", born="2019-01-01"))
+    api("volunteer").post("/api/v1/distributions", json={"qr": family["card"]["qr"]})
+
+    changed = coordinator.patch(
+        "/api/v1/programmes/child", json={"interval_days": 20, "max_visits": 3}
+    )
+    assert changed.status_code == 200, changed.text
+    body = changed.get_json()
+    assert body["interval_days"] == 20 and "period" not in body and body["version"] == 2
+    assert coordinator.patch("/api/v1/programmes/NOPE", json={}).status_code == 404
+    assert coordinator.patch("/api/v1/programmes/CHILD", json={"max_visits": 0}).status_code == 422
+    renamed = coordinator.patch("/api/v1/programmes/REGULAR", json={"name": "Food and hygiene"})
+    assert renamed.get_json()["name"] == "Food and hygiene"
+    assert renamed.get_json()["interval_days"] == 10 and renamed.get_json()["version"] == 1
+
+    page = login("coordinator")
+    listed = page.get("/programmes").get_data(as_text=True)
+    edit_url = listed.split('href="/programmes/')[2].split('"')[0]
+    form = page.get(f"/programmes/{edit_url}").get_data(as_text=True)
+    assert 'value="CHILD" readonly' in form and 'value="20"' in form
+    saved = page.post(
+        f"/programmes/{edit_url}",
+        data={
+            "code": "CHILD",
+            "name": "Vouchers for children",
+            "rhythm": "month",
+            "enrolment": "automatic",
+            "under_age": "16",
+        },
+    )
+    assert saved.status_code == 302
+    after = {p["code"]: p for p in coordinator.get("/api/v1/programmes").get_json()}["CHILD"]
+    assert after["period"] == "month" and after["criteria"] == {"under_age": 16}
+    assert after["version"] == 3 and after["max_visits"] is None
+    with app.app_context():
+        versions = db.session.scalars(select(HandoverBasis.rule_version)).all()
+        assert sorted(versions) == [1, 1]  # the past handover keeps the version it was given
