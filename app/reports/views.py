@@ -23,6 +23,7 @@ from app.reports.api import (
 from app.reports.dashboard import dashboard_json, live_dashboard
 from app.reports.forecast import StockForecast, low_stock_forecast
 from app.reports.period import find_site, period_figures
+from app.reports.programmes import ProgrammeFigures, programme_figures
 from app.reports.services import daily_counts
 from app.sites.models import Site
 from app.tickets.display import display_token
@@ -146,6 +147,8 @@ def dashboard() -> str:
         poll_seconds=poll,
         low_stock=_low_stock(site),
         queue=_queue(site),
+        programmes=_programmes(site),
+        download=None,
     )
 
 
@@ -162,7 +165,23 @@ def dashboard_data() -> Response:
     )
     low_stock = render_template("stock/_low_stock.html", low_stock=_low_stock(site))
     queue = render_template("reports/_queue.html", queue=_queue(site))
-    return jsonify({**dashboard_json(board), "low_stock_html": low_stock, "queue_html": queue})
+    programmes = render_template(
+        "reports/_programmes.html", programmes=_programmes(site), download=None
+    )
+    return jsonify(
+        {
+            **dashboard_json(board),
+            "low_stock_html": low_stock,
+            "queue_html": queue,
+            "programmes_html": programmes,
+        }
+    )
+
+
+def _programmes(site: Site | None) -> list[ProgrammeFigures]:
+    """Today per programme: served, and due, given and unmet per item (issue 17)."""
+    today = context.today()
+    return programme_figures(db.session, today, today, site.id if site else None)
 
 
 def _queue(site: Site | None) -> dict[str, object]:

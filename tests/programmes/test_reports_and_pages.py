@@ -80,6 +80,10 @@ def test_due_given_and_unmet_per_programme_in_the_reports_and_the_partners_file(
     page = login("coordinator")
     today = page.get("/reports/today").get_data(as_text=True)
     assert 'data-programme="CHILD" data-sku="CHILD-VOUCHER" class="short"' in today
+    board = page.get("/reports/dashboard").get_data(as_text=True)
+    assert 'data-live-html="programmes"' in board and 'data-programme="CHILD"' in board
+    live = page.get("/reports/dashboard.json").get_json()["programmes_html"]
+    assert 'data-sku="CHILD-VOUCHER" class="short"' in live
     stock = login("stock_manager").get("/stock").get_data(as_text=True)
     assert "Unmet (30 days)" in stock
     assert '<td class="figure short">1</td>' in stock
