@@ -91,24 +91,33 @@ def programme_figures(
     }
     lines: dict[int | None, list[ItemFigures]] = {}
     line = DistributionLine
-    for pid, sku, name, names, due, given, declined in session.execute(
+    sums = session.execute(
         select(
             line.programme_id,
-            Item.sku,
-            Item.name,
-            Item.names,
+            line.item_id,
             func.coalesce(func.sum(line.entitled).filter(line.declined.is_(False)), 0),
             func.coalesce(func.sum(line.given), 0),
             func.coalesce(func.sum(line.entitled).filter(line.declined.is_(True)), 0),
         )
         .join(Distribution, Distribution.id == line.distribution_id)
-        .join(Item, Item.id == line.item_id)
         .where(in_period)
-        .group_by(line.programme_id, Item.sku, Item.name, Item.names)
-        .order_by(Item.sku)
-    ):
+        .group_by(line.programme_id, line.item_id)
+    ).all()
+    # Names apart: PostgreSQL groups by no JSON column.
+    items = {
+        row.id: row
+        for row in session.execute(
+            select(Item.id, Item.sku, Item.name, Item.names).where(
+                Item.id.in_({item_id for _, item_id, *_ in sums})
+            )
+        )
+    }
+    for pid, item_id, due, given, declined in sorted(sums, key=lambda r: items[r[1]].sku):
+        item = items[item_id]
         lines.setdefault(pid, []).append(
-            ItemFigures(sku, name, dict(names or {}), int(due), int(given), int(declined))
+            ItemFigures(
+                item.sku, item.name, dict(item.names or {}), int(due), int(given), int(declined)
+            )
         )
     return [
         ProgrammeFigures(
