@@ -232,11 +232,14 @@ def close_for_card(
 ) -> Closed:
     """Close the card's ticket of today when the desk records its handover; without one, the
     ticket this desk called (the family came on that call with no ticket of its own, flagged
-    ``other_card``). Says when the card is not the ticket's the desk called."""
+    ``other_card``). Says when the card is not the ticket's the desk called.
+
+    A registration ticket was taken without a card: the family registered at the desk and
+    served with its new card is the one that was called, neither flagged nor warned about."""
     called = None
     if desk:
         called = session.execute(
-            select(_tickets.c.id, _tickets.c.line, _tickets.c.number)
+            select(_tickets.c.id, _tickets.c.line, _tickets.c.number, _tickets.c.card_id)
             .where(
                 _tickets.c.site_id == site_id,
                 _tickets.c.day == day,
@@ -259,7 +262,8 @@ def close_for_card(
     target = own or called
     if target is None:
         return Closed(None)
-    values: dict[str, object] = {"closed_at": now, "other_card": own is None}
+    cardless = own is None and called is not None and called.card_id is None
+    values: dict[str, object] = {"closed_at": now, "other_card": own is None and not cardless}
     if desk:
         values["desk"] = func.coalesce(_tickets.c.desk, desk)
     session.execute(
@@ -267,7 +271,7 @@ def close_for_card(
         .where(_tickets.c.id == target.id, _tickets.c.closed_at.is_(None))
         .values(**values)
     )
-    mismatch = called is not None and (own is None or called.id != own.id)
+    mismatch = called is not None and not cardless and (own is None or called.id != own.id)
     return Closed(
         label(target.line, target.number),
         label(called.line, called.number) if mismatch and called else None,

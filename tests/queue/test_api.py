@@ -253,3 +253,35 @@ def test_the_wait_is_the_place_times_the_lines_time_per_family() -> None:
     line = LineFigures("distribution", 4, 10, 20.0, 120, 200, seconds_per_family=90)
     assert line.wait_minutes(1) == 2  # 90 s, rounded up
     assert line.estimated_wait_minutes == 8  # place 5: 450 s
+
+
+def test_a_family_called_on_its_registration_ticket_is_served_without_a_warning(
+    app, door, register, login
+) -> None:
+    """A registration ticket has no card: the family registered at the desk and served with
+    its new card closes the ticket the desk called, and nothing says it is someone else's."""
+    assert door.post(TICKETS, json={"line": "registration"}).get_json()["number"] == "R-001"
+    desk = login("volunteer")
+    called = desk.post("/desk/call", data={"desk": "2", "line": "registration"})
+    assert 'data-called="R-001"' in called.text
+    household = register()  # at the desk
+    done = desk.post("/desk/handover", data={"scan": household["card"]["qr"]})
+    assert 'data-state="served"' in done.text
+    assert "Ticket R-001 closed." in done.text
+    assert "not ticket" not in done.text
+    with app.app_context():
+        ticket = db.session.scalars(select(Ticket)).one()
+        assert ticket.closed_at is not None and ticket.desk == "2" and not ticket.other_card
+
+
+def test_a_card_without_a_ticket_served_on_anothers_call_still_warns(door, register, login) -> None:
+    called_for = register()
+    assert door.post(TICKETS, json={"qr": called_for["card"]["qr"]}).status_code == 201
+    desk = login("volunteer")
+    assert (
+        'data-called="A-001"'
+        in desk.post("/desk/call", data={"desk": "1", "line": "distribution"}).text
+    )
+    done = desk.post("/desk/handover", data={"scan": register()["card"]["qr"]})
+    assert "Ticket A-001 closed." in done.text
+    assert "not ticket A-001" in done.text and "the one this desk called" in done.text
