@@ -285,3 +285,30 @@ def test_a_card_without_a_ticket_served_on_anothers_call_still_warns(door, regis
     done = desk.post("/desk/handover", data={"scan": register()["card"]["qr"]})
     assert "Ticket A-001 closed." in done.text
     assert "not ticket A-001" in done.text and "the one this desk called" in done.text
+
+
+def test_a_family_still_at_the_desk_that_called_it_is_not_called_to_another(
+    api, door, register, login, clock
+) -> None:
+    """Called past the recall time, a ticket goes back only once its desk has moved on (its
+    desk called or served someone else): a long registration is not a family gone away."""
+    families = [register() for _ in range(3)]
+    for family in families:
+        door.post(TICKETS, json={"qr": family["card"]["qr"]})
+    desk_1 = login("volunteer")
+    assert (
+        'data-called="A-001"'
+        in desk_1.post("/desk/call", data={"desk": "1", "line": "distribution"}).text
+    )
+    desk_2 = api("volunteer")
+    clock(NOON + timedelta(minutes=6))  # A-001's family is still at desk 1
+    assert desk_2.post(CALLS, json={"line": "distribution", "desk": "2"}).get_json()["number"] == (
+        "A-002"
+    )
+    clock(NOON + timedelta(minutes=7))  # desk 1 serves A-003's family instead: it moved on
+    done = desk_1.post("/desk/handover", data={"scan": families[2]["card"]["qr"]})
+    assert "Ticket A-003 closed." in done.text
+    clock(NOON + timedelta(minutes=8))
+    assert desk_2.post(CALLS, json={"line": "distribution", "desk": "2"}).get_json()["number"] == (
+        "A-001"
+    )
