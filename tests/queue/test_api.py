@@ -312,3 +312,41 @@ def test_a_family_still_at_the_desk_that_called_it_is_not_called_to_another(
     assert desk_2.post(CALLS, json={"line": "distribution", "desk": "2"}).get_json()["number"] == (
         "A-001"
     )
+
+
+def test_the_wait_at_the_start_of_a_morning_is_the_desks_pace_not_their_first_families(
+    api, door, register, clock, stock_up
+) -> None:
+    """Two desks from noon, one family every 3 minutes at desk 1 and every 4 at desk 2: the
+    line serves a family every 103 s. At 12:07 three were served; counted over the seven
+    minutes since the first call, the pace was 140 s a family (each desk's first family and
+    the one at each desk now counted as time with nobody served)."""
+    stock_up(FOOD=10)
+    families = [register() for _ in range(8)]
+    for family in families:
+        door.post(TICKETS, json={"qr": family["card"]["qr"]})
+    desk = api("volunteer")
+    by_number = {f"A-{n:03d}": f["card"]["qr"] for n, f in enumerate(families, start=1)}
+    called = {}
+
+    def call(name: str, minute: int) -> None:
+        clock(NOON + timedelta(minutes=minute))
+        answer = desk.post(CALLS, json={"line": "distribution", "desk": name})
+        called[name] = answer.get_json()["number"]
+
+    def serve(name: str, minute: int) -> None:
+        clock(NOON + timedelta(minutes=minute))
+        done = desk.post("/api/v1/distributions", json={"qr": by_number[called[name]]})
+        assert done.status_code == 201, done.text
+        call(name, minute)
+
+    call("1", 0)
+    call("2", 0)
+    serve("1", 3)
+    serve("2", 4)
+    serve("1", 6)
+    clock(NOON + timedelta(minutes=7))
+    queue = desk.get("/api/v1/queue").get_json()
+    line = next(line for line in queue["lines"] if line["line"] == "distribution")
+    assert line["waiting"] == 3
+    assert line["estimated_wait_minutes"] == 7  # place 4 × 103 s (by the old pace: 10)
