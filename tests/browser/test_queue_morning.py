@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import log_in
 from tests.browser.test_desk_morning import (
@@ -39,6 +39,14 @@ def call_next(desk: Page, name: str) -> str:
     called = desk.locator(".queue-call .called[data-called]")
     called.wait_for()
     return called.get_attribute("data-called") or ""
+
+
+def seen_whole(part: Locator, frame: Locator) -> None:
+    """``part`` is drawn inside ``frame``, not cut off at its edge (the hall hides overflow)."""
+    inner, outer = part.bounding_box(), frame.bounding_box()
+    assert inner and outer
+    assert inner["x"] + inner["width"] <= outer["x"] + outer["width"], (inner, outer)
+    assert inner["y"] + inner["height"] <= outer["y"] + outer["height"], (inner, outer)
 
 
 def test_a_short_morning_at_the_door_two_desks_and_the_hall_screen(
@@ -106,6 +114,8 @@ def test_a_short_morning_at_the_door_two_desks_and_the_hall_screen(
     )
     expect(tv.locator(".hall-line[data-line=distribution]")).to_contain_text("A-001")
     screenshot(tv, "hall")
+    hall_line = tv.locator(".hall-line[data-line=distribution]")
+    seen_whole(hall_line.locator(".hall-call.latest .desk"), hall_line)
 
     desks[0].locator("#scan").focus()
     answer = scan(desks[0], families[0].qr)
