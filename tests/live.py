@@ -12,7 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -98,11 +98,6 @@ class FileClock:
         spare = self.path.with_suffix(".new")
         spare.write_text(moment.astimezone(UTC).isoformat())
         spare.replace(self.path)  # a reader never sees half a moment
-
-    def advance(self, by: timedelta) -> datetime:
-        moment = self() + by
-        self.set(moment)
-        return moment
 
 
 def start_server(
