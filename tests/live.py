@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,24 @@ def _decode(raw: bytes) -> Any:
         return json.loads(raw)
     except ValueError:
         return raw
+
+
+class FileClock:
+    """The moment written in ``path``: read on every call, so the server's requests see the
+    test's moves at once. The test's own process uses the same object for its app."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __call__(self) -> datetime:
+        return datetime.fromisoformat(self.path.read_text())
+
+    def set(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("the clock takes an aware moment")
+        spare = self.path.with_suffix(".new")
+        spare.write_text(moment.astimezone(UTC).isoformat())
+        spare.replace(self.path)  # a reader never sees half a moment
 
 
 def start_server(

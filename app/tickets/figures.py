@@ -5,11 +5,17 @@ the ticket. A ticket closed without a call (the family was served on a scan, wit
 called) counts as served but has no service time.
 
 The wait for a ticket taken now is its place in the line times the time the line takes per
-family: the line's pace (families served on it by all desks) over the last ``WINDOW``, or
-since its first call today when that is more recent (but over ``MIN_PACE_SPAN`` at least),
-when at least ``MIN_SERVED`` were served in it; otherwise the median service time of the line
+family: when at least ``MIN_SERVED`` were served on the line in the last ``WINDOW``, the line's
+pace, the sum of each desk's (``_desk_pace``); otherwise the median service time of the line
 today (or ``DEFAULT_SERVICE``) divided by the desks that called on the line in that window
 (at least one).
+
+Each desk's pace is its families over the time it worked on them: from its first call among
+them to its last handover, or to now when it has no call open (idle, or gone). The line's
+window or time since its first call, over all its families, was the pace before: it counts
+each desk's first family, and the one at each desk now, as time with nobody served, and at the
+start of a morning said half as fast again as the desks worked (tests/browser/
+test_queue_morning.py, the morning of forty families).
 """
 
 from __future__ import annotations
@@ -30,7 +36,6 @@ WINDOW = timedelta(minutes=30)
 MIN_SERVED = 3
 DEFAULT_SERVICE = timedelta(minutes=3)
 MIN_SPAN = timedelta(minutes=10)  # families an hour over less than this is noise
-MIN_PACE_SPAN = timedelta(minutes=5)  # the first minutes of a morning are no pace yet
 
 _tickets = Ticket.__table__
 
@@ -125,6 +130,15 @@ class LineFigures:
         return self.wait_minutes(self.waiting + 1)
 
 
+def _desk_pace(closings: Sequence[Closing], *, open_call: bool, now: datetime) -> float:
+    """One desk's families a second: its ``closings`` over the time from its first call among
+    them to its last handover, or to now when it has no call open (0: no time to count)."""
+    start = min(c.called_at or c.closed_at for c in closings)
+    end = max(c.closed_at for c in closings) if open_call else now
+    seconds = (end - start).total_seconds()
+    return len(closings) / seconds if seconds > 0 else 0.0
+
+
 def line_figures(
     session: DbSession, *, site_id: int, day: date, now: datetime, detail: bool = True
 ) -> dict[str, LineFigures]:
@@ -138,27 +152,42 @@ def line_figures(
         select(
             _tickets.c.line,
             func.count().filter(_tickets.c.called_at.is_(None), _tickets.c.closed_at.is_(None)),
-            func.min(_tickets.c.called_at),
             func.count(func.distinct(_tickets.c.desk)).filter(_tickets.c.called_at >= since),
         )
         .where(_tickets.c.site_id == site_id, _tickets.c.day == day)
         .group_by(_tickets.c.line)
     ).all()
     state = {row[0]: row for row in rows}
+    calling = {
+        (line, desk)
+        for line, desk in session.execute(
+            select(_tickets.c.line, _tickets.c.desk).where(
+                _tickets.c.site_id == site_id,
+                _tickets.c.day == day,
+                _tickets.c.called_at.is_not(None),
+                _tickets.c.closed_at.is_(None),
+            )
+        )
+    }
     closings = _closings(session, day=day, site_id=site_id, since=None if detail else since)
     if not detail and any(sum(c.line == line for c in closings) < MIN_SERVED for line in state):
         closings = _closings(session, day=day, site_id=site_id)
     answer = {}
     for line in LINES:
-        _, waiting, first_call, desks = state.get(line, (line, 0, None, 0))
+        _, waiting, desks = state.get(line, (line, 0, 0))
         mine = [c for c in closings if c.line == line]
         recent = [c for c in mine if c.closed_at >= since]
         seconds = _service_seconds(mine)
         median = percentile(seconds, 0.5)
-        if len(recent) >= MIN_SERVED:
-            first = first_call or min(c.closed_at for c in recent)
-            span = max(min(WINDOW, now - first), MIN_PACE_SPAN)
-            per_family = span.total_seconds() / len(recent)
+        by_desk: dict[str, list[Closing]] = defaultdict(list)
+        for closing in recent:
+            by_desk[closing.desk].append(closing)
+        pace = sum(
+            _desk_pace(done, open_call=(line, desk) in calling, now=now)
+            for desk, done in by_desk.items()
+        )
+        if len(recent) >= MIN_SERVED and pace > 0:
+            per_family = 1 / pace
         else:
             service = median if median is not None else DEFAULT_SERVICE.total_seconds()
             per_family = service / max(int(desks or 0), 1)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, func, literal, select, true, update
+from sqlalchemy import bindparam, exists, func, literal, or_, select, true, update
 
 from app.db import DbSession, dialect_insert
 from app.tickets.models import LINES, Ticket
@@ -151,11 +151,31 @@ class Called:
 
 
 def recall_unanswered(
-    session: DbSession, *, site_id: int, line: str, day: date, now: datetime, after: timedelta
+    session: DbSession,
+    *,
+    site_id: int,
+    line: str,
+    day: date,
+    now: datetime,
+    after: timedelta,
+    desk: str,
 ) -> int:
     """Tickets called ``after`` ago and not closed go back to the line, once: they are the
     next called (their number is the lowest waiting). A second call not answered stays
-    called, and the family has lost its turn."""
+    called, and the family has lost its turn.
+
+    Only a ticket whose desk has moved on is unanswered: ``desk`` (the one calling now) is
+    its desk, or its desk has called or closed another ticket since. A family still at the
+    desk that called it (a registration, a question) is answered, however long it takes, and
+    another desk's call never takes its number away to call it elsewhere."""
+    later = _tickets.alias("later")
+    moved_on = exists().where(
+        later.c.site_id == _tickets.c.site_id,
+        later.c.day == _tickets.c.day,
+        later.c.desk == _tickets.c.desk,
+        later.c.id != _tickets.c.id,
+        or_(later.c.called_at > _tickets.c.called_at, later.c.closed_at > _tickets.c.called_at),
+    )
     result = session.execute(
         update(_tickets)
         .where(
@@ -166,6 +186,7 @@ def recall_unanswered(
             _tickets.c.called_at.is_not(None),
             _tickets.c.called_at <= now - after,
             _tickets.c.recalled.is_not(true()),
+            or_(_tickets.c.desk == desk, moved_on),
         )
         .values(called_at=None, desk=None, recalled=True)
     )
@@ -186,7 +207,9 @@ def call_next(
 
     One conditional UPDATE on one row whose row count says who won: a desk that lost the
     ticket to another desk calling at the same moment takes the next one."""
-    recall_unanswered(session, site_id=site_id, line=line, day=day, now=now, after=recall_after)
+    recall_unanswered(
+        session, site_id=site_id, line=line, day=day, now=now, after=recall_after, desk=desk
+    )
     first_waiting = (
         select(_tickets.c.id, _tickets.c.number)
         .where(
@@ -232,11 +255,14 @@ def close_for_card(
 ) -> Closed:
     """Close the card's ticket of today when the desk records its handover; without one, the
     ticket this desk called (the family came on that call with no ticket of its own, flagged
-    ``other_card``). Says when the card is not the ticket's the desk called."""
+    ``other_card``). Says when the card is not the ticket's the desk called.
+
+    A registration ticket was taken without a card: the family registered at the desk and
+    served with its new card is the one that was called, neither flagged nor warned about."""
     called = None
     if desk:
         called = session.execute(
-            select(_tickets.c.id, _tickets.c.line, _tickets.c.number)
+            select(_tickets.c.id, _tickets.c.line, _tickets.c.number, _tickets.c.card_id)
             .where(
                 _tickets.c.site_id == site_id,
                 _tickets.c.day == day,
@@ -259,7 +285,8 @@ def close_for_card(
     target = own or called
     if target is None:
         return Closed(None)
-    values: dict[str, object] = {"closed_at": now, "other_card": own is None}
+    cardless = own is None and called is not None and called.card_id is None
+    values: dict[str, object] = {"closed_at": now, "other_card": own is None and not cardless}
     if desk:
         values["desk"] = func.coalesce(_tickets.c.desk, desk)
     session.execute(
@@ -267,7 +294,7 @@ def close_for_card(
         .where(_tickets.c.id == target.id, _tickets.c.closed_at.is_(None))
         .values(**values)
     )
-    mismatch = called is not None and (own is None or called.id != own.id)
+    mismatch = called is not None and not cardless and (own is None or called.id != own.id)
     return Closed(
         label(target.line, target.number),
         label(called.line, called.number) if mismatch and called else None,

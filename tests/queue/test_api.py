@@ -253,3 +253,100 @@ def test_the_wait_is_the_place_times_the_lines_time_per_family() -> None:
     line = LineFigures("distribution", 4, 10, 20.0, 120, 200, seconds_per_family=90)
     assert line.wait_minutes(1) == 2  # 90 s, rounded up
     assert line.estimated_wait_minutes == 8  # place 5: 450 s
+
+
+def test_a_family_called_on_its_registration_ticket_is_served_without_a_warning(
+    app, door, register, login
+) -> None:
+    """A registration ticket has no card: the family registered at the desk and served with
+    its new card closes the ticket the desk called, and nothing says it is someone else's."""
+    assert door.post(TICKETS, json={"line": "registration"}).get_json()["number"] == "R-001"
+    desk = login("volunteer")
+    called = desk.post("/desk/call", data={"desk": "2", "line": "registration"})
+    assert 'data-called="R-001"' in called.text
+    household = register()  # at the desk
+    done = desk.post("/desk/handover", data={"scan": household["card"]["qr"]})
+    assert 'data-state="served"' in done.text
+    assert "Ticket R-001 closed." in done.text
+    assert "not ticket" not in done.text
+    with app.app_context():
+        ticket = db.session.scalars(select(Ticket)).one()
+        assert ticket.closed_at is not None and ticket.desk == "2" and not ticket.other_card
+
+
+def test_a_card_without_a_ticket_served_on_anothers_call_still_warns(door, register, login) -> None:
+    called_for = register()
+    assert door.post(TICKETS, json={"qr": called_for["card"]["qr"]}).status_code == 201
+    desk = login("volunteer")
+    assert (
+        'data-called="A-001"'
+        in desk.post("/desk/call", data={"desk": "1", "line": "distribution"}).text
+    )
+    done = desk.post("/desk/handover", data={"scan": register()["card"]["qr"]})
+    assert "Ticket A-001 closed." in done.text
+    assert "not ticket A-001" in done.text and "the one this desk called" in done.text
+
+
+def test_a_family_still_at_the_desk_that_called_it_is_not_called_to_another(
+    api, door, register, login, clock
+) -> None:
+    """Called past the recall time, a ticket goes back only once its desk has moved on (its
+    desk called or served someone else): a long registration is not a family gone away."""
+    families = [register() for _ in range(3)]
+    for family in families:
+        door.post(TICKETS, json={"qr": family["card"]["qr"]})
+    desk_1 = login("volunteer")
+    assert (
+        'data-called="A-001"'
+        in desk_1.post("/desk/call", data={"desk": "1", "line": "distribution"}).text
+    )
+    desk_2 = api("volunteer")
+    clock(NOON + timedelta(minutes=6))  # A-001's family is still at desk 1
+    assert desk_2.post(CALLS, json={"line": "distribution", "desk": "2"}).get_json()["number"] == (
+        "A-002"
+    )
+    clock(NOON + timedelta(minutes=7))  # desk 1 serves A-003's family instead: it moved on
+    done = desk_1.post("/desk/handover", data={"scan": families[2]["card"]["qr"]})
+    assert "Ticket A-003 closed." in done.text
+    clock(NOON + timedelta(minutes=8))
+    assert desk_2.post(CALLS, json={"line": "distribution", "desk": "2"}).get_json()["number"] == (
+        "A-001"
+    )
+
+
+def test_the_wait_at_the_start_of_a_morning_is_the_desks_pace_not_their_first_families(
+    api, door, register, clock, stock_up
+) -> None:
+    """Two desks from noon, one family every 3 minutes at desk 1 and every 4 at desk 2: the
+    line serves a family every 103 s. At 12:07 three were served; counted over the seven
+    minutes since the first call, the pace was 140 s a family (each desk's first family and
+    the one at each desk now counted as time with nobody served)."""
+    stock_up(FOOD=10)
+    families = [register() for _ in range(8)]
+    for family in families:
+        door.post(TICKETS, json={"qr": family["card"]["qr"]})
+    desk = api("volunteer")
+    by_number = {f"A-{n:03d}": f["card"]["qr"] for n, f in enumerate(families, start=1)}
+    called = {}
+
+    def call(name: str, minute: int) -> None:
+        clock(NOON + timedelta(minutes=minute))
+        answer = desk.post(CALLS, json={"line": "distribution", "desk": name})
+        called[name] = answer.get_json()["number"]
+
+    def serve(name: str, minute: int) -> None:
+        clock(NOON + timedelta(minutes=minute))
+        done = desk.post("/api/v1/distributions", json={"qr": by_number[called[name]]})
+        assert done.status_code == 201, done.text
+        call(name, minute)
+
+    call("1", 0)
+    call("2", 0)
+    serve("1", 3)
+    serve("2", 4)
+    serve("1", 6)
+    clock(NOON + timedelta(minutes=7))
+    queue = desk.get("/api/v1/queue").get_json()
+    line = next(line for line in queue["lines"] if line["line"] == "distribution")
+    assert line["waiting"] == 3
+    assert line["estimated_wait_minutes"] == 7  # place 4 × 103 s (by the old pace: 10)
