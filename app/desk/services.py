@@ -428,6 +428,8 @@ def _programmes_of(
         if programme.starting:
             said = decide(who.last_served_on, today, days)
             held = Standing(said.eligible, said.last_served_on, said.next_eligible_on)
+            if held.eligible and served_today:  # served today under another programme
+                held = Standing(False, who.last_served_on, today + timedelta(days=1))
         elif not _in(programme, enrolled, someones, today):
             continue
         else:
@@ -538,8 +540,18 @@ def record_handover(
     claimed: list[tuple[ProgrammeRule, list[Entitlement]]] = []
     starting_claimed = False
     # The starting programme first, on the household's row (decision 0001): it is what
-    # serializes two desks scanning the same card.
-    if starting is None or taken[starting.id] or not _due_of(evaluated, starting):
+    # serializes two desks scanning the same card. Not when the household was served today
+    # under another programme alone (its lines unticked then): one handover a day.
+    starting_held = next((held for p, held, _ in evaluated if p.starting), None)
+    served_elsewhere = (
+        starting_held is not None
+        and not starting_held.eligible
+        and starting_held.next_eligible_on == today + timedelta(days=1)
+        and who.last_served_on != today
+    )
+    if not served_elsewhere and (
+        starting is None or taken[starting.id] or not _due_of(evaluated, starting)
+    ):
         claim = {
             "p_household_id": household_id,
             "p_latest_allowed": latest_service_date_allowed(today, days),

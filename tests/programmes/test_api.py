@@ -340,3 +340,19 @@ def test_the_door_lets_in_a_family_due_under_one_programme_only(
     set_today(date(2026, 4, 2))  # CHILD is due, the starting programme is not
     ticket = desk.post("/api/v1/queue/tickets", json={"qr": qr})
     assert ticket.status_code == 201, ticket.text
+
+
+def test_served_today_under_one_programme_alone_the_family_is_not_served_twice(
+    center: Any, family: dict[str, Any], api: Any
+) -> None:
+    desk = api("volunteer")
+    qr = family["card"]["qr"]
+    skip = [{"programme": "REGULAR", "sku": sku} for sku in ("FOOD", "HYGIENE", "CHILD-VOUCHER")]
+    first = desk.post("/api/v1/distributions", json={"qr": qr, "skip": skip})
+    assert first.status_code == 201
+    served = {p["code"]: p["served"] for p in first.get_json()["programmes"]}
+    assert served == {"REGULAR": False, "CHILD": True}
+    checked = desk.get("/api/v1/eligibility", query_string={"qr": qr}).get_json()
+    assert [p["eligible"] for p in checked["programmes"]] == [False, False]
+    again = desk.post("/api/v1/distributions", json={"qr": qr})
+    assert again.status_code == 409 and again.get_json()["error"] == "not_eligible"
