@@ -23,6 +23,7 @@ NAV = (
     ("reports.today", _l("Today's counts"), ("coordinator",)),
     ("reports.dashboard", _l("Dashboard"), ("coordinator",)),
     ("reports.period_page", _l("Reports"), ("coordinator",)),
+    ("programmes.index", _l("Programmes"), ("coordinator",)),
     ("slips.find", _l("Slips"), ("coordinator",)),
     ("accounts.index", _l("Accounts"), ("coordinator",)),
     ("audit.index", _l("Audit"), ("coordinator",)),

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from app import context
 from app.auth.access import COORDINATOR, allow
+from app.days import NotADay, parse_day
 from app.entitlements.editor import rules_in_force
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
@@ -38,9 +39,9 @@ def _day(name: str, fields: dict[str, str]) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        fields[name] = _("a date as YYYY-MM-DD")
+        return parse_day(value[:40])
+    except NotADay as exc:
+        fields[name] = str(exc.args[0])
         return None
 
 

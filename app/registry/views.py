@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     Response,
@@ -22,6 +20,7 @@ from app.auth.limits import limit_lookups, number_in_search
 from app.cards.pdf import card_pdf
 from app.cards.services import current_card_png, issue_card
 from app.cards.sheets import card_face
+from app.days import NotADay, parse_day
 from app.documents.mrz import NotMrz, read_mrz
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.extensions import db
@@ -262,19 +261,21 @@ def reissue(household_id: int) -> BaseResponse:
 def enrol(household_id: int) -> BaseResponse:
     """Enrol the household in a manual programme (a coordinator, with the reason)."""
     get_household(db.session, household_id)
-    ends_on = request.form.get("ends_on", "").strip()
+    try:
+        ends_on = parse_day(request.form.get("ends_on", "")[:40])
+    except NotADay as exc:
+        refuse(ValidationFailed({"ends_on": exc.args[0]}))
+        return redirect(url_for("households.show", household_id=household_id) + "#enrolments")
     try:
         programmes.enrol(
             db.session,
             household_id=household_id,
             code=request.form.get("programme", "")[:40],
             reason=request.form.get("reason", "")[:400],
-            ends_on=date.fromisoformat(ends_on[:10]) if ends_on else None,
+            ends_on=ends_on,
             today=context.today(),
             user_id=context.actor_id(),
         )
-    except ValueError:
-        flash(_("The end date: a date as YYYY-MM-DD."), "error")
     except DomainError as exc:
         refuse(exc)
     else:

@@ -54,8 +54,7 @@ def test_one_scan_two_programmes_a_line_unticked_and_the_next_dates(
     hygiene = answer.locator('input[name=take][value="REGULAR:HYGIENE"]')
     expect(hygiene).to_be_checked()
     screenshot(page, f"eligible-{width}")
-    hygiene.uncheck()  # the family has soap enough this time
-    page.locator("#handover-form button[type=submit]").focus()
+    hygiene.uncheck()  # the family has soap enough this time; then Enter, as ever
 
     done = key(page, "Enter")
     expect(done).to_have_attribute("data-state", "served")
@@ -73,3 +72,36 @@ def test_one_scan_two_programmes_a_line_unticked_and_the_next_dates(
     stock = {r["sku"]: r["on_hand"] for r in api("stock_manager").get("/api/v1/stock").get_json()}
     assert (stock["FOOD"], stock["HYGIENE"]) == (4, 5)
     assert stock["BABY"] == 4  # the CHILD programme's one per child (the starting rule: under 2)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_coordinator_adds_a_manual_programme_and_enrols_a_family(
+    width: int,
+    open_page: Callable[..., Page],
+    make_user: Callable[..., str],
+    register: Callable[..., dict[str, Any]],
+    screenshot: Shot,
+) -> None:
+    family = register(member(given="Iryna", single_parent=True))
+    page = open_page(viewport={"width": width, "height": 900})
+    log_in(page, make_user("coordinator"))
+    page.goto("/programmes")
+    page.get_by_label("Code").fill("single")
+    page.get_by_label("Name in EN").fill("Single-parent support")
+    page.get_by_label("Name in UK").fill("Підтримка одиноких батьків")
+    page.get_by_label("How often").select_option("days")
+    page.get_by_label("Days (for every N days)").fill("14")
+    page.get_by_label("At most this many visits").fill("12")
+    page.get_by_label("Who is in it").select_option("manual")
+    page.get_by_role("button", name="Add the programme").click()
+    expect(page.locator(".flash, .ok").first).to_contain_text("SINGLE")
+    page.goto("/programmes")
+    expect(page.locator("#programme-SINGLE")).to_contain_text("every 14 days")
+    screenshot(page, f"programmes-{width}")
+
+    page.goto(f"/households/{family['id']}")
+    enrolments = page.locator("#enrolments")
+    enrolments.get_by_label("Reason").fill("Social worker's assessment, 3 December")
+    enrolments.get_by_role("button", name="Enrol").click()
+    expect(page.locator("#enrolments")).to_contain_text("Social worker's assessment")
+    screenshot(page, f"enrolled-{width}")
