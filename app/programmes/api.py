@@ -11,7 +11,7 @@ from pydantic import Field, StringConstraints
 from app import context
 from app.api import parse_body, writes
 from app.api.docs import Answer, doc
-from app.api.types import Body, Code, Name
+from app.api.types import Body, Code, Name, Printable
 from app.auth.access import COORDINATOR, DESK, allow
 from app.entitlements.editor import rules_in_force
 from app.entitlements.models import EntitlementRule
@@ -26,7 +26,7 @@ from app.programmes.services import DuplicateCode, ProgrammeIn
 bp = Blueprint("programmes_api", __name__)
 
 Age = Annotated[int, Field(ge=1, le=120)]
-ShortName = Annotated[str, StringConstraints(max_length=80)]
+ShortName = Annotated[str, StringConstraints(max_length=80), Printable]
 
 
 class CriteriaIn(Body):

@@ -17,6 +17,7 @@ from app.entitlements.services import rules_of
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.programmes.models import ENROLMENT, PERIODS, Enrolment, Programme
 from app.programmes.rules import Criteria, ProgrammeRule
+from app.text import has_control_characters
 
 STARTING_CODE = "REGULAR"
 STARTING_NAMES = ("Regular visit", {"ro": "Vizită obișnuită", "uk": "Звичайна видача"})
@@ -122,10 +123,10 @@ def problems(given: ProgrammeIn) -> dict[str, Any]:
     code = given.code.strip().upper()
     if not code or len(code) > 20 or not all(c.isalnum() or c in "-_" for c in code):
         fields["code"] = _l("1 to 20 letters, digits, - or _")
-    if not given.name.strip() or len(given.name) > 80:
+    if not given.name.strip() or len(given.name) > 80 or has_control_characters(given.name):
         fields["name"] = _l("a name of 1 to 80 characters")
     for language, name in given.names.items():
-        if language not in ("en", "ro", "uk") or len(name) > 80:
+        if language not in ("en", "ro", "uk") or len(name) > 80 or has_control_characters(name):
             fields[f"names.{language}"] = _l("a name of at most 80 characters in en, ro or uk")
     if (given.interval_days is None) == (given.period is None):
         fields["interval_days"] = _l("either an interval in days or a period (week, month)")
@@ -289,7 +290,7 @@ def enrol(
     if programme.enrolment != "manual":
         fields["programme"] = _l("an automatic programme takes households by its criteria")
     reason = reason.strip()
-    if not reason or len(reason) > 200:
+    if not reason or len(reason) > 200 or has_control_characters(reason):
         fields["reason"] = _l("a reason of 1 to 200 characters")
     start = starts_on or today
     if ends_on is not None and ends_on < start:

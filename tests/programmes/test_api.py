@@ -356,3 +356,44 @@ def test_served_today_under_one_programme_alone_the_family_is_not_served_twice(
     assert [p["eligible"] for p in checked["programmes"]] == [False, False]
     again = desk.post("/api/v1/distributions", json={"qr": qr})
     assert again.status_code == 409 and again.get_json()["error"] == "not_eligible"
+
+
+def test_hostile_names_and_reasons_are_refused_with_a_message(
+    center: Any, family: dict[str, Any], login: Any
+) -> None:
+    bad = center.post(
+        "/api/v1/programmes",
+        json={"code": "H1", "name": "A\x00B", "interval_days": 3, "names": {"uk": "x\x1by"}},
+    )
+    assert bad.status_code == 422
+    reason = center.post(
+        f"/api/v1/households/{family['id']}/enrolments",
+        json={"programme": "SUPPORT", "reason": "ok\x07"},
+    )
+    assert reason.status_code == 422
+    page = login("coordinator")
+    # A NUL in a form is refused by the app before any view (400, web.py).
+    nul = {"code": "H2", "name": "x\x00", "rhythm": "days", "interval_days": "3"}
+    assert page.post("/programmes", data=nul).status_code == 400
+    for data in (
+        {"code": "H2", "name": "x\x07", "rhythm": "days", "interval_days": "3"},
+        {"code": "H3", "name": "x", "rhythm": "days", "interval_days": "9" * 400},
+        {
+            "code": "H4",
+            "name": "x",
+            "rhythm": "days",
+            "interval_days": "3",
+            "ends_on": "31.02.2026",
+        },
+    ):
+        assert page.post("/programmes", data=data).status_code == 302
+    codes = {p["code"] for p in center.get("/api/v1/programmes").get_json()}
+    assert not codes & {"H1", "H2", "H3", "H4"}
+    assert (
+        page.post(
+            f"/households/{family['id']}/enrolments",
+            data={"programme": "SUPPORT", "reason": "x", "ends_on": "99.99.9999"},
+        ).status_code
+        == 302
+    )
+    assert page.post("/programmes/999999/edit", data={}).status_code == 404
