@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from app.db import DbSession
 from app.entitlements import editor
@@ -65,17 +65,51 @@ def all_programmes(session: DbSession) -> list[Programme]:
     )
 
 
+_programmes = Programme.__table__
+_enrolments = Enrolment.__table__
+# Built once, run on every scan: constructing a statement costs more than running it.
+_IN_FORCE = (
+    select(_programmes)
+    .where(_programmes.c.active.is_(True))
+    .order_by(_programmes.c.starting.desc(), _programmes.c.id)
+)
+_ENROLLED = select(_enrolments.c.programme_id, _enrolments.c.ends_on).where(
+    _enrolments.c.household_id == bindparam("household_id"),
+    _enrolments.c.starts_on <= bindparam("today"),
+    or_(_enrolments.c.ended_on.is_(None), _enrolments.c.ended_on > bindparam("today")),
+    or_(_enrolments.c.ends_on.is_(None), _enrolments.c.ends_on >= bindparam("today")),
+)
+
+
 def programmes_in_force(session: DbSession, today: date) -> list[ProgrammeRule]:
-    """The programmes a scan considers today, the starting one first."""
-    return [
-        as_rule(p)
-        for p in session.scalars(
-            select(Programme)
-            .where(Programme.active.is_(True))
-            .order_by(Programme.starting.desc(), Programme.id)
+    """The programmes a scan considers today, the starting one first (one statement)."""
+    found = []
+    for row in session.connection().execute(_IN_FORCE):
+        rule = ProgrammeRule(
+            id=row.id,
+            code=row.code,
+            name=row.name,
+            starting=row.starting,
+            interval_days=row.interval_days,
+            period=row.period,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            max_visits=row.max_visits,
+            enrolment=row.enrolment,
+            criteria=Criteria(
+                row.for_under_age,
+                row.for_min_age,
+                row.for_disability,
+                row.for_chronic_disease,
+                row.for_pregnant_or_breastfeeding,
+                row.for_single_parent,
+            ),
+            version=row.version,
+            names=dict(row.names or {}),
         )
-        if as_rule(p).running_on(today) or p.starting
-    ]
+        if rule.starting or rule.running_on(today):
+            found.append(rule)
+    return found
 
 
 def starting_programme(session: DbSession) -> Programme:
@@ -367,13 +401,8 @@ def enrolled_programmes(
     enrolment ends (None: with the programme)."""
     return {
         programme_id: ends_on
-        for programme_id, ends_on in session.execute(
-            select(Enrolment.programme_id, Enrolment.ends_on).where(
-                Enrolment.household_id == household_id,
-                Enrolment.starts_on <= today,
-                (Enrolment.ended_on.is_(None)) | (Enrolment.ended_on > today),
-                (Enrolment.ends_on.is_(None)) | (Enrolment.ends_on >= today),
-            )
+        for programme_id, ends_on in session.connection().execute(
+            _ENROLLED, {"household_id": household_id, "today": today}
         )
     }
 
