@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, bindparam, cast, insert, or_, select, update
+from sqlalchemy import Integer, bindparam, cast, insert, literal, or_, select, union_all, update
 
 from app.cards.services import find_card
 from app.db import DbSession, dialect_insert
@@ -38,12 +38,11 @@ from app.desk.rules import (
     refusal_counts,
 )
 from app.entitlements.rules import Entitlement, Person, Rule, entitlements
-from app.entitlements.services import rules_by_programme
 from app.errors import DomainError
 from app.households.models import Household, Member
 from app.programmes.models import ProgrammeVisit
 from app.programmes.rules import ProgrammeRule, Someone, Standing, latest_allowed, meets, standing
-from app.programmes.services import enrolled_programmes, for_household, programmes_in_force
+from app.programmes.services import ENROLLED, for_household, in_force
 from app.sites.models import Site
 from app.stock import vouchers as voucher_serials
 from app.stock.services import on_hand_by_item, take_stock
@@ -396,9 +395,20 @@ def check_household(
 
 
 _visits = ProgrammeVisit.__table__
-_PROGRAMME_VISITS = select(
-    _visits.c.programme_id, _visits.c.last_served_on, _visits.c.visits
-).where(_visits.c.household_id == bindparam("household_id"))
+_VISITS_AND_ENROLMENTS = union_all(
+    select(
+        literal("visit").label("kind"),
+        _visits.c.programme_id,
+        _visits.c.last_served_on.label("day"),
+        _visits.c.visits,
+    ).where(_visits.c.household_id == bindparam("household_id")),
+    select(
+        literal("enrolment").label("kind"),
+        ENROLLED.c.programme_id,
+        ENROLLED.c.ends_on.label("day"),
+        literal(0).label("visits"),
+    ),
+)
 
 
 def _programmes_of(
@@ -407,20 +417,19 @@ def _programmes_of(
     """Every programme the household is in today, its standing in each and what each gives
     it (decision 0034). One handover a day covers every programme due: a household served
     today is due under no other programme until tomorrow."""
-    programmes = programmes_in_force(session, today)
-    rules = rules_by_programme(session)
+    programmes, rules = in_force(session, today)
     others = [p for p in programmes if not p.starting]
     visits: dict[int, tuple[date | None, int]] = {}
     enrolled: dict[int, date | None] = {}
     if others:
-        visits = {
-            row.programme_id: (row.last_served_on, row.visits)
-            for row in session.connection().execute(
-                _PROGRAMME_VISITS, {"household_id": who.household_id}
-            )
-        }
-        if any(p.enrolment == "manual" for p in others):
-            enrolled = enrolled_programmes(session, who.household_id, today)
+        # The household's claims and its enrolments in force, in one statement.
+        for row in session.connection().execute(
+            _VISITS_AND_ENROLMENTS, {"household_id": who.household_id, "today": today}
+        ):
+            if row.kind == "visit":
+                visits[row.programme_id] = (row.day, row.visits)
+            else:
+                enrolled[row.programme_id] = row.day
     served_today = who.last_served_on == today or any(last == today for last, _ in visits.values())
     someones = who.someones()
     found = []

@@ -44,11 +44,3 @@ def rules_of(session: DbSession, programme_id: int) -> list[Rule]:
             _ACTIVE_RULES.where(_rules.c.programme_id == programme_id)
         )
     ]
-
-
-def rules_by_programme(session: DbSession) -> dict[int, list[Rule]]:
-    """The rules in force, per programme id."""
-    by: dict[int, list[Rule]] = {}
-    for rule in active_rules(session):
-        by.setdefault(rule.programme_id, []).append(rule)
-    return by

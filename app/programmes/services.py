@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from app.db import DbSession
 from app.entitlements import editor
@@ -17,6 +17,7 @@ from app.entitlements.services import rules_of
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.programmes.models import ENROLMENT, PERIODS, Enrolment, Programme
 from app.programmes.rules import Criteria, ProgrammeRule
+from app.stock.models import Item
 from app.text import has_control_characters
 
 STARTING_CODE = "REGULAR"
@@ -68,48 +69,94 @@ def all_programmes(session: DbSession) -> list[Programme]:
 _programmes = Programme.__table__
 _enrolments = Enrolment.__table__
 # Built once, run on every scan: constructing a statement costs more than running it.
+_rules = EntitlementRule.__table__
+_items = Item.__table__
 _IN_FORCE = (
-    select(_programmes)
+    select(
+        _programmes,
+        _rules.c.item_id.label("r_item_id"),
+        _items.c.sku.label("r_sku"),
+        _rules.c.per.label("r_per"),
+        _rules.c.quantity.label("r_quantity"),
+        _rules.c.under_age.label("r_under_age"),
+        _rules.c.min_age.label("r_min_age"),
+        _rules.c.include_flagged.label("r_include_flagged"),
+        _items.c.name.label("r_name"),
+        _items.c.serial_tracked.label("r_serial_tracked"),
+    )
+    .select_from(
+        _programmes.outerjoin(
+            _rules, and_(_rules.c.programme_id == _programmes.c.id, _rules.c.active.is_(True))
+        ).outerjoin(_items, _items.c.id == _rules.c.item_id)
+    )
     .where(_programmes.c.active.is_(True))
-    .order_by(_programmes.c.starting.desc(), _programmes.c.id)
+    .order_by(_programmes.c.starting.desc(), _programmes.c.id, _rules.c.id)
 )
-_ENROLLED = select(_enrolments.c.programme_id, _enrolments.c.ends_on).where(
-    _enrolments.c.household_id == bindparam("household_id"),
-    _enrolments.c.starts_on <= bindparam("today"),
-    or_(_enrolments.c.ended_on.is_(None), _enrolments.c.ended_on > bindparam("today")),
-    or_(_enrolments.c.ends_on.is_(None), _enrolments.c.ends_on >= bindparam("today")),
+ENROLLED = (
+    select(_enrolments.c.programme_id, _enrolments.c.ends_on)
+    .where(
+        _enrolments.c.household_id == bindparam("household_id"),
+        _enrolments.c.starts_on <= bindparam("today"),
+        or_(_enrolments.c.ended_on.is_(None), _enrolments.c.ended_on > bindparam("today")),
+        or_(_enrolments.c.ends_on.is_(None), _enrolments.c.ends_on >= bindparam("today")),
+    )
+    .subquery()
 )
+
+
+def in_force(session: DbSession, today: date) -> tuple[list[ProgrammeRule], dict[int, list[Rule]]]:
+    """The programmes a scan considers today, the starting one first, and each one's rules
+    in force: one statement (it runs on every scan)."""
+    found: list[ProgrammeRule] = []
+    rules: dict[int, list[Rule]] = {}
+    last: ProgrammeRule | None = None
+    for row in session.connection().execute(_IN_FORCE):
+        if last is None or last.id != row.id:
+            last = ProgrammeRule(
+                id=row.id,
+                code=row.code,
+                name=row.name,
+                starting=row.starting,
+                interval_days=row.interval_days,
+                period=row.period,
+                starts_on=row.starts_on,
+                ends_on=row.ends_on,
+                max_visits=row.max_visits,
+                enrolment=row.enrolment,
+                criteria=Criteria(
+                    row.for_under_age,
+                    row.for_min_age,
+                    row.for_disability,
+                    row.for_chronic_disease,
+                    row.for_pregnant_or_breastfeeding,
+                    row.for_single_parent,
+                ),
+                version=row.version,
+                names=dict(row.names or {}),
+            )
+            if last.starting or last.running_on(today):
+                found.append(last)
+        if row.r_item_id is not None:
+            rules.setdefault(row.id, []).append(
+                Rule(
+                    row.r_item_id,
+                    row.r_sku,
+                    row.r_per,
+                    row.r_quantity,
+                    row.r_under_age,
+                    row.r_min_age,
+                    row.r_include_flagged,
+                    row.r_name,
+                    row.r_serial_tracked,
+                    row.id,
+                )
+            )
+    return found, rules
 
 
 def programmes_in_force(session: DbSession, today: date) -> list[ProgrammeRule]:
-    """The programmes a scan considers today, the starting one first (one statement)."""
-    found = []
-    for row in session.connection().execute(_IN_FORCE):
-        rule = ProgrammeRule(
-            id=row.id,
-            code=row.code,
-            name=row.name,
-            starting=row.starting,
-            interval_days=row.interval_days,
-            period=row.period,
-            starts_on=row.starts_on,
-            ends_on=row.ends_on,
-            max_visits=row.max_visits,
-            enrolment=row.enrolment,
-            criteria=Criteria(
-                row.for_under_age,
-                row.for_min_age,
-                row.for_disability,
-                row.for_chronic_disease,
-                row.for_pregnant_or_breastfeeding,
-                row.for_single_parent,
-            ),
-            version=row.version,
-            names=dict(row.names or {}),
-        )
-        if rule.starting or rule.running_on(today):
-            found.append(rule)
-    return found
+    """The programmes a scan considers today, the starting one first."""
+    return in_force(session, today)[0]
 
 
 def starting_programme(session: DbSession) -> Programme:
@@ -402,7 +449,7 @@ def enrolled_programmes(
     return {
         programme_id: ends_on
         for programme_id, ends_on in session.connection().execute(
-            _ENROLLED, {"household_id": household_id, "today": today}
+            select(ENROLLED), {"household_id": household_id, "today": today}
         )
     }
 
