@@ -187,8 +187,9 @@ def programme_tables(
             [
                 _l("Programme"),
                 _l("Name"),
-                _l("Households served"),
-                _l("People served"),
+                # Not "Households served": the day's file is one sheet, a label once.
+                _l("Households"),
+                _l("People"),
                 _l("New enrolments"),
                 _l("Unmet"),
             ],
