@@ -34,7 +34,9 @@ class AlreadyEnrolled(DomainError):
     status = 409
 
 
-def as_rule(row: Programme) -> ProgrammeRule:
+def as_rule(row: Any) -> ProgrammeRule:
+    """The rule of a programme: ``row`` is a Programme or a row of the programmes table
+    (the same names)."""
     return ProgrammeRule(
         id=row.id,
         code=row.code,
@@ -68,9 +70,9 @@ def all_programmes(session: DbSession) -> list[Programme]:
 
 _programmes = Programme.__table__
 _enrolments = Enrolment.__table__
-# Built once, run on every scan: constructing a statement costs more than running it.
 _rules = EntitlementRule.__table__
 _items = Item.__table__
+# Built once, run on every scan: constructing a statement costs more than running it.
 _IN_FORCE = (
     select(
         _programmes,
@@ -112,28 +114,7 @@ def in_force(session: DbSession, today: date) -> tuple[list[ProgrammeRule], dict
     last: ProgrammeRule | None = None
     for row in session.connection().execute(_IN_FORCE):
         if last is None or last.id != row.id:
-            last = ProgrammeRule(
-                id=row.id,
-                code=row.code,
-                name=row.name,
-                starting=row.starting,
-                interval_days=row.interval_days,
-                period=row.period,
-                starts_on=row.starts_on,
-                ends_on=row.ends_on,
-                max_visits=row.max_visits,
-                enrolment=row.enrolment,
-                criteria=Criteria(
-                    row.for_under_age,
-                    row.for_min_age,
-                    row.for_disability,
-                    row.for_chronic_disease,
-                    row.for_pregnant_or_breastfeeding,
-                    row.for_single_parent,
-                ),
-                version=row.version,
-                names=dict(row.names or {}),
-            )
+            last = as_rule(row)
             if last.starting or last.running_on(today):
                 found.append(last)
         if row.r_item_id is not None:
