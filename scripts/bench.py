@@ -424,6 +424,7 @@ def main() -> None:
                 return desk.call("POST", "/bare/handover", {"household_id": household_id}), 201
 
         finally:
+            peak_mb = peak_memory_mb(server.process.pid)
             server.stop()
         if "bare" in phases:
             bare, bare_url = start_bare(url, args.threads)
@@ -454,8 +455,22 @@ def main() -> None:
             (len(yardstick.latencies) - yardstick.errors) / yardstick.seconds
         )
         print(f"\nhandovers at saturation: {ratio:.0%} of the bare endpoint's throughput")
+    if peak_mb is not None:
+        print(f"\nserver process peak memory (VmHWM): {peak_mb:.0f} MB (target: under 300)")
     if len(pool) == 0:
         print("\nnote: the pool of eligible households ran out; use more --households")
+
+
+def peak_memory_mb(pid: int) -> float | None:
+    """The server process's peak resident memory so far, from /proc (None off Linux)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
 
 
 if __name__ == "__main__":
