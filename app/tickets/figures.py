@@ -7,8 +7,10 @@ called) counts as served but has no service time.
 The wait for a ticket taken now is its place in the line times the time the line takes per
 family: when at least ``MIN_SERVED`` were served on the line in the last ``WINDOW``, the line's
 pace, the sum of each desk's (``_desk_pace``); otherwise the median service time of the line
-today (or ``DEFAULT_SERVICE``) divided by the desks that called on the line in that window
-(at least one).
+today divided by the desks that called on the line in that window (at least one). Before the
+line's first handover of the day (the queue at the door before opening) there is no median
+today: the last earlier day's median and number of desks stand in (``_earlier_day``), and
+``DEFAULT_SERVICE`` at one desk only on a site's very first day.
 
 Each desk's pace is its families over the time it worked on them: from its first call among
 them to its last handover, or to now when it has no call open (idle, or gone). The line's
@@ -188,9 +190,12 @@ def line_figures(
         )
         if len(recent) >= MIN_SERVED and pace > 0:
             per_family = 1 / pace
+        elif median is not None:
+            per_family = median / max(int(desks or 0), 1)
         else:
-            service = median if median is not None else DEFAULT_SERVICE.total_seconds()
-            per_family = service / max(int(desks or 0), 1)
+            before = _earlier_day(session, site_id=site_id, line=line, day=day)
+            service, had = before or (DEFAULT_SERVICE.total_seconds(), 1)
+            per_family = service / max(int(desks or 0) or had, 1)
         p90 = percentile(seconds, 0.9)
         answer[line] = LineFigures(
             line=line,
@@ -202,6 +207,33 @@ def line_figures(
             seconds_per_family=per_family,
         )
     return answer
+
+
+def _earlier_day(
+    session: DbSession, *, site_id: int, line: str, day: date
+) -> tuple[float, int] | None:
+    """The last earlier day's median service time on the line and how many desks served on
+    it: the guess for a morning before its first handover. None on a site's first day."""
+    served = (
+        _tickets.c.site_id == site_id,
+        _tickets.c.line == line,
+        _tickets.c.called_at.is_not(None),
+        _tickets.c.closed_at.is_not(None),
+        _tickets.c.desk.is_not(None),
+    )
+    last = session.scalar(select(func.max(_tickets.c.day)).where(*served, _tickets.c.day < day))
+    if last is None:
+        return None
+    rows = session.execute(
+        select(_tickets.c.desk, _tickets.c.called_at, _tickets.c.closed_at).where(
+            *served, _tickets.c.day == last
+        )
+    ).all()
+    seconds = [(closed - called).total_seconds() for _, called, closed in rows if closed >= called]
+    median = percentile(seconds, 0.5)
+    if median is None:
+        return None
+    return median, len({desk for desk, _, _ in rows})
 
 
 @dataclass(frozen=True)

@@ -350,3 +350,31 @@ def test_the_wait_at_the_start_of_a_morning_is_the_desks_pace_not_their_first_fa
     line = next(line for line in queue["lines"] if line["line"] == "distribution")
     assert line["waiting"] == 3
     assert line["estimated_wait_minutes"] == 7  # place 4 × 103 s (by the old pace: 10)
+
+
+def test_before_the_first_handover_the_wait_is_guessed_from_the_last_day_served(
+    api, door, register, clock, stock_up
+) -> None:
+    """Yesterday two desks took 4 minutes a family: this morning, before anyone is served, a
+    family taking the 11th ticket is told 11 × 240 s / 2 desks = 22 minutes (not 11 × 3)."""
+    stock_up(FOOD=20)
+    yesterday = NOON - timedelta(days=1)
+    clock(yesterday)
+    early = [register() for _ in range(4)]
+    for family in early:
+        door.post(TICKETS, json={"qr": family["card"]["qr"]})
+    desk = api("volunteer")
+    by_number = {f"A-{n:03d}": f["card"]["qr"] for n, f in enumerate(early, start=1)}
+    for minute, name in ((0, "1"), (0, "2"), (4, "1"), (4, "2")):
+        clock(yesterday + timedelta(minutes=minute))
+        number = desk.post(CALLS, json={"line": "distribution", "desk": name}).get_json()["number"]
+        clock(yesterday + timedelta(minutes=minute + 4))
+        assert desk.post("/api/v1/distributions", json={"qr": by_number[number]}).status_code == 201
+
+    clock(NOON - timedelta(hours=4))  # 08:00 today, the door open, no desk yet
+    today = [register() for _ in range(11)]
+    for family in today[:10]:
+        door.post(TICKETS, json={"qr": family["card"]["qr"]})
+    ticket = door.post(TICKETS, json={"qr": today[10]["card"]["qr"]}).get_json()
+    assert ticket["position"] == 11
+    assert ticket["estimated_wait_minutes"] == 22
