@@ -12,10 +12,11 @@ from flask import Blueprint, Response, make_response, render_template, request
 from app import context
 from app.auth.access import public
 from app.extensions import db
+from app.names import name_in
 from app.public.budget import TooManyChecks
 from app.public.limits import limit_checks
 from app.public.services import MAX_INPUT, PublicAnswer, next_visit
-from app.public.words import PAGE_LANGUAGES, page_language, words
+from app.public.words import PAGE_LANGUAGES, page_language, programme_line, words
 from app.unit_of_work import page_writes
 
 bp = Blueprint("public", __name__)
@@ -33,6 +34,17 @@ HEADERS = {
 def _page(language: str, answer: PublicAnswer | None, status: int, wait: int = 0) -> Response:
     day = answer.on.strftime("%d.%m.%Y") if answer and answer.on else ""
     said = words(language, day=day, seconds=wait)
+    # Programme names have no Russian: the Ukrainian name is the one the families read.
+    named_in = "uk" if language == "ru" else language
+    lines = [
+        programme_line(
+            language,
+            name_in(name, names, named_in),
+            on.strftime("%d.%m.%Y") if on else None,
+            on == context.today(),
+        )
+        for name, names, on in (answer.programmes if answer else ())
+    ]
     response = make_response(
         render_template(
             "public/check.html",
@@ -40,6 +52,7 @@ def _page(language: str, answer: PublicAnswer | None, status: int, wait: int = 0
             languages=PAGE_LANGUAGES,
             words=said,
             answer=answer,
+            programme_lines=lines,
             too_many=bool(wait),
         ),
         status,

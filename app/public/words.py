@@ -29,6 +29,13 @@ MESSAGES = {
     "language": _l("Language"),
 }
 
+# A line per programme besides the starting one, filled in by programme_line.
+PROGRAMME_LINES = {
+    "today": _l("%(programme)s: you can come today."),
+    "date": _l("%(programme)s: you can come again from %(day)s"),
+    "none": _l("%(programme)s: no further visit"),
+}
+
 RUSSIAN = {
     "When can we come again?": "Когда можно прийти снова?",
     "The number on your card": "Номер на вашей карте",
@@ -52,6 +59,9 @@ RUSSIAN = {
         "Слишком много проверок с этого подключения: попробуйте снова через %(seconds)s с."
     ),
     "Language": "Язык",
+    "%(programme)s: you can come today.": "%(programme)s: можно прийти сегодня.",
+    "%(programme)s: you can come again from %(day)s": "%(programme)s: можно прийти снова с %(day)s",
+    "%(programme)s: no further visit": "%(programme)s: больше визитов нет",
 }
 
 
@@ -78,3 +88,15 @@ def words(language: str, **values: object) -> dict[str, str]:
         except KeyError:  # a message whose value this answer does not have: not shown
             out[name] = ""
     return out
+
+
+def programme_line(language: str, programme: str, day: str | None, today: bool) -> str:
+    """One programme's line in ``language``: today, from a day, or no further visit."""
+    message = PROGRAMME_LINES["today" if today else "date" if day else "none"]
+    msgid = message._args[0]
+    if language == "ru":
+        text = RUSSIAN[msgid]
+    else:
+        with force_locale(language):
+            text = gettext(msgid)
+    return text % {"programme": programme, "day": day or ""}

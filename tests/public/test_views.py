@@ -7,7 +7,7 @@ import time
 from datetime import date
 
 from app.public.budget import BURST
-from app.public.words import MESSAGES, RUSSIAN
+from app.public.words import MESSAGES, PROGRAMME_LINES, RUSSIAN
 from tests.conftest import member
 
 
@@ -27,7 +27,8 @@ def test_the_page_opens_without_a_login_in_each_of_its_four_languages(client) ->
 
 
 def test_every_message_of_the_page_has_its_russian_line() -> None:
-    assert {str(m._args[0]) for m in MESSAGES.values()} == set(RUSSIAN)
+    every = [*MESSAGES.values(), *PROGRAMME_LINES.values()]
+    assert {str(m._args[0]) for m in every} == set(RUSSIAN)
     for msgid, line in RUSSIAN.items():
         assert re.findall(r"%\(\w+\)s", msgid) == re.findall(r"%\(\w+\)s", line)
         assert re.search("[а-яё]", line)
@@ -139,3 +140,39 @@ def test_a_check_leaves_nothing_in_the_audit_trail(app, client) -> None:  # type
         client.post("/check", data={"number": "0000000000"})
     with app.app_context():
         assert db.session.scalar(select(func.count(AuditEvent.id))) == before
+
+
+def test_the_family_sees_its_next_date_per_programme_and_nothing_more(
+    client, register, api, set_today
+) -> None:  # type: ignore[no-untyped-def]
+    """A family in a second programme reads its date too, in its language; an unknown number
+    runs the same statements (programme_standings for household 0)."""
+    made = api("coordinator").post(
+        "/api/v1/programmes",
+        json={
+            "code": "CHILD",
+            "name": "Child vouchers",
+            "names": {"uk": "Ваучери на дітей", "ro": "Vouchere pentru copii"},
+            "period": "month",
+            "criteria": {"under_age": 18},
+            "entitlements": [{"sku": "CHILD-VOUCHER", "per": "member", "quantity": 1}],
+        },
+    )
+    assert made.status_code == 201
+    household = register(
+        member(given="Oksana", family="Lysenko"), member(relationship="child", born="2020-01-01")
+    )
+    set_today(date(2026, 3, 20))
+    api("volunteer").post("/api/v1/distributions", json={"qr": household["card"]["qr"]})
+    set_today(date(2026, 3, 25))
+    number = household["card"]["number"]
+    uk = client.post("/check", data={"number": number, "lang": "uk"}).text
+    assert "Ви можете прийти знову з 30.03.2026" in uk
+    assert "Ваучери на дітей" in uk and "01.04.2026" in uk
+    ru = client.post("/check", data={"number": number, "lang": "ru"}).text
+    assert "Ваучери на дітей: можно прийти снова с 01.04.2026" in ru
+    set_today(date(2026, 4, 2))
+    en = client.post("/check", data={"number": number, "lang": "en"}).text
+    assert "Child vouchers: you can come today." in en
+    for hidden in ("Oksana", "Lysenko", number):
+        assert hidden not in en
