@@ -62,7 +62,7 @@ class ScanQuery(Body):
         return (self.card, True) if self.card is not None else (self.qr or "", False)
 
 
-class LineOut(Body):
+class SkipIn(Body):
     """A line the family did not take: its programme's code and the item."""
 
     programme: Code
@@ -74,7 +74,7 @@ class CardIn(ScanQuery):
     not take (unticked at the desk): recorded as declined, not taken from stock."""
 
     vouchers: list[VoucherIn] = Field(default_factory=list, max_length=100)
-    skip: list[LineOut] = Field(default_factory=list, max_length=100)
+    skip: list[SkipIn] = Field(default_factory=list, max_length=100)
 
 
 class EntitledLine(Answer):

@@ -43,7 +43,10 @@ def test_scanned_donation_count_transfer_and_forecast(
     expect(scan).to_be_focused()
     for code in [*BOXES, "5901234123457"]:  # the soap box twice
         page.keyboard.type(code)
-        page.keyboard.press("Enter")
+        # Each box is a form sent: wait for the page that counts it, or the next code is typed
+        # into the page on its way out (the old field still has the focus until it goes).
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         expect(page.get_by_label("Scan a box")).to_be_focused()
     page.keyboard.type("8000000000001")  # a box the catalog does not know
     page.keyboard.press("Enter")
