@@ -555,6 +555,11 @@ def record_handover(
         raise ValueError("a handover needs a card or a household")
     who = visitor(session, household_id)  # refuses a household that is not there
     evaluated = _programmes_of(session, who, today, days)
+    # Served today under another programme alone (its regular lines unticked then): one
+    # handover a day, so the starting programme is not claimed again today.
+    served_elsewhere = who.last_served_on != today and any(
+        held.last_served_on == today for p, held, _ in evaluated if not p.starting
+    )
     if starting_only:
         evaluated = [found for found in evaluated if found[0].starting]
     taken = {
@@ -562,22 +567,14 @@ def record_handover(
         for programme, _, due in evaluated
     }
     conn = session.connection()
-    starting = next((p for p, _, _ in evaluated if p.starting), None)
+    starting = next(((p, due) for p, _, due in evaluated if p.starting), None)
     claimed: list[tuple[ProgrammeRule, list[Entitlement]]] = []
     starting_claimed = False
     # The starting programme first, on the household's row (decision 0001): it is what
-    # serializes two desks scanning the same card. Not when the household was served today
-    # under another programme alone (its lines unticked then): one handover a day.
-    starting_held = next((held for p, held, _ in evaluated if p.starting), None)
-    served_elsewhere = (
-        starting_held is not None
-        and not starting_held.eligible
-        and starting_held.next_eligible_on == today + timedelta(days=1)
-        and who.last_served_on != today
-    )
-    if not served_elsewhere and (
-        starting is None or taken[starting.id] or not _due_of(evaluated, starting)
-    ):
+    # serializes two desks scanning the same card. A programme with no rules is claimed all
+    # the same (its visit counts, as before programmes); one whose every line was unticked is
+    # not.
+    if not served_elsewhere and (starting is None or taken[starting[0].id] or not starting[1]):
         claim = {
             "p_household_id": household_id,
             "p_latest_allowed": latest_service_date_allowed(today, days),
@@ -748,12 +745,6 @@ def _in(
     if programme.enrolment == "manual":
         return programme.id in enrolled
     return meets(programme.criteria, someones, day)
-
-
-def _due_of(
-    evaluated: list[tuple[ProgrammeRule, Standing, list[Entitlement]]], programme: ProgrammeRule
-) -> list[Entitlement]:
-    return next(due for p, _, due in evaluated if p.id == programme.id)
 
 
 def _claim(

@@ -319,8 +319,10 @@ def retire_rule(session: DbSession, rule_id: int) -> None:
 
 
 def starting_rules(session: DbSession) -> list[Rule]:
-    """The starting programme's rules: what the offline desk and a household's page show."""
-    return rules_of(session, starting_programme(session).id)
+    """The starting programme's rules: what the offline desk and a household's page show.
+    Reads only (a page or the snapshot never makes the programme: seed_defaults does)."""
+    found = session.scalar(select(Programme.id).where(Programme.starting.is_(True)))
+    return rules_of(session, found) if found is not None else []
 
 
 def rules_changed(session: DbSession, programme_id: int) -> None:

@@ -8,7 +8,7 @@ page uses has its Russian line here.
 
 from __future__ import annotations
 
-from flask_babel import force_locale, gettext
+from flask_babel import LazyString, force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 PAGE_LANGUAGES = {"uk": "Українська", "ro": "Română", "en": "English", "ru": "Русский"}
@@ -77,12 +77,7 @@ def words(language: str, **values: object) -> dict[str, str]:
     """Every message of the page in ``language``, with ``values`` filled in."""
     out: dict[str, str] = {}
     for name, message in MESSAGES.items():
-        msgid = message._args[0]  # the English text the catalogs and RUSSIAN are keyed by
-        if language == "ru":
-            text = RUSSIAN[msgid]
-        else:
-            with force_locale(language):
-                text = gettext(msgid)
+        text = _in(language, message)
         try:
             out[name] = text % values if "%(" in text else text
         except KeyError:  # a message whose value this answer does not have: not shown
@@ -92,11 +87,14 @@ def words(language: str, **values: object) -> dict[str, str]:
 
 def programme_line(language: str, programme: str, day: str | None, today: bool) -> str:
     """One programme's line in ``language``: today, from a day, or no further visit."""
-    message = PROGRAMME_LINES["today" if today else "date" if day else "none"]
-    msgid = message._args[0]
-    if language == "ru":
-        text = RUSSIAN[msgid]
-    else:
-        with force_locale(language):
-            text = gettext(msgid)
+    text = _in(language, PROGRAMME_LINES["today" if today else "date" if day else "none"])
     return text % {"programme": programme, "day": day or ""}
+
+
+def _in(language: str, message: LazyString) -> str:
+    """A message in ``language``: Russian from RUSSIAN, the others from the catalogs."""
+    msgid = message._args[0]  # the English text the catalogs and RUSSIAN are keyed by
+    if language == "ru":
+        return RUSSIAN[msgid]
+    with force_locale(language):
+        return str(gettext(msgid))
