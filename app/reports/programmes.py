@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import ColumnElement, and_, func, select
 
 from app.db import DbSession
@@ -216,7 +217,8 @@ def programme_tables(
                 _l("SKU"),
                 _l("Item"),
                 _l("Due"),
-                _l("Given"),
+                # To the families, not by a donor (the donor report's "Given").
+                lazy_pgettext("handed to families", "Given"),
                 _l("Unmet"),
                 _l("Not taken"),
             ],

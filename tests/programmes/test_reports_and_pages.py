@@ -80,6 +80,11 @@ def test_due_given_and_unmet_per_programme_in_the_reports_and_the_partners_file(
     page = login("coordinator")
     today = page.get("/reports/today").get_data(as_text=True)
     assert 'data-programme="CHILD" data-sku="CHILD-VOUCHER" class="short"' in today
+    page.post("/language", data={"language": "ro"})
+    in_romanian = page.get("/reports/today").get_data(as_text=True)
+    # Handed to the families: not the donor report's "Donat" (the same English word).
+    assert '<th class="num">Acordat</th>' in in_romanian and "Donat" not in in_romanian
+    page.post("/language", data={"language": "en"})
     board = page.get("/reports/dashboard").get_data(as_text=True)
     assert 'data-live-html="programmes"' in board and 'data-programme="CHILD"' in board
     live = page.get("/reports/dashboard.json").get_json()["programmes_html"]
