@@ -3,20 +3,25 @@
 SQLite is the embedded default. Its writers are serialised by SQLite's single write lock, and
 when several threads wait on that lock SQLite's busy handler makes them sleep and retry, which
 is what drives the tail latency up under load. So, per database, writers queue on a fair
-in-process lock first (the write gate) and then open their transaction with BEGIN IMMEDIATE:
-a writer holds SQLite's lock for the few milliseconds of its transaction and the next one is
-woken at once. The busy timeout remains for other processes (a CLI command while serving).
-See docs/decisions/0002-sqlite-writers.md.
+in-process lock first (the write gate), then on a lock file beside the database that every
+process of the app shares (several server processes, a CLI command while serving), and then
+open their transaction with BEGIN IMMEDIATE: a writer holds SQLite's lock for the few
+milliseconds of its transaction and the next one is woken at once. See
+docs/decisions/0002-sqlite-writers.md and 0035-server-processes.md.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 from zoneinfo import ZoneInfo
 
@@ -25,6 +30,11 @@ from sqlalchemy import DateTime, Engine, MetaData, Select, Table, event
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, registry, scoped_session
 from sqlalchemy.types import TypeDecorator
+
+if sys.platform != "win32":
+    import fcntl
+# Windows has no flock: one process serves there (FileGate).
+HAS_FLOCK: bool = sys.platform != "win32"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -139,23 +149,77 @@ class DatabaseBusy(RuntimeError):
     """Another writer held the database for longer than anyone should wait."""
 
 
+class FileGate:
+    """The write gate between the processes of one SQLite database: an exclusive lock
+    (``flock``) on a file beside it, ``<database>-gate``.
+
+    Within a process the thread gate comes first, so one thread per process at most waits
+    here. ``flock`` cannot wait with a time limit, so a waiter tries again after a pause that
+    grows from 0.2 to 2 ms: a writer holds the gate for a few milliseconds, and SQLite's own
+    busy handler, which this replaces between processes, sleeps up to 100 ms. A lock belongs
+    to its open file, so a process opens its own (again after a fork: a file inherited from
+    the parent would share the parent's lock). Where there is no ``flock`` (Windows), there is
+    no file gate: one process serves there (app.ops.serve), and SQLite's busy timeout
+    remains between it and a CLI command.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd = -1
+        self._pid = 0
+
+    def _file(self) -> int:
+        if self._pid != os.getpid():
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def acquire(self, deadline: float) -> bool:
+        fd = self._file()
+        pause = 0.0002
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.002)
+
+    def release(self) -> None:
+        fcntl.flock(self._file(), fcntl.LOCK_UN)
+
+
 class GatedConnection(sqlite3.Connection):
-    """A SQLite connection that queues on its database's write gate before BEGIN IMMEDIATE."""
+    """A SQLite connection that queues on its database's write gate before BEGIN IMMEDIATE:
+    the process's thread gate, then the file gate shared with the other processes."""
 
     gate: threading.Lock
+    file_gate: FileGate | None = None
     _holding = False
+    _held_file_gate: FileGate | None = None
 
     def begin_write(self) -> None:
+        deadline = time.monotonic() + GATE_WAIT_SECONDS
         if not self.gate.acquire(timeout=GATE_WAIT_SECONDS):
             raise DatabaseBusy("the database is busy; try again")
         self._holding = True
         try:
+            gate = self.file_gate
+            if gate is not None:
+                if not gate.acquire(deadline):
+                    raise DatabaseBusy("the database is busy; try again")
+                self._held_file_gate = gate
             self.execute("BEGIN IMMEDIATE")
         except BaseException:
             self._release()
             raise
 
     def _release(self) -> None:
+        held, self._held_file_gate = self._held_file_gate, None
+        if held is not None:
+            held.release()
         if self._holding:
             self._holding = False
             self.gate.release()
@@ -180,9 +244,23 @@ class GatedConnection(sqlite3.Connection):
 
 
 def sqlite_connect_args() -> dict[str, Any]:
-    """connect_args for one SQLite database: its own connection class, hence its own gate."""
+    """connect_args for one SQLite database: its own connection class, hence its own gate
+    (and, once configure_engine knows the database's file, its own file gate)."""
     gated = type("Gated", (GatedConnection,), {"gate": threading.Lock()})
     return {"factory": gated, "timeout": 15, "check_same_thread": False}
+
+
+_file_gates_lock = threading.Lock()
+
+
+def _give_file_gate(connection: sqlite3.Connection, path: Path | None) -> None:
+    """Give the connection class of a database on file its file gate, once."""
+    if not HAS_FLOCK or path is None or not isinstance(connection, GatedConnection):
+        return
+    kind = type(connection)
+    with _file_gates_lock:
+        if "file_gate" not in kind.__dict__:
+            kind.file_gate = FileGate(Path(f"{path}-gate"))
 
 
 def configure_engine(engine: Engine, checkpoint_seconds: int = 0, replicated: bool = False) -> None:
@@ -197,7 +275,8 @@ def configure_engine(engine: Engine, checkpoint_seconds: int = 0, replicated: bo
         return
     from app import checkpoints
 
-    on_file = checkpoints.database_file(engine) is not None
+    path = checkpoints.database_file(engine)
+    on_file = path is not None
     in_background = checkpoint_seconds > 0 and on_file and not replicated
     pragmas = ["journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=15000"]
     # What is deleted or overwritten is zeroed in the file, not left on free pages: an erased
@@ -210,6 +289,7 @@ def configure_engine(engine: Engine, checkpoint_seconds: int = 0, replicated: bo
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # We issue BEGIN ourselves (below); pysqlite's own transaction handling would defer it.
         dbapi_connection.isolation_level = None
+        _give_file_gate(dbapi_connection, path)
         for pragma in pragmas:
             dbapi_connection.execute(f"PRAGMA {pragma}")
         if in_background:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -67,12 +68,29 @@ class LiveServer:
             return Answer(error.code, _decode(error.read()))
 
     def stop(self) -> None:
+        """SIGTERM (the launcher passes it on to its processes), then SIGKILL to all."""
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        """Kill the server at once, the launcher's processes with it (a power cut)."""
+        if os.name == "posix" and os.getpgid(self.process.pid) == self.process.pid:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        else:
             self.process.kill()
-            self.process.wait()
+        self.process.wait()
+
+    def pids(self) -> list[int]:
+        """The server processes: waitress, or the launcher's children."""
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            found = [int(pid) for pid in children.read_text().split()]
+        except OSError:
+            found = []
+        return found or [self.process.pid]
 
 
 def _decode(raw: bytes) -> Any:
@@ -107,7 +125,10 @@ def start_server(
     extra_env: dict[str, str] | None = None,
     port: int | None = None,
     app_spec: str = "wsgi:app",
+    processes: int = 1,
 ) -> LiveServer:
+    """waitress in a process of its own; with ``processes`` above 1, the launcher of
+    scripts/run (app.ops.serve) with that many server processes on the one port."""
     port = port or free_port()
     env = {
         **os.environ,
@@ -124,16 +145,19 @@ def start_server(
             [
                 sys.executable,
                 "-m",
-                "waitress",
+                "waitress" if processes == 1 else "app.ops.serve",
                 "--host=127.0.0.1",
                 f"--port={port}",
                 f"--threads={threads}",
+                *([] if processes == 1 else [f"--processes={processes}"]),
                 app_spec,
             ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=log_file,
+            # The launcher's own process group: kill() takes its processes with it.
+            start_new_session=processes > 1,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20

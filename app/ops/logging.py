@@ -113,6 +113,7 @@ def _finish(response: Response) -> Response:
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
         "user_id": _user_id(),
+        "pid": os.getpid(),  # which server process answered (app.ops.serve)
     }
     level = logging.ERROR if response.status_code >= 500 else logging.INFO
     if level == logging.INFO and request.headers.get("X-Desk-Heartbeat") == "1":

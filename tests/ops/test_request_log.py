@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,13 @@ def test_each_request_writes_one_line_with_the_callers_request_id(
         "status",
         "duration_ms",
         "user_id",
+        "pid",
     }
     assert line["request_id"] == "proxy-7f3a.b_2"
     assert (line["method"], line["path"], line["status"]) == ("GET", "/login", 200)
     assert (line["level"], line["user_id"]) == ("info", None)
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
+    assert line["pid"] == os.getpid()  # which server process answered (app.ops.serve)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", line["time"])
 
 
