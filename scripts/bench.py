@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -447,7 +448,15 @@ def main() -> None:
             finally:
                 bare.terminate()
                 bare.wait()
-        errors = [line for line in server.log_tail(20000).splitlines() if "Error" in line]
+        log_lines = server.log_tail(200_000_000).splitlines()
+        errors = [line for line in log_lines[-200:] if "Error" in line]
+        # Which process answered each request (the request log's pid): how evenly the
+        # launcher's processes shared the desks' connections.
+        served_by = Counter(
+            json.loads(line)["pid"]
+            for line in log_lines
+            if line.startswith('{"') and '"pid"' in line
+        )
         if errors:
             print("server errors (last lines of its log):", *errors[-5:], sep="\n  ")
     engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
@@ -467,6 +476,9 @@ def main() -> None:
             (len(yardstick.latencies) - yardstick.errors) / yardstick.seconds
         )
         print(f"\nhandovers at saturation: {ratio:.0%} of the bare endpoint's throughput")
+    if len(served_by) > 1:
+        shares = ", ".join(f"{n:,}" for n in sorted(served_by.values(), reverse=True))
+        print(f"\nrequests answered by each server process: {shares}")
     known = [mb for mb in peaks if mb is not None]
     if known:
         each = ", ".join(f"{mb:.0f}" for mb in known)

@@ -7,10 +7,13 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -112,3 +115,16 @@ def test_a_process_that_dies_is_started_again_and_the_launcher_stops_them_all(
     launched.stop()
     assert launched.process.returncode == 0
     assert not any(_alive(pid) for pid in now)
+
+
+def test_a_port_in_use_is_refused_once_not_shared(launched: LiveServer) -> None:
+    port = launched.url.rsplit(":", 1)[1]
+    other = subprocess.run(
+        [sys.executable, "-m", "app.ops.serve", "--port", port, "--processes", "2"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert other.returncode != 0
+    assert "Address already in use" in other.stderr
