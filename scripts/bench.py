@@ -5,6 +5,7 @@
     scripts/bench --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
     scripts/bench --database-url sqlite:////var/tmp/bench.db --reuse    measure again, no seeding
     scripts/bench --database-url sqlite:////var/tmp/bench.db --reuse --phases search,registration
+    scripts/bench --sites 20 --desks 20    the desks spread over 20 sites, one server each
 
 It builds a fresh database (demo families, cards, past visits every 10-20 days), starts
 waitress in its own process, and drives it over HTTP with keep-alive connections, one per desk:
@@ -14,6 +15,12 @@ waitress in its own process, and drives it over HTTP with keep-alive connections
 - search: every desk looks people up by name (Latin or Cyrillic, as typed at registration);
 - registration: every desk registers new one-person households as fast as it can.
 A PostgreSQL database named in --database-url is emptied first.
+
+With --sites N the desks are spread over N sites: the seeded site (MAIN) and SITE02...,
+each made with its own stock if the database does not have it yet (app.demo.demo_sites).
+A server serves one site (AID_SITE), so each site gets its own waitress process; desk i
+works at site i mod N. The tables give the aggregate of all sites, and each site's own
+figures for the handovers.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -41,11 +49,13 @@ sys.path.insert(0, str(ROOT))
 from flask import Flask  # noqa: E402
 from sqlalchemy import func, or_, select  # noqa: E402
 
-from tests.live import free_port, start_server  # noqa: E402
+from tests.live import LiveServer, free_port, start_server  # noqa: E402
 
 CARD_KEY = "bench-card-key"
 # The phases, in the order they run (--phases picks some; seeding is the slow part).
-PHASES = ("eligibility", "saturation", "steady", "search", "registration", "bare")
+PHASES = ("eligibility", "saturation", "steady", "search", "registration", "bare", "lean")
+# The yardsticks: scripts/bare.py, and with --lean only what the 10-day rule itself needs.
+YARDSTICKS = {"bare": "bare endpoint, saturation", "lean": "lean endpoint, saturation"}
 
 
 @dataclass
@@ -54,6 +64,16 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    # The same figures for each site's desks (--sites), by site code.
+    sites: dict[str, Result] = field(default_factory=dict)
+
+    def add(self, latency: float, error: bool) -> None:
+        self.latencies.append(latency)
+        self.errors += error
+
+    def rate(self) -> float:
+        """Answers a second that did what was asked."""
+        return (len(self.latencies) - self.errors) / self.seconds if self.seconds else 0.0
 
     def row(self) -> str:
         n = len(self.latencies)
@@ -62,15 +82,16 @@ class Result:
         ordered = sorted(self.latencies)
         p50 = statistics.median(ordered) * 1000
         p99 = ordered[min(n - 1, int(n * 0.99))] * 1000
-        rate = (n - self.errors) / self.seconds  # answers that did what was asked
+        rate = self.rate()
         return f"| {self.name} | {n} | {rate:.0f} | {p50:.1f} | {p99:.1f} | {self.errors} |"
 
 
-def start_bare(url: str, threads: int) -> tuple[subprocess.Popen[bytes], str]:
-    """The yardstick (scripts/bare.py) in its own waitress process."""
+def start_bare(url: str, threads: int, lean: bool = False) -> tuple[subprocess.Popen[bytes], str]:
+    """A yardstick (scripts/bare.py, or its --lean endpoint) in its own waitress process."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "bare.py"), str(port), url, str(threads)],
+        [sys.executable, str(ROOT / "scripts" / "bare.py"), str(port), url, str(threads)]
+        + (["--lean"] if lean else []),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -148,15 +169,17 @@ def build_database(
     days: int,
     volunteer_password: str = "desk-Zq7!at-the-queue",
     reuse: bool = False,
-) -> tuple[str, list[str], list[int]]:
-    """Seed a fresh database (or, with ``reuse``, take the one a previous run seeded); returns
-    an API token of a volunteer, the QR texts of households eligible today for the app, and
-    the ids of others for the bare yardstick."""
+    sites: int = 1,
+) -> tuple[str, list[str], list[tuple[str, int]], list[str]]:
+    """Seed a fresh database (or, with ``reuse``, take the one a previous run seeded) and make
+    sure it has ``sites`` sites with stock; returns an API token of a volunteer, the QR texts
+    of households eligible today for the app, (QR text, id) of others for the yardsticks, and
+    the codes of the sites."""
     from app import context
     from app.auth.services import create_user, find_user, issue_api_token
     from app.cards.models import Card
     from app.cards.services import card_qr
-    from app.demo import seed_demo
+    from app.demo import demo_sites, seed_demo
     from app.extensions import db
     from app.households.models import Household
 
@@ -184,6 +207,15 @@ def build_database(
                 flush=True,
             )
         token = issue_api_token(db.session, user)
+        # As much stock at each other site as seed_demo leaves at MAIN for today's queue.
+        in_register = db.session.scalar(select(func.count()).select_from(Household)) or 0
+        codes = demo_sites(
+            db.session,
+            count=sites,
+            first=app.config["AID_SITE"],
+            quantity=max(1000, in_register),
+            received_on=context.today(),
+        )
         db.session.commit()
         if not reuse and url.startswith("postgresql"):
             # Fresh statistics for the planner and the visibility map, as autovacuum would
@@ -204,9 +236,9 @@ def build_database(
         db.session.remove()
         db.engine.dispose()
     random.Random(1).shuffle(pairs)
-    # The first half goes to the app, the second half to the bare yardstick.
+    # The first half goes to the app, the second half to the yardsticks.
     half = len(pairs) // 2
-    return token, [qr for qr, _ in pairs[:half]], [hid for _, hid in pairs[half:]]
+    return token, [qr for qr, _ in pairs[:half]], pairs[half:], codes
 
 
 def search_queries(url: str, count: int) -> list[str]:
@@ -279,7 +311,8 @@ class NewFamilies:
 
 
 class Desk:
-    def __init__(self, base: str, token: str) -> None:
+    def __init__(self, base: str, token: str, site: str = "") -> None:
+        self.site = site
         parsed = urlparse(base)
         self.conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -301,6 +334,7 @@ def run_phase(
 ) -> Result:
     """Each desk calls ``work`` until time is up; ``interval`` paces each desk (0: no pause)."""
     result = Result(name)
+    result.sites = {d.site: Result(d.site) for d in desks if d.site}
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
@@ -321,8 +355,9 @@ def run_phase(
             status, expected = outcome
             elapsed = time.perf_counter() - started
             with lock:
-                result.latencies.append(elapsed)
-                result.errors += status != expected
+                result.add(elapsed, status != expected)
+                if desk.site:
+                    result.sites[desk.site].add(elapsed, status != expected)
 
     started = time.perf_counter()
     threads = [
@@ -334,6 +369,8 @@ def run_phase(
     for t in threads:
         t.join()
     result.seconds = time.perf_counter() - started
+    for site in result.sites.values():
+        site.seconds = result.seconds
     return result
 
 
@@ -343,10 +380,26 @@ def main() -> None:
     )
     parser.add_argument("--households", type=int, default=20_000)
     parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--desks", type=int, default=8)
+    parser.add_argument(
+        "--desks",
+        type=int,
+        default=8,
+        help="desks in all, spread round-robin over the sites (at least one a site)",
+    )
+    parser.add_argument(
+        "--sites",
+        type=int,
+        default=1,
+        help="sites the desks work at, one server process each (default 1)",
+    )
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rate", type=float, default=100, help="handovers a second, steady phase")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="waitress threads of each server (default: its site's desks)",
+    )
     parser.add_argument("--database-url", default="")
     parser.add_argument(
         "--reuse",
@@ -366,16 +419,31 @@ def main() -> None:
     phases = set(args.phases.split(","))
     if not phases <= set(PHASES):
         parser.error(f"--phases: one or more of {', '.join(PHASES)}")
+    if not 1 <= args.sites <= 99:
+        parser.error("--sites: 1 to 99")
+    if args.desks < args.sites:
+        parser.error("--desks: at least one desk a site")
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        token, qrs, bare_ids = build_database(url, args.households, args.days, reuse=args.reuse)
+        token, qrs, spare, codes = build_database(
+            url, args.households, args.days, reuse=args.reuse, sites=args.sites
+        )
         queries = search_queries(url, 5000) if "search" in phases else []
         families = NewFamilies()
-        print(f"{len(qrs) + len(bare_ids)} households eligible today", flush=True)
-        server = start_server(url, threads=args.threads, extra_env={"CARD_KEY": CARD_KEY})
+        print(f"{len(qrs) + len(spare)} households eligible today", flush=True)
+        # Desk i works at site i mod N; each site's server has a thread per desk.
+        site_desks = [len(range(i, args.desks, args.sites)) for i in range(args.sites)]
+        servers = start_servers(url, codes, [args.threads or n for n in site_desks])
         try:
-            desks = [Desk(server.url, token) for _ in range(args.desks)]
+            desks = [
+                Desk(
+                    servers[i % args.sites].url,
+                    token,
+                    codes[i % args.sites] if args.sites > 1 else "",
+                )
+                for i in range(args.desks)
+            ]
             pool = list(qrs)
             pool_lock = threading.Lock()
 
@@ -414,51 +482,102 @@ def main() -> None:
                 results.append(run_phase("search by name", desks, args.seconds, search))
             if "registration" in phases:
                 results.append(run_phase("registration", desks, args.seconds, register))
-            pool_ids = list(bare_ids)
-
-            def bare_handover(desk: Desk) -> tuple[int, int] | None:
-                with pool_lock:
-                    if not pool_ids:
-                        return None
-                    household_id = pool_ids.pop()
-                return desk.call("POST", "/bare/handover", {"household_id": household_id}), 201
-
         finally:
-            peak_mb = peak_memory_mb(server.process.pid)
-            server.stop()
-        if "bare" in phases:
-            bare, bare_url = start_bare(url, args.threads)
-            try:
-                bare_desks = [Desk(bare_url, token) for _ in range(args.desks)]
-                results.append(
-                    run_phase("bare endpoint, saturation", bare_desks, args.seconds, bare_handover)
-                )
-            finally:
-                bare.terminate()
-                bare.wait()
-        errors = [line for line in server.log_tail(20000).splitlines() if "Error" in line]
+            peaks = [peak_memory_mb(server.process.pid) for server in servers]
+            for server in servers:
+                server.stop()
+        # The yardsticks share the other half of the eligible households.
+        yardsticks = [name for name in YARDSTICKS if name in phases]
+        for n, name in enumerate(yardsticks):
+            share = spare[n :: len(yardsticks)]
+            results.append(yardstick(name, url, args, token, share))
+        errors = [
+            line
+            for server in servers
+            for line in server.log_tail(20000).splitlines()
+            if "Error" in line
+        ]
         if errors:
             print("server errors (last lines of its log):", *errors[-5:], sep="\n  ")
     engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     size = "the database reused" if args.reuse else f"{args.households} households"
-    setup = f"{size}, {args.desks} desks, {args.threads} server threads"
+    where = f"{args.sites} sites, one server each, " if args.sites > 1 else ""
+    threads = f"{args.threads} server threads" if args.threads else "a server thread per desk"
+    setup = f"{size}, {args.desks} desks, {where}{threads}"
     print(f"\n{engine}, {setup}\n")
     print("| phase | requests | answered per second | p50 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|")
     for r in results:
         print(r.row())
+    for r in results:
+        if r.sites and r.name.startswith("handover"):
+            print(f"\n{r.name}, per site\n")
+            print("| site | requests | answered per second | p50 ms | p99 ms | errors |")
+            print("|---|---|---|---|---|---|")
+            for site in r.sites.values():
+                print(site.row())
+            print(r.row().replace(r.name, "all sites", 1))
     named = {r.name: r for r in results}
     saturated = named.get("handover, saturation")
-    yardstick = named.get("bare endpoint, saturation")
-    if saturated and yardstick and yardstick.latencies and saturated.latencies:
-        ratio = ((len(saturated.latencies) - saturated.errors) / saturated.seconds) / (
-            (len(yardstick.latencies) - yardstick.errors) / yardstick.seconds
+    for name in yardsticks:
+        measured = named.get(YARDSTICKS[name])
+        if saturated and measured and measured.rate() and saturated.latencies:
+            print(
+                f"\nhandovers at saturation: {saturated.rate() / measured.rate():.0%} of the "
+                f"{name} endpoint's throughput"
+            )
+    measured_peaks = [peak for peak in peaks if peak is not None]
+    if measured_peaks:
+        largest = max(measured_peaks)
+        together = f", {sum(measured_peaks):.0f} MB for all {len(peaks)}" if len(peaks) > 1 else ""
+        print(
+            f"\nserver process peak memory (VmHWM): {largest:.0f} MB (target: under 300){together}"
         )
-        print(f"\nhandovers at saturation: {ratio:.0%} of the bare endpoint's throughput")
-    if peak_mb is not None:
-        print(f"\nserver process peak memory (VmHWM): {peak_mb:.0f} MB (target: under 300)")
     if len(pool) == 0:
         print("\nnote: the pool of eligible households ran out; use more --households")
+
+
+def start_servers(url: str, codes: list[str], threads: list[int]) -> list[LiveServer]:
+    """One server per site (AID_SITE), started side by side; none left running on a failure."""
+    with ThreadPoolExecutor(max_workers=len(codes)) as starting:
+        futures = [
+            starting.submit(
+                start_server, url, threads=n, extra_env={"CARD_KEY": CARD_KEY, "AID_SITE": code}
+            )
+            for code, n in zip(codes, threads, strict=True)
+        ]
+    failed = [f.exception() for f in futures if f.exception() is not None]
+    if failed:
+        for f in futures:
+            if f.exception() is None:
+                f.result().stop()
+        raise RuntimeError("a server did not start") from failed[0]
+    return [f.result() for f in futures]
+
+
+def yardstick(
+    name: str, url: str, args: argparse.Namespace, token: str, households: list[tuple[str, int]]
+) -> Result:
+    """A yardstick's saturation: its own server, as many desks and threads as the app had."""
+    pool = list(households)
+    pool_lock = threading.Lock()
+    lean = name == "lean"
+
+    def bare_handover(desk: Desk) -> tuple[int, int] | None:
+        with pool_lock:
+            if not pool:
+                return None
+            qr, household_id = pool.pop()
+        body: dict[str, object] = {"qr": qr} if lean else {"household_id": household_id}
+        return desk.call("POST", "/bare/lean" if lean else "/bare/handover", body), 201
+
+    process, base = start_bare(url, args.threads or args.desks, lean=lean)
+    try:
+        desks = [Desk(base, token) for _ in range(args.desks)]
+        return run_phase(YARDSTICKS[name], desks, args.seconds, bare_handover)
+    finally:
+        process.terminate()
+        process.wait()
 
 
 def peak_memory_mb(pid: int) -> float | None:
