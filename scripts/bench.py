@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -66,6 +67,8 @@ class Result:
     seconds: float = 0.0
     # The same figures for each site's desks (--sites), by site code.
     sites: dict[str, Result] = field(default_factory=dict)
+    # CPU seconds during the phase: the servers', the load generator's, the whole machine's.
+    cpu: tuple[float, float, float] | None = None
 
     def add(self, latency: float, error: bool) -> None:
         self.latencies.append(latency)
@@ -84,6 +87,41 @@ class Result:
         p99 = ordered[min(n - 1, int(n * 0.99))] * 1000
         rate = self.rate()
         return f"| {self.name} | {n} | {rate:.0f} | {p50:.1f} | {p99:.1f} | {self.errors} |"
+
+    def cpu_row(self) -> str:
+        """Where the CPU went, per request: is the phase bound by the two cores?"""
+        if self.cpu is None or not self.latencies:
+            return f"| {self.name} | - | - | - |"
+        servers, generator, machine = (1000 * cpu / len(self.latencies) for cpu in self.cpu)
+        busy = self.cpu[2] / self.seconds / (os.cpu_count() or 1)
+        return f"| {self.name} | {servers:.1f} | {generator:.1f} | {machine:.1f} ({busy:.0%}) |"
+
+
+def process_cpu(pids: list[int]) -> float:
+    """CPU seconds (user and system) these processes have used so far (0 off Linux)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> float:
+    """CPU seconds all the machine's cores have been busy so far (every process, not only
+    ours: other work on the machine shows here)."""
+    try:
+        ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # less idle, iowait
+
+
+def cpu_now(pids: list[int]) -> tuple[float, float, float]:
+    own = os.times()
+    return process_cpu(pids), own.user + own.system, machine_cpu()
 
 
 def start_bare(url: str, threads: int, lean: bool = False) -> tuple[subprocess.Popen[bytes], str]:
@@ -331,8 +369,10 @@ def run_phase(
     seconds: float,
     work: Callable[[Desk], tuple[int, int] | None],
     interval: float = 0.0,
+    pids: list[int] | None = None,
 ) -> Result:
-    """Each desk calls ``work`` until time is up; ``interval`` paces each desk (0: no pause)."""
+    """Each desk calls ``work`` until time is up; ``interval`` paces each desk (0: no pause).
+    ``pids``: the server processes whose CPU the result counts."""
     result = Result(name)
     result.sites = {d.site: Result(d.site) for d in desks if d.site}
     lock = threading.Lock()
@@ -360,6 +400,7 @@ def run_phase(
                     result.sites[desk.site].add(elapsed, status != expected)
 
     started = time.perf_counter()
+    cpu_before = cpu_now(pids or [])
     threads = [
         threading.Thread(target=loop, args=(d, i * interval / len(desks)))
         for i, d in enumerate(desks)
@@ -369,6 +410,8 @@ def run_phase(
     for t in threads:
         t.join()
     result.seconds = time.perf_counter() - started
+    after = cpu_now(pids or [])
+    result.cpu = (after[0] - cpu_before[0], after[1] - cpu_before[1], after[2] - cpu_before[2])
     for site in result.sites.values():
         site.seconds = result.seconds
     return result
@@ -463,11 +506,19 @@ def main() -> None:
             def register(desk: Desk) -> tuple[int, int]:
                 return desk.call("POST", "/api/v1/households", families.next()), 201
 
+            # A server's first requests are slow (imports, compiled statements, catalogs):
+            # with many servers they would be most of a phase, so they are not measured.
+            warm_up(desks, [check, check, check, handover, handover])
+            pids = [server.process.pid for server in servers]
             results: list[Result] = []
             if "eligibility" in phases:
-                results.append(run_phase("eligibility check", desks, args.seconds, check))
+                results.append(
+                    run_phase("eligibility check", desks, args.seconds, check, pids=pids)
+                )
             if "saturation" in phases:
-                results.append(run_phase("handover, saturation", desks, args.seconds, handover))
+                results.append(
+                    run_phase("handover, saturation", desks, args.seconds, handover, pids=pids)
+                )
             if "steady" in phases:
                 results.append(
                     run_phase(
@@ -476,12 +527,13 @@ def main() -> None:
                         args.seconds,
                         handover,
                         interval=args.desks / args.rate,
+                        pids=pids,
                     )
                 )
             if "search" in phases:
-                results.append(run_phase("search by name", desks, args.seconds, search))
+                results.append(run_phase("search by name", desks, args.seconds, search, pids=pids))
             if "registration" in phases:
-                results.append(run_phase("registration", desks, args.seconds, register))
+                results.append(run_phase("registration", desks, args.seconds, register, pids=pids))
         finally:
             peaks = [peak_memory_mb(server.process.pid) for server in servers]
             for server in servers:
@@ -509,6 +561,10 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for r in results:
         print(r.row())
+    print("\n| phase, CPU ms a request | servers | load generator | whole machine (cores busy) |")
+    print("|---|---|---|---|")
+    for r in results:
+        print(r.cpu_row())
     for r in results:
         if r.sites and r.name.startswith("handover"):
             print(f"\n{r.name}, per site\n")
@@ -537,12 +593,30 @@ def main() -> None:
         print("\nnote: the pool of eligible households ran out; use more --households")
 
 
+def warm_up(desks: list[Desk], calls: list[Callable[[Desk], object]]) -> None:
+    """Every desk makes ``calls`` at once, unmeasured, before the first phase."""
+
+    def run(desk: Desk) -> None:
+        for call in calls:
+            call(desk)
+
+    threads = [threading.Thread(target=run, args=(desk,)) for desk in desks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def start_servers(url: str, codes: list[str], threads: list[int]) -> list[LiveServer]:
-    """One server per site (AID_SITE), started side by side; none left running on a failure."""
-    with ThreadPoolExecutor(max_workers=len(codes)) as starting:
+    """One server per site (AID_SITE), four starting at a time; none left running on a failure."""
+    with ThreadPoolExecutor(max_workers=min(4, len(codes))) as starting:  # 20 at once: too slow
         futures = [
             starting.submit(
-                start_server, url, threads=n, extra_env={"CARD_KEY": CARD_KEY, "AID_SITE": code}
+                start_server,
+                url,
+                threads=n,
+                extra_env={"CARD_KEY": CARD_KEY, "AID_SITE": code},
+                start_timeout=120,  # many processes starting on a busy machine
             )
             for code, n in zip(codes, threads, strict=True)
         ]
@@ -574,7 +648,7 @@ def yardstick(
     process, base = start_bare(url, args.threads or args.desks, lean=lean)
     try:
         desks = [Desk(base, token) for _ in range(args.desks)]
-        return run_phase(YARDSTICKS[name], desks, args.seconds, bare_handover)
+        return run_phase(YARDSTICKS[name], desks, args.seconds, bare_handover, pids=[process.pid])
     finally:
         process.terminate()
         process.wait()

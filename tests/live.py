@@ -107,6 +107,7 @@ def start_server(
     extra_env: dict[str, str] | None = None,
     port: int | None = None,
     app_spec: str = "wsgi:app",
+    start_timeout: float = 20,
 ) -> LiveServer:
     port = port or free_port()
     env = {
@@ -136,7 +137,7 @@ def start_server(
             stderr=log_file,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + start_timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
@@ -147,4 +148,4 @@ def start_server(
             time.sleep(0.1)
     process.kill()
     process.wait()
-    raise RuntimeError("server did not start within 20 s")
+    raise RuntimeError(f"server did not start within {start_timeout:.0f} s")
