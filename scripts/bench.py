@@ -85,8 +85,8 @@ class Result:
         ordered = sorted(self.latencies)
         p50 = statistics.median(ordered) * 1000
         p99 = ordered[min(n - 1, int(n * 0.99))] * 1000
-        rate = self.rate()
-        return f"| {self.name} | {n} | {rate:.0f} | {p50:.1f} | {p99:.1f} | {self.errors} |"
+        rate = f"{self.rate():.{1 if self.rate() < 10 else 0}f}"  # a site's few a second
+        return f"| {self.name} | {n} | {rate} | {p50:.1f} | {p99:.1f} | {self.errors} |"
 
     def cpu_row(self) -> str:
         """Where the CPU went, per request: is the phase bound by the two cores?"""
