@@ -13,8 +13,13 @@ waitress in its own process, and drives it over HTTP with keep-alive connections
 - handover (saturation): every desk hands over to eligible households as fast as it can;
 - handover (steady): handovers at a fixed rate, spread over the desks;
 - search: every desk looks people up by name (Latin or Cyrillic, as typed at registration);
-- registration: every desk registers new one-person households as fast as it can.
-A PostgreSQL database named in --database-url is emptied first.
+- registration: every desk registers new one-person households as fast as it can;
+- bare, lean: the yardsticks of scripts/bare.py (a handover's statements without the app;
+  with --lean only what the 10-day rule needs), each in its own server, at saturation.
+A PostgreSQL database named in --database-url is emptied first. Each desk's server is warmed
+up (three checks, two handovers) before the first phase. Besides the figures, each phase
+gives the CPU a request took in the servers, in the load generator and on the whole machine
+(everybody's work: on a shared machine, the share left to the bench).
 
 With --sites N the desks are spread over N sites: the seeded site (MAIN) and SITE02...,
 each made with its own stock if the database does not have it yet (app.demo.demo_sites).
