@@ -36,7 +36,9 @@ from app.programmes.models import Programme
 from app.programmes.rules import Criteria
 from app.programmes.services import ProgrammeIn, create_programme, starting_programme
 from app.sites.models import Site
+from app.sites.services import create_site
 from app.stock import lots as stock_lots
+from app.stock.donations import DonationLineInput, record_donation
 from app.stock.models import Donation, DonationLine, Item, StockLevel, StockMovement
 
 SIZES = [1, 2, 3, 4, 5, 6, 7]
@@ -325,6 +327,29 @@ def _seed(
                 )
             )
     return DemoSummary(households, member_count, visit_count)
+
+
+def demo_sites(
+    session: DbSession, *, count: int, first: str, quantity: int, received_on: date
+) -> list[str]:
+    """The codes of ``count`` distribution sites: ``first`` (the seeded one), then SITE02,
+    SITE03, ...; a site not there yet is created with ``quantity`` of every catalog item,
+    donated there (the benchmark spreads its desks over them)."""
+    codes = [first] + [f"SITE{n:02d}" for n in range(2, count + 1)]
+    skus = list(session.scalars(select(Item.sku).order_by(Item.id)))
+    for n, code in enumerate(codes[1:], start=2):
+        if session.scalar(select(Site.id).where(Site.code == code)) is not None:
+            continue
+        site = create_site(session, code=code, name=f"Demo site {n}", kind="distribution")
+        record_donation(
+            session,
+            donor="Demo donor",
+            lines=[DonationLineInput(sku, quantity) for sku in skus],
+            site_id=site.id,
+            received_on=received_on,
+            user_id=None,
+        )
+    return codes
 
 
 # The examples of issue 17, so the pages show something real: vouchers for children and

@@ -1,19 +1,26 @@
-"""The yardstick for scripts/bench: a bare Flask + SQLAlchemy endpoint that runs a handover's
-statements (the same as app/desk/services.py: the card, the 10-day claim, the members, the
-visit and who was served, the stock and its first-expiring lots, the movements, the audit
-events in one INSERT) with none of the app around them: no login, no token, no rules, no
-gate for writers, pysqlite's own transactions. Not part of the app.
+"""The yardsticks for scripts/bench: bare Flask + SQLAlchemy endpoints behind the same
+waitress server as the app, with none of the app around them: no login, no token, no gate for
+writers, pysqlite's own transactions. Not part of the app.
 
-    python scripts/bare.py PORT DATABASE_URL THREADS
+- POST /bare/handover (the default): a handover's statements, the same as
+  app/desk/services.py runs (the card, the 10-day claim, the members, the visit and who was
+  served, the stock and its first-expiring lots, the movements, the audit events in one
+  INSERT), with no rules.
+- POST /bare/lean (--lean): only what the 10-day rule itself needs (issue 20, target 3): the
+  card by its token, the household's last visit, the conditional claim, and three conditional
+  stock updates; no visit recorded, no lots, no audit.
+
+    python scripts/bare.py PORT DATABASE_URL THREADS [--lean]
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from datetime import UTC, date, datetime
 
 from flask import Flask, request
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import Engine, bindparam, create_engine, event, text
 from waitress import serve
 
 STATEMENTS = {
@@ -86,7 +93,7 @@ EVENTS = [
 ]
 
 
-def make_app(url: str) -> Flask:
+def make_engine(url: str) -> Engine:
     engine = create_engine(url, pool_size=16)
     if url.startswith("sqlite"):
 
@@ -95,6 +102,11 @@ def make_app(url: str) -> Flask:
             for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=15000"):
                 dbapi_connection.execute(f"PRAGMA {pragma}")
 
+    return engine
+
+
+def make_app(url: str) -> Flask:
+    engine = make_engine(url)
     lock = STATEMENTS["lock"]
     if url.startswith("postgresql"):
         lock = text(f"{lock.text} FOR UPDATE")
@@ -151,6 +163,82 @@ def make_app(url: str) -> Flask:
     return app
 
 
+LEAN = {
+    "card": text("SELECT household_id FROM cards WHERE token_hash = :hash AND revoked_at IS NULL"),
+    "last": text(
+        "SELECT served_on FROM distributions WHERE household_id = :id "
+        "ORDER BY served_on DESC LIMIT 1"
+    ),
+    "claim": STATEMENTS["claim"],
+    "take": text(
+        "UPDATE stock_levels SET on_hand = on_hand - :n "
+        "WHERE site_id = :site AND item_id = :item AND on_hand >= :n"
+    ),
+}
+QR_PREFIX = "AD1-"  # app/cards/tokens.py
+LEAN_ITEMS = ("FOOD", "HYGIENE", "BABY")  # three stock updates, in item order (no deadlock)
+
+
+class Refused(Exception):
+    """A lean handover that must write nothing: the answer, and its claim rolled back."""
+
+    def __init__(self, answer: dict[str, object]) -> None:
+        super().__init__(answer)
+        self.answer = answer
+
+
+def make_lean_app(url: str, site: str = "MAIN") -> Flask:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        site_id = conn.execute(text("SELECT id FROM sites WHERE code = :c"), {"c": site}).scalar()
+        items = sorted(
+            conn.execute(
+                text("SELECT id FROM items WHERE sku IN :skus").bindparams(
+                    bindparam("skus", expanding=True)
+                ),
+                {"skus": list(LEAN_ITEMS)},
+            ).scalars()
+        )
+    app = Flask(__name__)
+    app.extensions["bare_engine"] = engine  # a test disposes of it
+
+    @app.post("/bare/lean")
+    def lean() -> tuple[dict[str, object], int]:
+        qr = str(request.get_json()["qr"])
+        token_hash = hashlib.sha256(qr.removeprefix(QR_PREFIX).encode()).hexdigest()
+        today = date.today()
+        try:
+            with engine.begin() as conn:
+                household_id = conn.execute(LEAN["card"], {"hash": token_hash}).scalar()
+                if household_id is None:
+                    return {"error": "unknown_card"}, 404
+                last = conn.execute(LEAN["last"], {"id": household_id}).scalar()
+                claimed = conn.execute(
+                    LEAN["claim"],
+                    {
+                        "today": today,
+                        "id": household_id,
+                        "cutoff": date.fromordinal(today.toordinal() - 10),
+                    },
+                )
+                if claimed.rowcount != 1:
+                    raise Refused({"error": "not_eligible", "last_visit": str(last)})
+                for item in items:
+                    taken = conn.execute(LEAN["take"], {"n": 1, "site": site_id, "item": item})
+                    if taken.rowcount != 1:  # the claim goes back too: nobody served from nothing
+                        raise Refused({"error": "insufficient_stock", "item": item})
+        except Refused as refused:
+            return refused.answer, 409
+        return {"household_id": household_id, "last_visit": str(last)}, 201
+
+    @app.get("/bare/ping")
+    def ping() -> str:
+        return "ok"
+
+    return app
+
+
 if __name__ == "__main__":
     port, url, threads = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    serve(make_app(url), host="127.0.0.1", port=port, threads=threads, _quiet=True)
+    wsgi = make_lean_app(url) if "--lean" in sys.argv[4:] else make_app(url)
+    serve(wsgi, host="127.0.0.1", port=port, threads=threads, _quiet=True)

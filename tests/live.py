@@ -126,6 +126,7 @@ def start_server(
     port: int | None = None,
     app_spec: str = "wsgi:app",
     processes: int = 1,
+    start_timeout: float = 20,
 ) -> LiveServer:
     """waitress in a process of its own; with ``processes`` above 1, the launcher of
     scripts/run (app.ops.serve) with that many server processes on the one port."""
@@ -160,7 +161,7 @@ def start_server(
             start_new_session=processes > 1,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + start_timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
@@ -171,4 +172,4 @@ def start_server(
             time.sleep(0.1)
     process.kill()
     process.wait()
-    raise RuntimeError("server did not start within 20 s")
+    raise RuntimeError(f"server did not start within {start_timeout:.0f} s")
