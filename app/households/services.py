@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from app.db import DbSession
@@ -79,15 +79,9 @@ def new_member_row(member: NewMember, now: datetime) -> Member:
 
 
 def index_names(session: DbSession, members: list[Member]) -> None:
-    """Store the search keys of these members' names and their pairs (replacing any they
-    had)."""
-    ids = [m.id for m in members]
-    for table in (NameKey, NamePair):
-        session.execute(
-            delete(table)
-            .where(table.member_id.in_(ids))
-            .execution_options(synchronize_session=False)
-        )
+    """Store the search keys of these members' names and their pairs. The members have none
+    yet (a name is never changed: a new member, or one from before name keys): no DELETE
+    first, two statements fewer inside a registration's write."""
     keys = {
         m.id: name_keys(m.given_name, m.family_name, m.given_name_native, m.family_name_native)
         for m in members
