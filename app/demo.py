@@ -30,8 +30,8 @@ from app.desk.models import (
 )
 from app.desk.rules import age_band
 from app.documents.keys import document_key
-from app.households.models import Document, Household, Member, NameKey
-from app.households.names import name_keys
+from app.households.models import Document, Household, Member, NameKey, NamePair
+from app.households.names import key_pairs, name_keys
 from app.programmes.models import Programme
 from app.programmes.rules import Criteria
 from app.programmes.services import ProgrammeIn, create_programme, starting_programme
@@ -111,6 +111,7 @@ def _seed(
             "households",
             "members",
             "keys",
+            "pairs",
             "documents",
             "cards",
             "visits",
@@ -131,6 +132,7 @@ def _seed(
             ("households", Household),
             ("members", Member),
             ("keys", NameKey),
+            ("pairs", NamePair),
             ("documents", Document),
             ("cards", Card),
             ("visits", Distribution),
@@ -176,9 +178,9 @@ def _seed(
                 }
             )
             given = rows["members"][-1]["given_name"]
-            rows["keys"].extend(
-                {"member_id": member_id, "key": key} for key in name_keys(given, family)
-            )
+            keys = name_keys(given, family)
+            rows["keys"].extend({"member_id": member_id, "key": key} for key in keys)
+            rows["pairs"].extend({"member_id": member_id, "pair": p} for p in key_pairs(keys))
             number = f"{'FE' if adult else 'I-БК'}{document_serial:08d}"
             rows["documents"].append(
                 {

@@ -24,6 +24,7 @@ from app.households.models import (
     ImportJob,
     Member,
     NameKey,
+    NamePair,
 )
 from app.idempotency.models import IdempotencyName, IdempotencyRecord
 from app.privacy.models import ErasureEntry
@@ -76,6 +77,7 @@ __all__ = [
     "LoginAttempt",
     "Member",
     "NameKey",
+    "NamePair",
     "OfflineHandover",
     "OfflineHandoverLine",
     "Programme",

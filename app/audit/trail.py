@@ -42,6 +42,7 @@ NOT_AUDITED = frozenset(
         "public_check_budgets",
         "idempotency_keys",
         "name_keys",
+        "name_pairs",
         "card_sheet_jobs",
     }
 )

@@ -114,6 +114,18 @@ class NameKey(Base):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
 
 
+class NamePair(Base):
+    """Two different keys of one member's name, in order, with a space between
+    (households.names.key_pairs): what a search of two words looks up, so that it reads the
+    people of that name alone instead of intersecting everyone of each word (decision 0037)."""
+
+    __tablename__ = "name_pairs"
+    __table_args__ = (Index("ix_name_pairs_pair_member", "pair", "member_id"),)
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    pair: Mapped[str] = mapped_column(String(121), primary_key=True)
+
+
 class Document(Base):
     """An identity document. The database holds "one person per document" across households."""
 

@@ -70,6 +70,16 @@ def name_keys(*names: str | None) -> set[str]:
     return keys
 
 
+def key_pair(first: str, second: str) -> str:
+    """Two different keys as one: the smaller first, a space (below every letter) between."""
+    return f"{first} {second}" if first < second else f"{second} {first}"
+
+
+def key_pairs(keys: set[str]) -> set[str]:
+    """Every pair of two different keys of a name: "olena kovalenko" for Olena Kovalenko."""
+    return {key_pair(a, b) for a in keys for b in keys if a < b}
+
+
 def query_keys(text: str) -> list[set[str]]:
     """For each word of a search, the skeletons it may stand for (one per spelling)."""
     found = []

@@ -140,7 +140,7 @@ def household_record(session: DbSession, household_id: int) -> dict[str, Any]:
                 "chronic_disease": m.chronic_disease,
                 "registered_at": _day(m.created_at),
                 **_extra_columns(m, MEMBER_COLUMNS),
-                **_related(session, "members", m.id, {"documents", "name_keys"}),
+                **_related(session, "members", m.id, {"documents", "name_keys", "name_pairs"}),
                 "documents": [
                     {
                         "type": d.type,

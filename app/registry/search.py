@@ -3,22 +3,50 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, and_, intersect, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    TextClause,
+    and_,
+    bindparam,
+    exists,
+    intersect,
+    or_,
+    select,
+    text,
+    union,
+)
 
 from app.cards import tokens
 from app.cards.models import Card
 from app.db import DbSession
 from app.households.key_conflicts import PLACEHOLDER
-from app.households.models import Document, DocumentKeyConflict, Household, Member, NameKey
-from app.households.names import name_keys, query_keys
+from app.households.models import (
+    Document,
+    DocumentKeyConflict,
+    Household,
+    Member,
+    NameKey,
+    NamePair,
+)
+from app.households.names import key_pair, name_keys, query_keys
 from app.households.rules import document_key
 
 MAX_QUERY = 100
 CANDIDATES = 500  # names matched by their keys, ranked by closeness before the cut
+# The stored keys a search's words may begin, at most; pairs of two words' keys, at most.
+# Beyond (a word of one or two letters among many names), the people of each word are
+# intersected instead: the same people, found by a slower way.
+EXPANDED = 64
+PAIRS = 256
 
 
 @dataclass(frozen=True)
@@ -43,6 +71,40 @@ _COLUMNS = (
     Member.given_name_native,
     Member.family_name_native,
 )
+
+
+# The statements every search of a name runs, built once (on the tables: no ORM rows).
+_members = Member.__table__
+_keys = NameKey.__table__
+_pairs = NamePair.__table__
+_documents = Document.__table__
+_waiting = DocumentKeyConflict.__table__
+_SHOWN = [_members.c[column.key] for column in _COLUMNS]
+
+# The holders of a document number (any of the keys), and the documents waiting for that
+# key (households.key_conflicts). One IN over both sets: with IN (...) OR IN (...),
+# PostgreSQL walked every member in household order to test each against the two.
+_BY_DOCUMENT = (
+    select(*_SHOWN)
+    .where(
+        _members.c.id.in_(
+            union(
+                select(_documents.c.member_id).where(
+                    _documents.c.number_key.in_(bindparam("keys", expanding=True))
+                ),
+                select(_documents.c.member_id)
+                .join(_waiting, _waiting.c.document_id == _documents.c.id)
+                .where(_waiting.c.number_key.in_(bindparam("waiting", expanding=True))),
+            )
+        )
+    )
+    .order_by(_members.c.household_id, _members.c.id)
+    .limit(bindparam("limit"))
+)
+
+
+def _found(row: Sequence[Any], matched: str) -> Found:
+    return Found(row[0], row[1], row[2], row[3], row[4], row[5], matched=matched)
 
 
 def _people(
@@ -123,17 +185,11 @@ def search_people(
         if len(key := document_key(text)) >= 4 and PLACEHOLDER not in key  # no placeholder
     }
     if keys:
-        holders = select(Document.member_id).where(Document.number_key.in_(keys))
-        # A document waiting for its key (households.key_conflicts) is found by it too.
-        waiting = (
-            select(Document.member_id)
-            .join(DocumentKeyConflict, DocumentKeyConflict.document_id == Document.id)
-            .where(DocumentKeyConflict.number_key.in_(keys))
-        )
-        # One IN over both sets: with IN (...) OR IN (...), PostgreSQL walked every member in
-        # household order to test each against the two, on every search of a name.
-        where = Member.id.in_(union(holders, waiting))
-        holding = _people(session, where, "document", limit)
+        numbers = sorted(keys)
+        rows = session.execute(
+            _BY_DOCUMENT, {"keys": numbers, "waiting": numbers, "limit": limit}
+        ).all()
+        holding = [_found(row, "document") for row in rows]
         found += holding if everything else _identified(session, holding, query)
     digits = re.sub(r"\D", "", query)
     if len(digits) >= 6 and not found:
@@ -157,36 +213,101 @@ def _by_name(session: DbSession, query: str, limit: int) -> list[Found]:
     groups = query_keys(query)
     if not groups:
         return []
-    # The people first, from the key index alone (one word: its prefix; several: the people
-    # every word finds), then only their rows. Asked as one query with IN (...) per word,
-    # PostgreSQL read the whole members table to join the two sets: ten times slower.
-    per_word = [
-        select(NameKey.member_id).where(
-            or_(*(and_(NameKey.key >= k, NameKey.key < k + "{") for k in sorted(keys)))
-        )
-        for keys in groups
-    ]
-    people = per_word[0].distinct() if len(per_word) == 1 else intersect(*per_word)
-    ids = session.scalars(people.limit(CANDIDATES)).all()
-    if not ids:
+    chosen = _candidates(session, groups)
+    if chosen is None:
         return []
+    candidates, params = chosen
     # Ranked on the keys stored for each name (index_names keeps name_keys of the four
     # names): the same skeletons as folding the names again, without transliterating
-    # hundreds of names in Python on every search.
+    # hundreds of names in Python on every search. The candidates' rows come with their keys.
     stored: dict[int, set[str]] = {}
-    households: dict[int, int] = {}
-    for member_id, household_id, key in session.execute(
-        select(NameKey.member_id, Member.household_id, NameKey.key)
-        .join(Member, Member.id == NameKey.member_id)
-        .where(NameKey.member_id.in_(ids))
+    rows: dict[int, Found] = {}
+    for row in session.execute(
+        select(_keys.c.key, *_SHOWN)
+        .join(_members, _members.c.id == _keys.c.member_id)
+        .where(_keys.c.member_id.in_(candidates)),
+        params,
     ):
-        stored.setdefault(member_id, set()).add(key)
-        households[member_id] = household_id
+        stored.setdefault(row[1], set()).add(row[0])
+        rows[row[1]] = _found(row[1:], "name")
     wanted = " ".join(sorted(min(spellings) for spellings in groups))
 
     def closeness(member_id: int) -> float:
         return fuzz.token_set_ratio(wanted, " ".join(sorted(stored[member_id])))
 
-    ranked = sorted(stored, key=lambda i: (-closeness(i), households[i], i))[:limit]
-    rows = {row.id: row for row in session.execute(select(*_COLUMNS).where(Member.id.in_(ranked)))}
-    return [Found(*rows[i][:6], matched="name") for i in ranked if i in rows]
+    ranked = sorted(stored, key=lambda i: (-closeness(i), rows[i].household_id, i))
+    return [rows[i] for i in ranked[:limit]]
+
+
+Candidates = tuple[Select[tuple[int]] | CompoundSelect[tuple[int]], dict[str, object]]
+
+
+def _candidates(session: DbSession, groups: list[set[str]]) -> Candidates | None:
+    """The people every word finds (at most CANDIDATES of them), as a statement and its
+    values; None when a word begins no stored key at all."""
+    if len(groups) == 1:
+        return _by_prefix(groups[0]).distinct().limit(CANDIDATES), {}
+    prefixes = sorted(set().union(*groups))
+    bounds: dict[str, object] = {"cap": EXPANDED}
+    for i, prefix in enumerate(prefixes):
+        bounds[f"lo{i}"], bounds[f"hi{i}"] = prefix, prefix + "{"
+    found = session.scalars(_expansion(len(prefixes)), bounds).all()
+    expanded = [{k for k in found if k.startswith(tuple(keys))} for keys in groups]
+    if len(found) < EXPANDED and not all(expanded):
+        return None
+    first, second, *others = sorted(expanded, key=len)
+    if len(found) >= EXPANDED or len(first) * len(second) > PAIRS:
+        return intersect(*(_by_prefix(keys) for keys in groups)).limit(CANDIDATES), {}
+    # Two different keys of the name hold the two words (a pair), or one key holds both
+    # ("Ol Olena"): the same people as the intersection, from the pairs' index.
+    params: dict[str, object] = {
+        "pairs": sorted({key_pair(a, b) for a in first for b in second if a != b}),
+        "same": sorted(first & second),
+    }
+    params.update({f"word{i}": sorted(keys) for i, keys in enumerate(others)})
+    return _by_pairs(len(others)), params
+
+
+def _by_prefix(keys: set[str]) -> Select[tuple[int]]:
+    """The people with a key that begins like one of these."""
+    return select(_keys.c.member_id).where(
+        or_(*(and_(_keys.c.key >= k, _keys.c.key < k + "{") for k in sorted(keys)))
+    )
+
+
+@lru_cache(maxsize=16)
+def _expansion(prefixes: int) -> TextClause:
+    """The stored keys that begin like one of the prefixes :lo0, :lo1... (each below its
+    :hiN), found one index seek each: the next key after the one found. A word's whole range
+    is thousands of people; its distinct keys are a few."""
+    bounds = " UNION ALL ".join(f"SELECT :lo{i} AS lo, :hi{i} AS hi" for i in range(prefixes))
+    return text(
+        "WITH RECURSIVE found(hi, key) AS ("
+        f" SELECT hi, (SELECT min(key) FROM name_keys WHERE key >= lo AND key < hi)"
+        f" FROM ({bounds}) AS prefixes"
+        " UNION ALL"
+        " SELECT found.hi,"
+        " (SELECT min(key) FROM name_keys WHERE key > found.key AND key < found.hi)"
+        " FROM found WHERE found.key IS NOT NULL"
+        ") SELECT key FROM found WHERE key IS NOT NULL LIMIT :cap"
+    )
+
+
+@lru_cache(maxsize=16)
+def _by_pairs(others: int) -> Select[tuple[int]]:
+    """The people with a pair of keys in :pairs or a key in :same, and for each other word a
+    key in :word0, :word1...; the first CANDIDATES of them by id."""
+    found = union(
+        select(_pairs.c.member_id).where(_pairs.c.pair.in_(bindparam("pairs", expanding=True))),
+        select(_keys.c.member_id).where(_keys.c.key.in_(bindparam("same", expanding=True))),
+    ).subquery("found")
+    statement = select(found.c.member_id)
+    for i in range(others):
+        word = _keys.alias(f"word{i}")
+        statement = statement.where(
+            exists().where(
+                word.c.member_id == found.c.member_id,
+                word.c.key.in_(bindparam(f"word{i}", expanding=True)),
+            )
+        )
+    return statement.order_by(found.c.member_id).limit(CANDIDATES)

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.households.names import name_keys, query_keys, skeleton
+from app.households.names import key_pair, key_pairs, name_keys, query_keys, skeleton
 
 YULIIA = ["Юлія Жук", "Yuliia Zhuk", "Iuliia Zhuk", "Julia Zhuk", "Yulia Zhuk", "Юлия Жук"]
 
@@ -32,3 +32,13 @@ def test_a_cyrillic_query_finds_latin_keys_by_prefix() -> None:
 def test_keys_are_always_plain_latin_letters(text: str) -> None:
     for key in name_keys(text):
         assert key and key.isascii() and key.isalpha() and key.islower()
+
+
+def test_a_pair_is_two_different_keys_the_smaller_first() -> None:
+    assert key_pair("olena", "kovalenko") == key_pair("kovalenko", "olena") == "kovalenko olena"
+    assert key_pairs({"olena", "kovalenko", "ula"}) == {
+        "kovalenko olena",
+        "kovalenko ula",
+        "olena ula",
+    }
+    assert key_pairs({"zuk"}) == set()

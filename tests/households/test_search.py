@@ -60,3 +60,51 @@ def test_a_name_registered_only_in_latin_is_found_from_cyrillic(api, register) -
     household = register(member("Serhii", "Shcherbak"))
     found = api("volunteer").get("/api/v1/people?q=Сергій Щербак").get_json()
     assert [p["household_id"] for p in found] == [household["id"]]
+
+
+def test_two_words_that_begin_one_word_of_the_name_find_it(api, register) -> None:  # type: ignore[no-untyped-def]
+    household = register(member("Olena", "Kovalenko"))
+    register(member("Oleh", "Koval", born="1990-01-01"))
+    desk = api("volunteer")
+    for query in ("Ol Olena", "Olena Ol", "Kovalenko Kov", "olena olena"):
+        found = desk.get(f"/api/v1/people?q={query}").get_json()
+        assert [p["household_id"] for p in found] == [household["id"]], query
+
+
+def test_every_word_of_three_must_begin_a_word_of_the_name(api, register) -> None:  # type: ignore[no-untyped-def]
+    household = register(member("Anna-Mariia", "Koval"))
+    register(member("Anna", "Koval", born="1990-01-01"))
+    desk = api("volunteer")
+    found = desk.get("/api/v1/people?q=anna mar kov").get_json()
+    assert [p["household_id"] for p in found] == [household["id"]]
+    assert desk.get("/api/v1/people?q=anna mar zh").get_json() == []
+    assert desk.get("/api/v1/people?q=anna bb kov").get_json() == []
+
+
+def test_the_pairs_find_the_same_people_in_the_same_order_as_intersecting_the_words(  # type: ignore[no-untyped-def]
+    api, register, monkeypatch
+) -> None:
+    """Past EXPANDED keys (a word of one letter among many names) the people of each word are
+    intersected instead: both ways give the same answer."""
+    from app.registry import search
+
+    for year, (given, family) in enumerate(
+        [
+            ("Olena", "Kovalenko"),
+            ("Olena", "Koval"),
+            ("Oleh", "Kovalenko"),
+            ("Oksana", "Kovalchuk"),
+            ("Kostiantyn", "Olenko"),
+            ("Ivan", "Olenych"),
+        ]
+    ):
+        register(
+            member(given, family, born=f"{1970 + year}-05-01"),
+            member(given, family, relationship="child", born=f"{2010 + year}-05-01"),
+        )
+    desk = api("volunteer")
+    queries = ["ol kov", "o k", "k o", "olena koval", "ole ol", "kov kov", "ol ko ol", "ivan ol"]
+    paired = [desk.get(f"/api/v1/people?q={q}").get_json() for q in queries]
+    monkeypatch.setattr(search, "EXPANDED", 0)
+    assert [desk.get(f"/api/v1/people?q={q}").get_json() for q in queries] == paired
+    assert all(paired[:4]) and [p["given_name"] for p in paired[3]][:2] == ["Olena", "Olena"]
