@@ -190,6 +190,21 @@ def _write_noted(conn: Connection) -> None:
         conn.execute(insert(_AUDIT), rows)
 
 
+def write_noted_now(conn: Connection) -> None:
+    """Write the events noted so far now rather than at COMMIT (unless a savepoint is open,
+    whose rollback must still take them back): a transaction about to take rows every desk
+    takes writes them before, so that the INSERT is not made while it holds the rows."""
+    if not conn.info.get(_MARKS):
+        _write_noted(conn)
+
+
+def audit_actor(conn: Connection) -> Actor | None:
+    """Whom to name in the events of a statement the listener cannot see (one that writes
+    several tables at once, app/stock/at_once.py); None when the connection's writes are not
+    audited."""
+    return None if conn.info.get(_UNAUDITED) else current_actor()
+
+
 def _forget(conn: Connection) -> None:
     conn.info.pop(_PENDING, None)
     conn.info.pop(_MARKS, None)

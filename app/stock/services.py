@@ -14,8 +14,9 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, insert, select
 
+from app.audit.trail import write_noted_now
 from app.db import DbSession, utcnow
-from app.stock import ledger, lots
+from app.stock import at_once, ledger, lots
 from app.stock.ledger import InsufficientStock, movement_row, put
 from app.stock.models import Item, StockLevel, StockMovement
 
@@ -75,11 +76,16 @@ def take_stock(
     The rows are locked first, in item order (FOR UPDATE on PostgreSQL; on SQLite the writer
     holds the database), and each UPDATE repeats ``on_hand >= quantity`` so the database has
     the last word. The items come off their first-expiring lots; every quantity taken from a
-    lot is a movement.
+    lot is a movement. On PostgreSQL all of that after the lock is one statement
+    (``at_once.take``, decision 0036): the fewer round trips under the lock, the sooner the
+    next desk has the rows.
     """
     if not wanted:
         return {}
     conn = session.connection()
+    in_one = conn.dialect.name == "postgresql"
+    if in_one:
+        write_noted_now(conn)  # the events so far, before the rows every desk takes
     on_hand = dict(
         conn.execute(_LOCK_ON_HAND, {"site_id": site_id, "item_ids": sorted(wanted)}).all()
     )
@@ -87,6 +93,17 @@ def take_stock(
         item_id: min(quantity, on_hand.get(item_id, 0)) for item_id, quantity in wanted.items()
     }
     now = at or utcnow()
+    if in_one:
+        at_once.take(
+            conn,
+            site_id=site_id,
+            taken=taken,
+            kind=kind,
+            user_id=user_id,
+            distribution_id=distribution_id,
+            at=now,
+        )
+        return taken
     for item_id in sorted(taken):
         quantity = taken[item_id]
         if quantity <= 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from app.db import utcnow
 from app.errors import ValidationFailed
 from app.sites import services as sites
-from app.stock import ledger, services, transfers
+from app.stock import at_once, ledger, services, transfers
 from app.stock.models import Item, StockLevel, StockMovement
 
 
@@ -187,6 +188,15 @@ def test_a_handover_and_an_adjustment_take_stock_through_the_one_conditional_upd
         return won
 
     monkeypatch.setattr(ledger, "take_level", watched)
+    real_at_once = at_once.take
+
+    def watched_at_once(conn: Any, *, site_id: int, **kw: Any) -> None:
+        real_at_once(conn, site_id=site_id, **kw)
+        taken.extend((site_id, item_id, n) for item_id, n in kw["taken"].items())
+
+    # On PostgreSQL a handover's stock is one statement (decision 0036), with the same
+    # condition in its UPDATE; the adjustments still go through take_level.
+    monkeypatch.setattr(at_once, "take", watched_at_once)
     services.take_stock(session, site_id=main, wanted={food: 2}, kind="handover", user_id=None)
     ledger.record_adjustment(
         session, site_id=main, item_id=food, quantity=-1, reason="broken", user_id=None, at=utcnow()
@@ -203,3 +213,47 @@ def test_a_handover_and_an_adjustment_take_stock_through_the_one_conditional_upd
         )
     assert taken == [(main, food, 2), (main, food, 1), (main, food, 0)]
     assert level(session, main, food) == 2 == ledger_sum(session, main, food)
+
+
+def test_a_handover_s_stock_leaves_an_audit_event_per_figure_lot_and_movement(
+    session: Any,
+) -> None:
+    """On PostgreSQL the handover's stock is one statement the engine's listener cannot read
+    (decision 0036): it writes the same events itself."""
+    from app.audit.models import AuditEvent
+
+    main, _, food = ids(session)
+    for lot, expires_on in (("A", date(2026, 4, 1)), ("B", date(2026, 5, 1))):
+        ledger.put(
+            session,
+            site_id=main,
+            item_id=food,
+            quantity=2,
+            kind="donation",
+            user_id=None,
+            at=utcnow(),
+            lot=lot,
+            expires_on=expires_on,
+        )
+    session.commit()
+    first = session.scalar(select(func.max(AuditEvent.id)))
+    taken = services.take_stock(
+        session, site_id=main, wanted={food: 3}, kind="handover", user_id=None
+    )
+    session.commit()
+    assert taken == {food: 3}
+    events = session.execute(
+        select(AuditEvent.action, AuditEvent.entity).where(AuditEvent.id > first)
+    ).all()
+    assert sorted(events) == [
+        ("create", "stock_movements"),
+        ("create", "stock_movements"),
+        ("update", "stock_levels"),
+        ("update", "stock_lots"),
+        ("update", "stock_lots"),
+    ]
+    pieces = session.execute(
+        select(StockMovement.quantity).where(StockMovement.kind == "handover")
+    ).scalars()
+    assert sorted(pieces) == [-2, -1]  # lot A (first to expire) emptied, then one of B
+    assert level(session, main, food) == 1 == ledger_sum(session, main, food)
