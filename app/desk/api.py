@@ -31,7 +31,6 @@ from app.extensions import db
 from app.stock.ledger import InsufficientStock
 from app.stock.lots import LotsOutOfStep
 from app.stock.vouchers import VoucherInvalid
-from app.tickets.services import close_for_card
 
 bp = Blueprint("desk", __name__)
 
@@ -236,17 +235,10 @@ def distribute() -> tuple[Response, int] | Response:
         user_id=context.actor_id(),
         vouchers=[(v.sku, v.serial) for v in body.vouchers],
         skip=frozenset((line.programme.upper(), line.sku.upper()) for line in body.skip),
+        close_ticket=True,
     )
     if isinstance(handover, Refused):
         return api_answer(handover.error())  # 409, the counted refusal committed by @writes
-    close_for_card(
-        db.session,
-        site_id=context.site_id(),
-        card_id=handover.card_id,
-        day=context.today(),
-        now=context.now(),
-        desk=None,
-    )
     return jsonify(handover_json(handover, without_card=scanned is None)), 201
 
 

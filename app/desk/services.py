@@ -48,6 +48,7 @@ from app.programmes.services import ENROLLED, for_household, in_force
 from app.sites.models import Site
 from app.stock import vouchers as voucher_serials
 from app.stock.services import on_hand_by_item, take_stock
+from app.tickets.services import Closed, close_for_card
 
 
 class NotEligible(DomainError):
@@ -221,6 +222,7 @@ class Handover:
     next_eligible_on: date
     card_id: int | None = None  # the card scanned (None: served without it)
     programmes: tuple[ServedIn, ...] = ()
+    ticket: Closed | None = None  # the queue's ticket it closed (asked with close_ticket)
 
     @property
     def several(self) -> bool:
@@ -529,6 +531,8 @@ def record_handover(
     household_id: int | None = None,
     skip: frozenset[tuple[str, str]] = frozenset(),
     starting_only: bool = False,
+    close_ticket: bool = False,
+    desk: str | None = None,
 ) -> Outcome:
     """Serve the household behind the card: everything due under every programme it is in,
     once per programme's window, items out of stock (decision 0034).
@@ -539,6 +543,8 @@ def record_handover(
     declined, not taken from stock; a programme whose every line is skipped is not claimed.
     ``starting_only``: the handover of a desk that worked offline, which knew the starting
     programme alone (decision 0029): the other programmes are neither claimed nor recorded.
+    ``close_ticket``: close the card's ticket of today in the queue (or the one ``desk``
+    called; tickets.close_for_card), before the stock is taken (decision 0036).
 
     Answers Refused (the refusal counted, by turn_away) when nothing is due under any
     programme: a refusal is an answer, not a failure, so the caller commits it as any other.
@@ -651,13 +657,36 @@ def record_handover(
     ]
     if bases:
         conn.execute(_INSERT_BASES, bases)
-    # Stock last: every desk takes the same few stock rows, and on PostgreSQL each holds their
-    # row locks from here to its commit, so as little as possible comes after.
     wanted: dict[int, int] = {}
     for _, e, wanted_now in lines:
         wanted[e.item_id] = wanted.get(e.item_id, 0) + wanted_now
     for item_id in tracked:
         wanted[item_id] = len(serials.get(item_id, []))
+    # The lines as if every item were on hand, before the stock: the stock comes last, since
+    # every desk takes the same few stock rows and (on PostgreSQL) holds their locks from
+    # there to its commit, so as little as possible comes after (decision 0036). A line the
+    # shelves could not fill is corrected after.
+    planned = _lines_given(lines, wanted)
+    if planned:
+        conn.execute(
+            _INSERT_LINES,
+            [
+                {
+                    "distribution_id": distribution_id,
+                    "item_id": e.item_id,
+                    "entitled": e.quantity,
+                    "given": got,
+                    "programme_id": programme.id,
+                    "declined": wanted_now == 0,
+                }
+                for (programme, e, wanted_now), got in zip(lines, planned, strict=True)
+            ],
+        )
+    closed = (
+        close_for_card(session, site_id=site_id, card_id=card_id, day=today, now=now, desk=desk)
+        if close_ticket
+        else None
+    )
     given = take_stock(
         session,
         site_id=site_id,
@@ -678,36 +707,39 @@ def record_handover(
         voucher_serials.issue(
             session, picked, distribution_id=distribution_id, household_id=who.household_id, at=now
         )
-    left = dict(given)
+    actual = _lines_given(lines, given)
+    short = [
+        {
+            "p_distribution_id": distribution_id,
+            "p_programme_id": programme.id,
+            "p_item_id": e.item_id,
+            "p_given": got,
+        }
+        for (programme, e, _), got, meant in zip(lines, actual, planned, strict=True)
+        if got != meant
+    ]
+    if short:
+        conn.execute(_CORRECT_LINE, short)
     cursor: dict[int, int] = {}  # the serials of an item already put on a line
     items = []
-    rows = []
-    for programme, e, wanted_now in lines:
-        got = min(wanted_now, left.get(e.item_id, 0))
-        left[e.item_id] = left.get(e.item_id, 0) - got
+    for (programme, e, wanted_now), got in zip(lines, actual, strict=True):
         mine: tuple[str, ...] = ()
         if e.serial_tracked:
             at = cursor.get(e.item_id, 0)
             mine = tuple(v.serial for v in serials.get(e.item_id, [])[at : at + got])
             cursor[e.item_id] = at + got
-        declined = wanted_now == 0
         items.append(
             HandedOver(
-                e.sku, e.name, e.quantity, got, e.serial_tracked, mine, programme.code, declined
+                e.sku,
+                e.name,
+                e.quantity,
+                got,
+                e.serial_tracked,
+                mine,
+                programme.code,
+                wanted_now == 0,
             )
         )
-        rows.append(
-            {
-                "distribution_id": distribution_id,
-                "item_id": e.item_id,
-                "entitled": e.quantity,
-                "given": got,
-                "programme_id": programme.id,
-                "declined": declined,
-            }
-        )
-    if rows:
-        conn.execute(_INSERT_LINES, rows)
     served = {programme.id for programme, _ in claimed}
     after = decide(today, today, days).next_eligible_on
     assert after is not None
@@ -731,10 +763,36 @@ def record_handover(
             )
             for programme, held, _ in evaluated
         ),
+        closed,
     )
 
 
 _INSERT_BASES = insert(HandoverBasis.__table__)
+_lines = DistributionLine.__table__
+# A line the shelves could not fill (one per programme and item in a handover).
+_CORRECT_LINE = (
+    update(_lines)
+    .where(
+        _lines.c.distribution_id == bindparam("p_distribution_id"),
+        _lines.c.programme_id == bindparam("p_programme_id"),
+        _lines.c.item_id == bindparam("p_item_id"),
+    )
+    .values(given=bindparam("p_given"))
+)
+
+
+def _lines_given(
+    lines: list[tuple[ProgrammeRule, Entitlement, int]], available: dict[int, int]
+) -> list[int]:
+    """What each line (programme, entitlement, wanted now) gets of ``available`` per item, the
+    lines in order: each as much as it wants, while the item lasts."""
+    left = dict(available)
+    given = []
+    for _, e, wanted_now in lines:
+        got = min(wanted_now, left.get(e.item_id, 0))
+        left[e.item_id] = left.get(e.item_id, 0) - got
+        given.append(got)
+    return given
 
 
 def _in(

@@ -34,7 +34,7 @@ from app.extensions import db
 from app.idempotency.services import Names, form_body, guard
 from app.stock.vouchers import VoucherInvalid
 from app.text import has_control_characters
-from app.tickets.services import call_next, close_for_card
+from app.tickets.services import call_next
 from app.unit_of_work import page_writes, refuse
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -209,6 +209,8 @@ def handover() -> tuple[str, int]:
             user_id=user_id,
             vouchers=[(None, serial) for serial in serials],
             skip=_unticked(),
+            close_ticket=True,
+            desk=this_desk(),
         )
     except tuple(CARD_PROBLEMS) as exc:
         refuse(exc, say=())  # the panel says it
@@ -222,16 +224,8 @@ def handover() -> tuple[str, int]:
     if isinstance(done, Refused):
         # The refusal it counted is committed with this answer by @page_writes.
         return _go_on(following, None) if following else _answer_to(target)
-    closed = close_for_card(
-        db.session,
-        site_id=context.site_id(),
-        card_id=done.card_id,
-        day=context.today(),
-        now=context.now(),
-        desk=this_desk(),
-    )
     fragment = render_template(
-        "desk/_panel.html", panel={"state": "served", "handover": done, "ticket": closed}
+        "desk/_panel.html", panel={"state": "served", "handover": done, "ticket": done.ticket}
     )
     if once:
         once.keep(

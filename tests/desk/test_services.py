@@ -170,3 +170,55 @@ def test_the_card_number_typed_by_hand_serves_like_the_qr(session) -> None:
     number = current_card(session, household.id).number
     result = serve(session, f"{number[:4]} {number[4:8]} {number[8:]}", date(2026, 3, 1))
     assert result.visitor.household_id == household.id
+
+
+def test_a_line_the_shelves_fill_in_part_is_recorded_with_what_was_given(session) -> None:
+    donate(session, FOOD=5, CHILD_VOUCHER=1)
+    _, qr = new_family(session, date(1990, 1, 1), date(2025, 6, 1), date(2015, 1, 1))
+    result = serve(session, qr, date(2026, 3, 1))
+    answered = {(i.sku, i.entitled, i.given) for i in result.items}
+    assert ("CHILD-VOUCHER", 2, 1) in answered and ("FOOD", 1, 1) in answered
+    recorded = {
+        (line.item.sku, line.entitled, line.given)
+        for line in session.scalars(select(DistributionLine))
+    }
+    assert recorded == answered  # the lines written before the stock were corrected after it
+
+
+def test_the_stock_is_the_last_thing_a_handover_writes(session) -> None:
+    """Decision 0036: every desk takes the same stock rows and holds them to its commit, so
+    nothing but the stock comes after they are locked; on PostgreSQL it is one statement."""
+    from sqlalchemy import event
+
+    donate(session, FOOD=5, HYGIENE=5, BABY=5, CHILD_VOUCHER=5)
+    _, qr = new_family(session, date(1990, 1, 1), date(2025, 6, 1), date(2015, 1, 1))
+    ran: list[str] = []
+    engine = session.get_bind()
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        ran.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        served = record_handover(
+            session,
+            scanned=qr,
+            today=date(2026, 3, 1),
+            now=NOW,
+            days=10,
+            site_id=site_by_code(session, "MAIN").id,
+            user_id=None,
+            close_ticket=True,  # as the API and the desk page ask
+        )
+        session.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    locked = next(i for i, s in enumerate(ran) if "FROM stock_levels" in s)
+    after = ran[locked + 1 :]
+    if engine.dialect.name == "postgresql":
+        assert len(after) == 1 and after[0].startswith("WITH taken AS")
+    else:
+        tables = ("stock_levels", "stock_lots", "stock_movements", "audit_events")
+        assert after and all(any(t in s for t in tables) for s in after)
+    assert isinstance(served, Handover) and served.ticket is not None
+    assert any("queue_tickets" in s for s in ran[:locked])  # the ticket before the stock

@@ -158,3 +158,24 @@ def test_a_desk_name_with_control_characters_calls_no_ticket(login) -> None:  # 
     desk = login("volunteer")
     answer = desk.post("/desk/call", data={"desk": "2\x1b[2J", "line": "distribution"})
     assert answer.status_code == 422
+
+
+def test_the_handover_closes_the_ticket_this_desk_called_and_says_so(
+    api, login, register, stock_up
+) -> None:  # type: ignore[no-untyped-def]
+    """The handover closes the card's ticket itself, before its stock (decision 0036); the
+    panel says which ticket it closed, and warns when the card was not the called one's."""
+    stock_up(FOOD=5)
+    first, second = register(), register()
+    door = api("volunteer")
+    for household in (first, second):
+        assert (
+            door.post("/api/v1/queue/tickets", json={"qr": household["card"]["qr"]}).status_code
+            == 201
+        )
+    client = login("volunteer")
+    assert client.post("/desk/call", data={"desk": "2", "line": "distribution"}).status_code < 400
+    done = client.post("/desk/handover", data={"scan": second["card"]["qr"]})
+    assert 'data-state="served"' in done.text
+    assert "Ticket A-002 closed." in done.text
+    assert "not ticket A-001&#39;s" in done.text or "not ticket A-001's" in done.text
