@@ -11,7 +11,9 @@ docs/decisions/0010-lot-balances.md.
 
 ``take_level`` is the one conditional UPDATE that takes stock off a (site, item): the desk's
 handover (``services.take_stock``), adjustments, transfers, expiry write-offs and
-reversals all call it; ``lots.take_lot`` is its twin for lot balances. Sites live in
+reversals all call it; ``lots.take_lot`` is its twin for lot balances. The one exception is
+the handover on PostgreSQL, whose stock is one statement (``at_once``, decision 0036) with
+the same two conditions in its UPDATEs. Sites live in
 app/sites/, transfers in app/stock/transfers.py and reading the ledger in
 app/stock/history.py.
 """
@@ -123,7 +125,8 @@ def put(
 def take_level(db: DbSession | Connection, *, site_id: int, item_id: int, quantity: int) -> bool:
     """Take ``quantity`` off the on-hand figure of (site, item) if it holds that much; False
     (and nothing taken) if not. The conditional UPDATE decides, so two desks taking the last
-    box cannot both have it; every way of taking stock goes through here."""
+    box cannot both have it; every way of taking stock goes through here, but a handover on
+    PostgreSQL (``at_once``, the same condition in one statement)."""
     params = {"p_site_id": site_id, "p_item_id": item_id, "p_quantity": quantity}
     return db.execute(_TAKE_LEVEL, params).rowcount == 1  # type: ignore[attr-defined]
 

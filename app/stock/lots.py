@@ -143,7 +143,8 @@ def find(
 def take_lot(conn: Connection, piece: Piece) -> bool:
     """Take ``piece.quantity`` off its lot if the lot holds that much; False (and nothing
     taken) if not. The one conditional UPDATE on lot balances: every way of taking from a lot
-    goes through here, as every way of taking stock goes through ``ledger.take_level``."""
+    goes through here, as every way of taking stock goes through ``ledger.take_level`` (but a
+    handover on PostgreSQL: ``at_once``, the same condition in one statement)."""
     params = {"p_id": piece.lot_id, "p_quantity": piece.quantity}
     return conn.execute(_TAKE, params).rowcount == 1
 
