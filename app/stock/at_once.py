@@ -26,11 +26,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
 from app.audit.trail import audit_actor
-from app.db import utcnow
+from app.db import UTCDateTime, utcnow
 from app.stock.ledger import InsufficientStock
 from app.stock.lots import LotsOutOfStep
 
@@ -98,6 +98,10 @@ SELECT
     (SELECT coalesce(sum(quantity), 0) FROM pieces) AS from_lots,
     (SELECT count(*) FROM lots) AS lots
 """
+).bindparams(
+    # As the columns store them: naive UTC, whatever the session's TimeZone.
+    bindparam("at", type_=UTCDateTime()),
+    bindparam("noted_at", type_=UTCDateTime()),
 )
 
 

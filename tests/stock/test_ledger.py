@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.db import utcnow
 from app.errors import ValidationFailed
@@ -257,3 +257,25 @@ def test_a_handover_s_stock_leaves_an_audit_event_per_figure_lot_and_movement(
     ).scalars()
     assert sorted(pieces) == [-2, -1]  # lot A (first to expire) emptied, then one of B
     assert level(session, main, food) == 1 == ledger_sum(session, main, food)
+
+
+def test_a_handover_s_movement_keeps_its_moment_whatever_the_session_s_time_zone(
+    session: Any,
+) -> None:
+    """The one statement of decision 0036 binds its moments as the columns store them (UTC),
+    not as the server's TimeZone would read an aware value."""
+    from datetime import UTC, datetime
+
+    main, _, food = ids(session)
+    ledger.put(
+        session, site_id=main, item_id=food, quantity=3, kind="donation", user_id=None, at=utcnow()
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL TIME ZONE 'Asia/Tokyo'"))
+    moment = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+    services.take_stock(
+        session, site_id=main, wanted={food: 1}, kind="handover", user_id=None, at=moment
+    )
+    session.commit()
+    taken_at = session.scalar(select(StockMovement.at).where(StockMovement.kind == "handover"))
+    assert taken_at == moment
