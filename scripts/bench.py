@@ -221,8 +221,6 @@ def build_database(
     the codes of the sites."""
     from app import context
     from app.auth.services import create_user, find_user, issue_api_token
-    from app.cards.models import Card
-    from app.cards.services import card_qr
     from app.demo import demo_sites, seed_demo
     from app.extensions import db
     from app.households.models import Household
@@ -267,22 +265,34 @@ def build_database(
             # (without the map, every index-only scan of the name keys reads the table too).
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
-        cutoff = context.today() - timedelta(days=app.config["ELIGIBILITY_DAYS"])
-        cards = db.session.scalars(
-            select(Card)
-            .join(Household, Household.id == Card.household_id)
-            .where(
-                Card.revoked_at.is_(None),
-                or_(Household.last_served_on.is_(None), Household.last_served_on <= cutoff),
-            )
-        ).all()
-        pairs = [(card_qr(card, CARD_KEY), card.household_id) for card in cards]
+        pairs = eligible_cards(app)
         db.session.remove()
         db.engine.dispose()
     random.Random(1).shuffle(pairs)
     # The first half goes to the app, the second half to the yardsticks.
     half = len(pairs) // 2
     return token, [qr for qr, _ in pairs[:half]], pairs[half:], codes
+
+
+def eligible_cards(app: Flask) -> list[tuple[str, int]]:
+    """The QR texts and household ids of the households eligible today under the starting
+    programme's window, in the app's context."""
+    from app import context
+    from app.cards.models import Card
+    from app.cards.services import card_qr
+    from app.extensions import db
+    from app.households.models import Household
+
+    cutoff = context.today() - timedelta(days=app.config["ELIGIBILITY_DAYS"])
+    cards = db.session.scalars(
+        select(Card)
+        .join(Household, Household.id == Card.household_id)
+        .where(
+            Card.revoked_at.is_(None),
+            or_(Household.last_served_on.is_(None), Household.last_served_on <= cutoff),
+        )
+    ).all()
+    return [(card_qr(card, CARD_KEY), card.household_id) for card in cards]
 
 
 def search_queries(url: str, count: int) -> list[str]:

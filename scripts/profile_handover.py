@@ -21,47 +21,28 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from sqlalchemy import Engine, event, or_, select  # noqa: E402
-
-CARD_KEY = "bench-card-key"  # scripts/bench.py's
+from bench import CARD_KEY, eligible_cards  # noqa: E402
+from profiling import bench_client  # noqa: E402
+from sqlalchemy import Engine, event  # noqa: E402
 
 
 def eligible_qrs(url: str) -> tuple[str, list[str]]:
     """A bearer token of the bench's account, and the QR texts of households eligible today."""
-    from app import context, create_app
-    from app.auth.services import find_user, issue_api_token
-    from app.cards.models import Card
-    from app.cards.services import card_qr
     from app.extensions import db
-    from app.households.models import Household
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "CARD_KEY": CARD_KEY})
+    app, _, headers = bench_client(url)
     with app.test_request_context():
-        user = find_user(db.session, "bench")
-        if user is None:
-            raise SystemExit("not a database scripts/bench seeded")
-        token = issue_api_token(db.session, user)
-        db.session.commit()
-        cutoff = context.today() - timedelta(days=app.config["ELIGIBILITY_DAYS"])
-        cards = db.session.scalars(
-            select(Card)
-            .join(Household, Household.id == Card.household_id)
-            .where(
-                Card.revoked_at.is_(None),
-                or_(Household.last_served_on.is_(None), Household.last_served_on <= cutoff),
-            )
-        ).all()
-        qrs = [card_qr(card, CARD_KEY) for card in cards]
+        qrs = [qr for qr, _ in eligible_cards(app)]
         db.session.remove()
         db.engine.dispose()
-    return token, qrs
+    return headers["Authorization"].removeprefix("Bearer "), qrs
 
 
 def measure(
