@@ -245,6 +245,8 @@ Candidates = tuple[Select[tuple[int]] | CompoundSelect[tuple[int]], dict[str, ob
 def _candidates(session: DbSession, groups: list[set[str]]) -> Candidates | None:
     """The people every word finds (at most CANDIDATES of them), as a statement and its
     values; None when a word begins no stored key at all."""
+    # A word typed twice finds the same people twice: "o o o ..." must cost one "o".
+    groups = list({frozenset(keys): keys for keys in groups}.values())
     if len(groups) == 1:
         return _by_prefix(groups[0]).distinct().limit(CANDIDATES), {}
     prefixes = sorted(set().union(*groups))

@@ -71,6 +71,15 @@ def test_two_words_that_begin_one_word_of_the_name_find_it(api, register) -> Non
         assert [p["household_id"] for p in found] == [household["id"]], query
 
 
+def test_a_word_typed_many_times_finds_what_it_finds_once(api, register) -> None:  # type: ignore[no-untyped-def]
+    register(member("Olena", "Kovalenko"))
+    register(member("Oleh", "Koval", born="1990-01-01"))
+    desk = api("volunteer")
+    once = desk.get("/api/v1/people?q=ol").get_json()
+    assert len(once) == 2
+    assert desk.get("/api/v1/people?q=" + "ol+" * 49).get_json() == once
+
+
 def test_every_word_of_three_must_begin_a_word_of_the_name(api, register) -> None:  # type: ignore[no-untyped-def]
     household = register(member("Anna-Mariia", "Koval"))
     register(member("Anna", "Koval", born="1990-01-01"))
