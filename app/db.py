@@ -145,6 +145,31 @@ def read_apart(session: DbSession) -> Iterator[Connection]:
         _force_write.reset(token)
 
 
+# What a read takes: the request's session, or a connection (read_first's, a job's).
+Reader: TypeAlias = Session | scoped_session[Any] | Connection
+
+
+def connection_of(reader: Reader) -> Connection:
+    """The connection a read runs on: the session's (its transaction), or the one given."""
+    return reader if isinstance(reader, Connection) else reader.connection()
+
+
+@contextmanager
+def read_first(session: DbSession) -> Iterator[Connection]:
+    """A connection for what a write reads before it writes (the desk's handover: the card,
+    the household, the programmes): ``read_apart`` when the session has not begun yet, so on
+    SQLite the write gate is taken by the first write and held for the writes alone; the
+    session's own connection when it is already in a transaction, whose writes a read apart
+    would not see. What the writes rely on must be read again, or held by a condition, once
+    the gate is taken (decision 0038)."""
+    own = session() if isinstance(session, scoped_session) else session
+    if own.in_transaction():
+        yield session.connection()
+        return
+    with read_apart(session) as conn:
+        yield conn
+
+
 class DatabaseBusy(RuntimeError):
     """Another writer held the database for longer than anyone should wait."""
 

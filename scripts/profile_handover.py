@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench import CARD_KEY, eligible_cards  # noqa: E402
-from profiling import bench_client  # noqa: E402
+from profiling import GateClock, bench_client  # noqa: E402
 from sqlalchemy import Engine, event  # noqa: E402
 
 
@@ -46,6 +46,7 @@ def eligible_qrs(url: str) -> tuple[str, list[str]]:
 
 
 def measure(
+    gate: GateClock,
     name: str,
     engine: Engine,
     handover: Callable[[str], int],
@@ -65,11 +66,13 @@ def measure(
         handover(qr)
     timed, profiled = qrs[20 : 20 + count], qrs[20 + count : 20 + 2 * count]
     refused = 0
+    gate.held, gate.times, gate.on = 0.0, 0, True
     started, wall = time.process_time(), time.perf_counter()
     for qr in timed:
         refused += handover(qr) != 201
     cpu_ms = (time.process_time() - started) * 1000 / len(timed)
     wall_ms = (time.perf_counter() - wall) * 1000 / len(timed)
+    gate.on = False
     event.listen(engine, "before_cursor_execute", count_statement)
     profile = cProfile.Profile()
     profile.enable()
@@ -81,6 +84,11 @@ def measure(
     n = len(profiled)
     print(f"\n## {name}: {len(timed)} handovers timed, {n} profiled, {refused} not 201\n")
     print(f"CPU a handover (no profiler): {cpu_ms:.2f} ms; wall {wall_ms:.2f} ms")
+    if gate.times:  # SQLite: the part of it the other desks wait for
+        print(
+            f"write gate held a handover: {gate.held * 1000 / len(timed):.2f} ms "
+            f"({gate.times / len(timed):.1f} times)"
+        )
     print(f"statements a handover: {sum(statements.values()) / n:.1f}")
     for kind, times in statements.most_common():
         print(f"  {times / n:5.1f}  {kind}")
@@ -101,6 +109,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--only", choices=("app", "lean"), default=None)
     args = parser.parse_args()
+    gate = GateClock()
     token, qrs = eligible_qrs(args.database_url)
     need = 2 * (20 + 2 * args.count)
     if len(qrs) < need:
@@ -125,6 +134,7 @@ def main() -> None:
         with app.app_context():
             engine = db.engine
         measure(
+            gate,
             "AidDesk, POST /api/v1/distributions",
             engine,
             app_handover,
@@ -145,6 +155,7 @@ def main() -> None:
             return lean_client.post("/bare/lean", json={"qr": qr}).status_code
 
         measure(
+            gate,
             "lean yardstick, POST /bare/lean",
             lean.extensions["bare_engine"],
             lean_handover,

@@ -49,6 +49,34 @@ def time_statements(engine: Engine) -> dict[str, list[float]]:
     return statements
 
 
+class GateClock:
+    """How long this process's SQLite writers held the write gate: from BEGIN IMMEDIATE to
+    their COMMIT or ROLLBACK (app.db.GatedConnection), summed while ``on``."""
+
+    def __init__(self) -> None:
+        from app.db import GatedConnection
+
+        self.held = 0.0
+        self.times = 0
+        self.on = False
+        clock = self
+        begin, release = GatedConnection.begin_write, GatedConnection._release
+
+        def timed_begin(conn: Any) -> None:
+            begin(conn)
+            conn._gate_taken = time.perf_counter()
+
+        def timed_release(conn: Any) -> None:
+            taken = conn.__dict__.pop("_gate_taken", None)
+            release(conn)
+            if taken is not None and clock.on:
+                clock.held += time.perf_counter() - taken
+                clock.times += 1
+
+        GatedConnection.begin_write = timed_begin  # type: ignore[method-assign]
+        GatedConnection._release = timed_release  # type: ignore[method-assign]
+
+
 def repeat(
     unit: tuple[str, str],
     calls: list[Callable[[], Any]],

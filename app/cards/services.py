@@ -13,7 +13,7 @@ from app.cards import tokens
 from app.cards.models import Card
 from app.cards.render import render_card_png
 from app.cards.sheets import card_face
-from app.db import DbSession
+from app.db import DbSession, Reader, connection_of
 from app.errors import DomainError
 from app.households.models import Household
 
@@ -122,7 +122,7 @@ _CARD_BY_NUMBER = select(_cards.c.id, _cards.c.household_id, _cards.c.revoked_at
 )
 
 
-def find_card(session: DbSession, scanned: str, *, typed: bool = False) -> CardRef:
+def find_card(session: Reader, scanned: str, *, typed: bool = False) -> CardRef:
     """The card in force behind a scanned QR text or a card number (``typed``: only a number).
 
     Raises NotACard, BadCardNumber, UnknownCard or CardRevoked, each with its own answer.
@@ -134,7 +134,7 @@ def find_card(session: DbSession, scanned: str, *, typed: bool = False) -> CardR
         raise NotACard(_l("This is not an AidDesk card."))
     if scan.kind == "bad_number":
         raise BadCardNumber(_l("This card number is mistyped: its check digit does not match."))
-    conn = session.connection()
+    conn = connection_of(session)
     if scan.kind == "qr":
         row = conn.execute(_CARD_BY_TOKEN, {"token_hash": tokens.token_hash(scan.value)}).first()
     else:

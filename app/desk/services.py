@@ -15,15 +15,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, bindparam, cast, insert, literal, or_, select, union_all, update
+from sqlalchemy.engine import Connection
 
 from app.cards.services import find_card
-from app.db import DbSession, dialect_insert
+from app.db import DbSession, Reader, connection_of, dialect_insert, read_first
 from app.desk.models import (
     Distribution,
     DistributionLine,
@@ -317,9 +318,9 @@ class NoSuchHousehold(DomainError):
     status = 404
 
 
-def visitor(session: DbSession, household_id: int) -> Visitor:
+def visitor(session: Reader, household_id: int) -> Visitor:
     """The household and its members, in one query."""
-    rows = session.connection().execute(_VISITOR, {"household_id": household_id}).all()
+    rows = connection_of(session).execute(_VISITOR, {"household_id": household_id}).all()
     if not rows:
         raise NoSuchHousehold(_l("No household %(household_id)s.", household_id=household_id))
     return _visitor_of(household_id, rows)
@@ -414,50 +415,109 @@ def check_household(
 
 
 _visits = ProgrammeVisit.__table__
-_VISITS_AND_ENROLMENTS = union_all(
-    select(
-        literal("visit").label("kind"),
-        _visits.c.programme_id,
-        _visits.c.last_served_on.label("day"),
-        _visits.c.visits,
-    ).where(_visits.c.household_id == bindparam("household_id")),
-    select(
-        literal("enrolment").label("kind"),
-        ENROLLED.c.programme_id,
-        ENROLLED.c.ends_on.label("day"),
-        literal(0).label("visits"),
-    ),
+_VISITS_OF = select(
+    literal("visit").label("kind"),
+    _visits.c.programme_id,
+    _visits.c.last_served_on.label("day"),
+    _visits.c.visits,
+).where(_visits.c.household_id == bindparam("household_id"))
+_ENROLMENTS_OF = select(
+    literal("enrolment").label("kind"),
+    ENROLLED.c.programme_id,
+    ENROLLED.c.ends_on.label("day"),
+    literal(0).label("visits"),
 )
+_VISITS_AND_ENROLMENTS = union_all(_VISITS_OF, _ENROLMENTS_OF)
+# The same and the household's own last service date: what a handover reads again once it
+# holds the write gate (record_handover).
+_LAST_SERVED_ROW = select(
+    literal("household").label("kind"), _households.c.last_served_on.label("day")
+).where(_households.c.id == bindparam("household_id"))
+_HELD = union_all(
+    select(
+        literal("household").label("kind"),
+        literal(0).label("programme_id"),
+        _households.c.last_served_on.label("day"),
+        literal(0).label("visits"),
+    ).where(_households.c.id == bindparam("household_id")),
+    _VISITS_OF,
+    _ENROLMENTS_OF,
+)
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a household holds under its programmes: the starting programme's last service
+    date (on the household's row), its visits of the others, its enrolments in force."""
+
+    last_served_on: date | None
+    visits: dict[int, tuple[date | None, int]]
+    enrolled: dict[int, date | None]
+
+
+def _held_of(rows: Sequence[Any], last_served_on: date | None) -> Held:
+    visits: dict[int, tuple[date | None, int]] = {}
+    enrolled: dict[int, date | None] = {}
+    for row in rows:
+        if row.kind == "visit":
+            visits[row.programme_id] = (row.day, row.visits)
+        elif row.kind == "enrolment":
+            enrolled[row.programme_id] = row.day
+        else:
+            last_served_on = row.day
+    return Held(last_served_on, visits, enrolled)
+
+
+def held_now(conn: Connection, household_id: int, today: date, *, others: bool) -> Held:
+    """The household's claims as they are now, in one statement (a handover's first read once
+    it holds the write gate). ``others``: programmes besides the starting one are in force."""
+    params = {"household_id": household_id, "today": today}
+    rows = conn.execute(_HELD if others else _LAST_SERVED_ROW, params).all()
+    if not any(row.kind == "household" for row in rows):
+        raise NoSuchHousehold(_l("No household %(household_id)s.", household_id=household_id))
+    return _held_of(rows, None)
 
 
 def _programmes_of(
     session: DbSession, who: Visitor, today: date, days: int
 ) -> list[tuple[ProgrammeRule, Standing, list[Entitlement]]]:
     """Every programme the household is in today, its standing in each and what each gives
-    it (decision 0034). One handover a day covers every programme due: a household served
-    today is due under no other programme until tomorrow."""
+    it (decision 0034), read in the session's transaction."""
     programmes, rules = in_force(session, today)
-    others = [p for p in programmes if not p.starting]
-    visits: dict[int, tuple[date | None, int]] = {}
-    enrolled: dict[int, date | None] = {}
-    if others:
+    rows: Sequence[Any] = ()
+    if any(not p.starting for p in programmes):
         # The household's claims and its enrolments in force, in one statement.
-        for row in session.connection().execute(
-            _VISITS_AND_ENROLMENTS, {"household_id": who.household_id, "today": today}
-        ):
-            if row.kind == "visit":
-                visits[row.programme_id] = (row.day, row.visits)
-            else:
-                enrolled[row.programme_id] = row.day
-    served_today = who.last_served_on == today or any(last == today for last, _ in visits.values())
+        rows = (
+            session.connection()
+            .execute(_VISITS_AND_ENROLMENTS, {"household_id": who.household_id, "today": today})
+            .all()
+        )
+    return _standings(programmes, rules, who, _held_of(rows, who.last_served_on), today, days)
+
+
+def _standings(
+    programmes: list[ProgrammeRule],
+    rules: dict[int, list[Rule]],
+    who: Visitor,
+    claims: Held,
+    today: date,
+    days: int,
+) -> list[tuple[ProgrammeRule, Standing, list[Entitlement]]]:
+    """The programmes of ``programmes`` the household is in, its standing in each (from its
+    ``claims``) and what each gives it. One handover a day covers every programme due: a
+    household served today is due under no other programme until tomorrow."""
+    visits, enrolled = claims.visits, claims.enrolled
+    served_today = claims.last_served_on == today or any(
+        last == today for last, _ in visits.values()
+    )
     someones = who.someones()
     found = []
     for programme in programmes:
         if programme.starting:
-            said = decide(who.last_served_on, today, days)
+            said = decide(claims.last_served_on, today, days)
             held = Standing(said.eligible, said.last_served_on, said.next_eligible_on)
             if held.eligible and served_today:  # served today under another programme
-                held = Standing(False, who.last_served_on, today + timedelta(days=1))
+                held = Standing(False, claims.last_served_on, today + timedelta(days=1))
         elif not _in(programme, enrolled, someones, today):
             continue
         else:
@@ -552,15 +612,23 @@ def record_handover(
     serial-tracked item is given only as its scanned ``vouchers`` (sku or None, serial); a
     bad serial raises VoucherInvalid and nothing of the handover is recorded.
     """
-    if scanned is not None:
-        card = find_card(session, scanned, typed=typed)
-        household_id, card_id = card.household_id, card.id
-    elif household_id is not None:
-        card_id = None
-    else:
+    if scanned is None and household_id is None:
         raise ValueError("a handover needs a card or a household")
-    who = visitor(session, household_id)  # refuses a household that is not there
-    evaluated = _programmes_of(session, who, today, days)
+    # What changes seldom is read before the writes: on SQLite apart from the write gate, so
+    # that the desks' handovers hold it for their writes alone (decision 0038). What the rule
+    # relies on is read again once the gate is held, or held by the writes' conditions.
+    with read_first(session) as reader:
+        card_id = None
+        if scanned is not None:
+            card = find_card(reader, scanned, typed=typed)
+            household_id, card_id = card.household_id, card.id
+        assert household_id is not None
+        planned_who = visitor(reader, household_id)  # refuses a household that is not there
+        programmes, rules = in_force(reader, today)
+    conn = session.connection()  # the write's transaction (SQLite: the gate) from here
+    claims = held_now(conn, household_id, today, others=any(not p.starting for p in programmes))
+    who = replace(planned_who, last_served_on=claims.last_served_on)
+    evaluated = _standings(programmes, rules, who, claims, today, days)
     # Served today under another programme alone (its regular lines unticked then): one
     # handover a day, so the starting programme is not claimed again today.
     served_elsewhere = who.last_served_on != today and any(
@@ -572,7 +640,6 @@ def record_handover(
         programme.id: [e for e in due if (programme.code, e.sku) not in skip]
         for programme, _, due in evaluated
     }
-    conn = session.connection()
     starting = next(((p, due) for p, _, due in evaluated if p.starting), None)
     claimed: list[tuple[ProgrammeRule, list[Entitlement]]] = []
     starting_claimed = False
@@ -594,7 +661,9 @@ def record_handover(
         elif (
             held.eligible
             and taken[programme.id]
-            and _claim(session, programme, household_id, today, days)
+            and _claim(
+                session, programme, household_id, today, days, seen=programme.id in claims.visits
+            )
         ):
             claimed.append((programme, due))
     if not starting_claimed and not claimed:
@@ -806,30 +875,61 @@ def _in(
 
 
 def _claim(
-    session: DbSession, programme: ProgrammeRule, household_id: int, today: date, days: int
+    session: DbSession,
+    programme: ProgrammeRule,
+    household_id: int,
+    today: date,
+    days: int,
+    *,
+    seen: bool,
 ) -> bool:
     """Take the household's visit of a programme: true for the one desk whose conditional
-    UPDATE changed the row (decision 0034). The row is made on the first visit."""
-    insert_ignoring = dialect_insert(session.get_bind().dialect.name)
+    UPDATE changed the row (decision 0034). The row is made on the first visit (``seen``: the
+    handover found it already there)."""
     conn = session.connection()
-    conn.execute(
-        insert_ignoring(_visits)
-        .values(household_id=household_id, programme_id=programme.id, visits=0)
-        .on_conflict_do_nothing(index_elements=["household_id", "programme_id"])
+    ids = {"p_household_id": household_id, "p_programme_id": programme.id}
+    if not seen:
+        conn.execute(_first_visit(conn.dialect.name), ids)
+    claim = _CLAIM_PROGRAMME if programme.max_visits is None else _CLAIM_PROGRAMME_UP_TO
+    params = {
+        **ids,
+        "p_latest_allowed": latest_allowed(programme, today, days),
+        "p_today": today,
+        "p_max_visits": programme.max_visits,
+    }
+    return bool(conn.execute(claim, params).rowcount == 1)
+
+
+_CLAIM_PROGRAMME = (
+    update(_visits)
+    .where(
+        _visits.c.household_id == bindparam("p_household_id"),
+        _visits.c.programme_id == bindparam("p_programme_id"),
+        or_(
+            _visits.c.last_served_on.is_(None),
+            _visits.c.last_served_on <= bindparam("p_latest_allowed"),
+        ),
     )
-    window = or_(
-        _visits.c.last_served_on.is_(None),
-        _visits.c.last_served_on <= latest_allowed(programme, today, days),
-    )
-    claim = update(_visits).where(
-        _visits.c.household_id == household_id,
-        _visits.c.programme_id == programme.id,
-        window,
-    )
-    if programme.max_visits is not None:
-        claim = claim.where(_visits.c.visits < programme.max_visits)
-    changed = conn.execute(claim.values(last_served_on=today, visits=_visits.c.visits + 1)).rowcount
-    return bool(changed == 1)
+    .values(last_served_on=bindparam("p_today"), visits=_visits.c.visits + 1)
+)
+_CLAIM_PROGRAMME_UP_TO = _CLAIM_PROGRAMME.where(_visits.c.visits < bindparam("p_max_visits"))
+_FIRST_VISIT: dict[str, Any] = {}
+
+
+def _first_visit(dialect_name: str) -> Any:
+    """The INSERT of a household's first visit row of a programme (none if it is there),
+    built once per engine."""
+    if dialect_name not in _FIRST_VISIT:
+        _FIRST_VISIT[dialect_name] = (
+            dialect_insert(dialect_name)(_visits)
+            .values(
+                household_id=bindparam("p_household_id"),
+                programme_id=bindparam("p_programme_id"),
+                visits=0,
+            )
+            .on_conflict_do_nothing(index_elements=["household_id", "programme_id"])
+        )
+    return _FIRST_VISIT[dialect_name]
 
 
 def _next_after_today(

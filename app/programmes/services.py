@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from app.db import DbSession
+from app.db import DbSession, Reader, connection_of
 from app.entitlements import editor
 from app.entitlements.models import EntitlementRule
 from app.entitlements.rules import Rule
@@ -106,13 +106,13 @@ ENROLLED = (
 )
 
 
-def in_force(session: DbSession, today: date) -> tuple[list[ProgrammeRule], dict[int, list[Rule]]]:
+def in_force(session: Reader, today: date) -> tuple[list[ProgrammeRule], dict[int, list[Rule]]]:
     """The programmes a scan considers today, the starting one first, and each one's rules
     in force: one statement (it runs on every scan)."""
     found: list[ProgrammeRule] = []
     rules: dict[int, list[Rule]] = {}
     last: ProgrammeRule | None = None
-    for row in session.connection().execute(_IN_FORCE):
+    for row in connection_of(session).execute(_IN_FORCE):
         if last is None or last.id != row.id:
             last = as_rule(row)
             if last.starting or last.running_on(today):

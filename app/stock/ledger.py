@@ -125,10 +125,21 @@ def put(
 def take_level(db: DbSession | Connection, *, site_id: int, item_id: int, quantity: int) -> bool:
     """Take ``quantity`` off the on-hand figure of (site, item) if it holds that much; False
     (and nothing taken) if not. The conditional UPDATE decides, so two desks taking the last
-    box cannot both have it; every way of taking stock goes through here, but a handover on
-    PostgreSQL (``at_once``, the same condition in one statement)."""
+    box cannot both have it; every way of taking stock goes through here or ``take_levels``,
+    but a handover on PostgreSQL (``at_once``, the same condition in one statement)."""
     params = {"p_site_id": site_id, "p_item_id": item_id, "p_quantity": quantity}
     return db.execute(_TAKE_LEVEL, params).rowcount == 1  # type: ignore[attr-defined]
+
+
+def take_levels(conn: Connection, *, site_id: int, taken: dict[int, int]) -> bool:
+    """``take_level`` for several items at once (a handover's), one call to the driver: True
+    when every item held its quantity. False means one did not and the caller must roll back
+    (the others were taken)."""
+    params = [
+        {"p_site_id": site_id, "p_item_id": item_id, "p_quantity": quantity}
+        for item_id, quantity in sorted(taken.items())
+    ]
+    return not params or conn.execute(_TAKE_LEVEL, params).rowcount == len(params)
 
 
 def take(

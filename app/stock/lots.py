@@ -111,9 +111,9 @@ def take_first_expiring(
         pieces[item_id].append(Piece(lot_id, share))
     if any(left.values()):
         raise LotsOutOfStep(_l("The lots of this item do not add up to its stock."))
-    for item_pieces in pieces.values():
-        for piece in item_pieces:
-            _take_exactly(conn, piece)
+    every = [piece for item_pieces in pieces.values() for piece in item_pieces]
+    if not take_lots(conn, every):
+        raise LotsOutOfStep(_l("The lots of this item do not add up to its stock."))
     return pieces
 
 
@@ -149,6 +149,8 @@ def take_lot(conn: Connection, piece: Piece) -> bool:
     return conn.execute(_TAKE, params).rowcount == 1
 
 
-def _take_exactly(conn: Connection, piece: Piece) -> None:
-    if not take_lot(conn, piece):
-        raise LotsOutOfStep(_l("The lots of this item do not add up to its stock."))
+def take_lots(conn: Connection, pieces: list[Piece]) -> bool:
+    """``take_lot`` for several pieces, one call to the driver: True when every lot held its
+    piece. False means one did not and the caller must roll back (the others were taken)."""
+    params = [{"p_id": piece.lot_id, "p_quantity": piece.quantity} for piece in pieces]
+    return not params or conn.execute(_TAKE, params).rowcount == len(params)

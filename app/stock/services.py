@@ -104,12 +104,9 @@ def take_stock(
             at=now,
         )
         return taken
-    for item_id in sorted(taken):
-        quantity = taken[item_id]
-        if quantity <= 0:
-            continue
-        if not ledger.take_level(conn, site_id=site_id, item_id=item_id, quantity=quantity):
-            raise InsufficientStock(_l("The stock changed while it was being taken; try again."))
+    positive = {item_id: n for item_id, n in taken.items() if n > 0}
+    if not ledger.take_levels(conn, site_id=site_id, taken=positive):
+        raise InsufficientStock(_l("The stock changed while it was being taken; try again."))
     pieces = lots.take_first_expiring(session, site_id=site_id, wanted=taken)
     links = {"distribution_id": distribution_id}
     moves = [

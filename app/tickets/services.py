@@ -244,6 +244,26 @@ class Closed:
     not_the_called: str | None = None
 
 
+# Built once: a handover runs them (inside SQLite's write gate).
+_CALLED_BY_DESK = (
+    select(_tickets.c.id, _tickets.c.line, _tickets.c.number, _tickets.c.card_id)
+    .where(
+        _tickets.c.site_id == bindparam("site_id"),
+        _tickets.c.day == bindparam("day"),
+        _tickets.c.desk == bindparam("desk"),
+        _tickets.c.called_at.is_not(None),
+        _tickets.c.closed_at.is_(None),
+    )
+    .order_by(_tickets.c.called_at.desc())
+    .limit(1)
+)
+_OPEN_OF_CARD = select(_tickets.c.id, _tickets.c.line, _tickets.c.number).where(
+    _tickets.c.card_id == bindparam("card_id"),
+    _tickets.c.day == bindparam("day"),
+    _tickets.c.closed_at.is_(None),
+)
+
+
 def close_for_card(
     session: DbSession,
     *,
@@ -259,29 +279,15 @@ def close_for_card(
 
     A registration ticket was taken without a card: the family registered at the desk and
     served with its new card is the one that was called, neither flagged nor warned about."""
+    conn = session.connection()
     called = None
     if desk:
-        called = session.execute(
-            select(_tickets.c.id, _tickets.c.line, _tickets.c.number, _tickets.c.card_id)
-            .where(
-                _tickets.c.site_id == site_id,
-                _tickets.c.day == day,
-                _tickets.c.desk == desk,
-                _tickets.c.called_at.is_not(None),
-                _tickets.c.closed_at.is_(None),
-            )
-            .order_by(_tickets.c.called_at.desc())
-            .limit(1)
+        called = conn.execute(
+            _CALLED_BY_DESK, {"site_id": site_id, "day": day, "desk": desk}
         ).first()
     own = None
     if card_id is not None:
-        own = session.execute(
-            select(_tickets.c.id, _tickets.c.line, _tickets.c.number).where(
-                _tickets.c.card_id == card_id,
-                _tickets.c.day == day,
-                _tickets.c.closed_at.is_(None),
-            )
-        ).first()
+        own = conn.execute(_OPEN_OF_CARD, {"card_id": card_id, "day": day}).first()
     target = own or called
     if target is None:
         return Closed(None)

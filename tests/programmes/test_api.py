@@ -358,6 +358,37 @@ def test_served_today_under_one_programme_alone_the_family_is_not_served_twice(
     assert again.status_code == 409 and again.get_json()["error"] == "not_eligible"
 
 
+def test_served_elsewhere_between_a_handovers_reads_and_its_writes_the_family_is_refused(
+    center: Any, family: dict[str, Any], api: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decision 0038: a handover reads the programmes before its writes (on SQLite apart from
+    the write gate). Another desk serves the family under child vouchers alone in between:
+    the claims read again once the writes begin say so, and this desk's handover is refused,
+    not recorded as a second handover of the day (a 500 on the unique day)."""
+    from app.desk import services
+
+    desk, other = api("volunteer"), api("volunteer")
+    qr = family["card"]["qr"]
+    skip = [{"programme": "REGULAR", "sku": sku} for sku in ("FOOD", "HYGIENE", "CHILD-VOUCHER")]
+    real = services.in_force
+    meanwhile: list[Any] = []
+
+    def other_desk_serves(reader: Any, today: date) -> Any:
+        found = real(reader, today)
+        if not meanwhile:
+            monkeypatch.setattr(services, "in_force", real)
+            meanwhile.append(other.post("/api/v1/distributions", json={"qr": qr, "skip": skip}))
+        return found
+
+    monkeypatch.setattr(services, "in_force", other_desk_serves)
+    answer = desk.post("/api/v1/distributions", json={"qr": qr})
+    assert meanwhile[0].status_code == 201
+    assert answer.status_code == 409 and answer.get_json()["error"] == "not_eligible"
+    with app.app_context():
+        lines = db.session.scalars(select(DistributionLine.id)).all()
+    assert len(lines) == len(meanwhile[0].get_json()["programmes"][1]["items"])
+
+
 def test_hostile_names_and_reasons_are_refused_with_a_message(
     center: Any, family: dict[str, Any], login: Any
 ) -> None:

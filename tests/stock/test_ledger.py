@@ -188,6 +188,15 @@ def test_a_handover_and_an_adjustment_take_stock_through_the_one_conditional_upd
         return won
 
     monkeypatch.setattr(ledger, "take_level", watched)
+    real_levels = ledger.take_levels
+    watched_taken = taken  # take_levels' own argument is called taken too
+
+    def watched_levels(conn: Any, *, site_id: int, taken: dict[int, int]) -> bool:
+        won = real_levels(conn, site_id=site_id, taken=dict(taken))
+        watched_taken.extend((site_id, i, n if won else 0) for i, n in sorted(taken.items()))
+        return won
+
+    monkeypatch.setattr(ledger, "take_levels", watched_levels)
     real_at_once = at_once.take
 
     def watched_at_once(conn: Any, *, site_id: int, **kw: Any) -> None:
@@ -195,7 +204,8 @@ def test_a_handover_and_an_adjustment_take_stock_through_the_one_conditional_upd
         taken.extend((site_id, item_id, n) for item_id, n in kw["taken"].items())
 
     # On PostgreSQL a handover's stock is one statement (decision 0036), with the same
-    # condition in its UPDATE; the adjustments still go through take_level.
+    # condition in its UPDATE; on SQLite its items go through take_levels (one call, the same
+    # UPDATE for each); the adjustments still go through take_level.
     monkeypatch.setattr(at_once, "take", watched_at_once)
     services.take_stock(session, site_id=main, wanted={food: 2}, kind="handover", user_id=None)
     ledger.record_adjustment(
