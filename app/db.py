@@ -179,41 +179,79 @@ class FileGate:
     (``flock``) on a file beside it, ``<database>-gate``.
 
     Within a process the thread gate comes first, so one thread per process at most waits
-    here. ``flock`` cannot wait with a time limit, so a waiter tries again after a pause that
-    grows from 0.2 to 2 ms: a writer holds the gate for a few milliseconds, and SQLite's own
-    busy handler, which this replaces between processes, sleeps up to 100 ms. A lock belongs
-    to its open file, so a process opens its own (again after a fork: a file inherited from
-    the parent would share the parent's lock). Where there is no ``flock`` (Windows), there is
-    no file gate: one process serves there (app.ops.serve), and SQLite's busy timeout
-    remains between it and a CLI command.
+    here. A writer that finds the gate taken waits in the kernel (``_KernelWait``), woken the
+    moment the holder lets go, within the gate's time limit. A lock belongs to its open file,
+    so a process opens its own (again after a fork: a file inherited from the parent would
+    share the parent's lock). Where there is no ``flock`` (Windows), there is no file gate:
+    one process serves there (app.ops.serve), and SQLite's busy timeout remains between it and
+    a CLI command.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd = -1
         self._pid = 0
+        self._held = -1  # the open file that holds the lock (a kernel wait's, or _fd)
 
     def _file(self) -> int:
         if self._pid != os.getpid():
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             self._pid = os.getpid()
+            self._held = -1
         return self._fd
 
     def acquire(self, deadline: float) -> bool:
         fd = self._file()
-        pause = 0.0002
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return True
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    return False
-            time.sleep(pause)
-            pause = min(pause * 2, 0.002)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self._held = fd
+            return True
+        except BlockingIOError:
+            pass
+        self._held = _KernelWait(self.path).until(deadline)
+        return self._held >= 0
 
     def release(self) -> None:
-        fcntl.flock(self._file(), fcntl.LOCK_UN)
+        held, self._held = self._held, -1
+        if held < 0:
+            return
+        fcntl.flock(held, fcntl.LOCK_UN)
+        if held != self._fd:
+            os.close(held)
+
+
+class _KernelWait:
+    """One wait for a file gate in the kernel. ``flock`` can wait without a time limit only,
+    so a thread of its own waits in it, on a file of its own, and is woken by the kernel the
+    moment the holder lets go (polling left the gate idle between tries, and to the holder's
+    next writer); the writer waits for that thread within the gate's limit. A wait given up
+    is let go by its thread as soon as it gets the lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        self.got = threading.Event()
+        self.lock = threading.Lock()
+        self.given_up = False
+        threading.Thread(target=self._wait, name="aiddesk-gate-wait", daemon=True).start()
+
+    def _wait(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        with self.lock:
+            if not self.given_up:
+                self.got.set()
+                return
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+
+    def until(self, deadline: float) -> int:
+        """The open file holding the lock, or -1 when the deadline passed first."""
+        if self.got.wait(max(0.0, deadline - time.monotonic())):
+            return self.fd
+        with self.lock:
+            if self.got.is_set():  # got it just as the time ran out
+                return self.fd
+            self.given_up = True
+        return -1
 
 
 class GatedConnection(sqlite3.Connection):
