@@ -47,6 +47,7 @@ NOT_AUDITED = frozenset(
     }
 )
 _AUDIT = AuditEvent.__table__
+_INSERT_EVENTS = insert(_AUDIT)  # built once: every write transaction's commit runs it
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def _written(
             ids = [_key(table, p) for p in params]
         return [event_row(action, table.name, i, actor=who) for i in ids]
     action = "update" if isinstance(statement, Update) else "delete"
-    columns = {c.name for c in table.columns}
+    columns = _columns(table)
     rows = []
     for values in params or [{}]:
         entity_id = _key(table, values) or _where_key(statement, values)
@@ -142,6 +143,17 @@ def _written(
         )
         rows.append(event_row(action, table.name, entity_id, names, actor=who))
     return rows
+
+
+_COLUMNS: dict[Table, frozenset[str]] = {}
+
+
+def _columns(table: Table) -> frozenset[str]:
+    """The names of a table's columns, asked at every UPDATE: worked out once per table."""
+    found = _COLUMNS.get(table)
+    if found is None:
+        found = _COLUMNS[table] = frozenset(c.name for c in table.columns)
+    return found
 
 
 def _where_key(statement: Update | Delete, values: dict[str, Any]) -> object:
@@ -179,7 +191,7 @@ def _write_early(conn: Connection) -> None:
     noted = conn.info.get(_PENDING, ())
     if len(noted) >= MAX_NOTED and not conn.info.get(_MARKS):
         conn.info[_PENDING] = []
-        conn.execute(insert(_AUDIT), noted)
+        conn.execute(_INSERT_EVENTS, noted)
 
 
 def _write_noted(conn: Connection) -> None:
@@ -187,7 +199,7 @@ def _write_noted(conn: Connection) -> None:
     rows = conn.info.pop(_PENDING, None)
     conn.info.pop(_MARKS, None)
     if rows:
-        conn.execute(insert(_AUDIT), rows)
+        conn.execute(_INSERT_EVENTS, rows)
 
 
 def write_noted_now(conn: Connection) -> None:
