@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from app import context
-from app.api import parse_body, query_model, writes
+from app.api import parse_body, query_model, writes, written
 from app.api.docs import Answer, doc
 from app.api.types import Body, Code, ScanText
 from app.auth.access import DESK, allow
@@ -237,8 +237,9 @@ def distribute() -> tuple[Response, int] | Response:
         skip=frozenset((line.programme.upper(), line.sku.upper()) for line in body.skip),
         close_ticket=True,
     )
+    written()
     if isinstance(handover, Refused):
-        return api_answer(handover.error())  # 409, the counted refusal committed by @writes
+        return api_answer(handover.error())  # 409, the counted refusal committed
     return jsonify(handover_json(handover, without_card=scanned is None)), 201
 
 

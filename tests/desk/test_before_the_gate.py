@@ -106,3 +106,37 @@ def test_a_household_served_between_the_reads_and_the_writes_is_refused_once(
         .where(Distribution.household_id == household.id)
     )
     assert served == 1
+
+
+def test_the_answer_is_built_after_the_commit_unless_it_is_kept_with_it(
+    app: Any,
+    api: Any,
+    register: Any,
+    stock_up: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The API's handover commits before it builds its answer (SQLite's gate is given back
+    first); with an Idempotency-Key the answer is kept in the same transaction, so then it is
+    built inside it."""
+    from app.desk import api as desk_api
+    from app.extensions import db
+
+    stock_up()
+    desk = api("volunteer")
+    real = desk_api.handover_json
+    open_while_answering: list[bool] = []
+
+    def answering(*args: Any, **kwargs: Any) -> Any:
+        open_while_answering.append(db.session().in_transaction())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(desk_api, "handover_json", answering)
+    for headers in ({}, {"Idempotency-Key": "k-1"}):
+        qr = register()["card"]["qr"]
+        served = desk.client.post(
+            "/api/v1/distributions", json={"qr": qr}, headers={**desk.headers, **headers}
+        )
+        assert served.status_code == 201, served.text
+    assert open_while_answering == [False, True]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Distribution)) == 2
