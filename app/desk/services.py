@@ -577,6 +577,43 @@ def note_refusal(
     )
 
 
+@dataclass(frozen=True)
+class HandoverPlan:
+    """What a handover reads before it writes: the card, the household and its members, the
+    programmes in force and their rules (decision 0038). The household's claims are not in
+    it: record_handover reads them again once it writes."""
+
+    household_id: int
+    card_id: int | None
+    who: Visitor
+    programmes: list[ProgrammeRule]
+    rules: dict[int, list[Rule]]
+
+
+def plan_handover(
+    session: DbSession,
+    *,
+    scanned: str | None,
+    today: date,
+    typed: bool = False,
+    household_id: int | None = None,
+) -> HandoverPlan:
+    """Read what a handover needs that changes seldom, before its writes: on SQLite apart from
+    the write gate (``read_first``), so that the desks' handovers hold it for their writes
+    alone. Raises the card's errors and NoSuchHousehold, as record_handover does."""
+    if scanned is None and household_id is None:
+        raise ValueError("a handover needs a card or a household")
+    with read_first(session) as reader:
+        card_id = None
+        if scanned is not None:
+            card = find_card(reader, scanned, typed=typed)
+            household_id, card_id = card.household_id, card.id
+        assert household_id is not None
+        who = visitor(reader, household_id)  # refuses a household that is not there
+        programmes, rules = in_force(reader, today)
+    return HandoverPlan(household_id, card_id, who, programmes, rules)
+
+
 def record_handover(
     session: DbSession,
     *,
@@ -604,7 +641,9 @@ def record_handover(
     ``starting_only``: the handover of a desk that worked offline, which knew the starting
     programme alone (decision 0029): the other programmes are neither claimed nor recorded.
     ``close_ticket``: close the card's ticket of today in the queue (or the one ``desk``
-    called; tickets.close_for_card), before the stock is taken (decision 0036).
+    called; tickets.close_for_card), before the stock is taken (decision 0036). What changes
+    seldom is read first (plan_handover); the household's claims are read again with the
+    writes (decision 0038).
 
     Answers Refused (the refusal counted, by turn_away) when nothing is due under any
     programme: a refusal is an answer, not a failure, so the caller commits it as any other.
@@ -612,23 +651,14 @@ def record_handover(
     serial-tracked item is given only as its scanned ``vouchers`` (sku or None, serial); a
     bad serial raises VoucherInvalid and nothing of the handover is recorded.
     """
-    if scanned is None and household_id is None:
-        raise ValueError("a handover needs a card or a household")
-    # What changes seldom is read before the writes: on SQLite apart from the write gate, so
-    # that the desks' handovers hold it for their writes alone (decision 0038). What the rule
-    # relies on is read again once the gate is held, or held by the writes' conditions.
-    with read_first(session) as reader:
-        card_id = None
-        if scanned is not None:
-            card = find_card(reader, scanned, typed=typed)
-            household_id, card_id = card.household_id, card.id
-        assert household_id is not None
-        planned_who = visitor(reader, household_id)  # refuses a household that is not there
-        programmes, rules = in_force(reader, today)
+    plan = plan_handover(
+        session, scanned=scanned, typed=typed, household_id=household_id, today=today
+    )
+    household_id, card_id, programmes = plan.household_id, plan.card_id, plan.programmes
     conn = session.connection()  # the write's transaction (SQLite: the gate) from here
     claims = held_now(conn, household_id, today, others=any(not p.starting for p in programmes))
-    who = replace(planned_who, last_served_on=claims.last_served_on)
-    evaluated = _standings(programmes, rules, who, claims, today, days)
+    who = replace(plan.who, last_served_on=claims.last_served_on)
+    evaluated = _standings(programmes, plan.rules, who, claims, today, days)
     # Served today under another programme alone (its regular lines unticked then): one
     # handover a day, so the starting programme is not claimed again today.
     served_elsewhere = who.last_served_on != today and any(
