@@ -428,8 +428,8 @@ _ENROLMENTS_OF = select(
     literal(0).label("visits"),
 )
 _VISITS_AND_ENROLMENTS = union_all(_VISITS_OF, _ENROLMENTS_OF)
-# The same and the household's own last service date: what a handover reads again once it
-# holds the write gate (record_handover).
+# What a handover reads again once it holds the write gate (held_now): the household's own
+# last service date, and its visits and enrolments when other programmes are in force.
 _LAST_SERVED_ROW = select(
     literal("household").label("kind"), _households.c.last_served_on.label("day")
 ).where(_households.c.id == bindparam("household_id"))
