@@ -269,7 +269,10 @@ def test_without_the_pages_script_the_desk_asks_too(app, open_page, make_user, f
     expect(page.locator("#panel .answer")).to_have_attribute("data-state", "eligible")
     scan(page, second["card"]["qr"])
     expect(page.locator("#panel h1")).to_have_text(ASKED["en"])
-    page.keyboard.press("Enter")  # the focus is on "Yes, handed over"
+    # The focus is on "Yes, handed over" (autofocus): wait for it, as the volunteer sees it,
+    # before Enter (pressed before the page had focused it, Enter once went nowhere).
+    expect(page.locator("#panel button.primary.big")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.locator("#panel .resolved")).to_have_text(HANDED["en"])
     expect(page.locator("#panel .who")).to_contain_text("Iryna Melnyk")
     assert [d.household_id for d in rows(app, Distribution)] == [first["id"]]
