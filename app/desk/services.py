@@ -294,9 +294,6 @@ _CLAIM_VISIT = (
     )
     .values(last_served_on=bindparam("p_today"))
 )
-_LAST_SERVED = select(_households.c.last_served_on).where(
-    _households.c.id == bindparam("household_id")
-)
 _SERVED_TODAY = select(_distributions.c.served_at, _distributions.c.user_id).where(
     _distributions.c.household_id == bindparam("household_id"),
     _distributions.c.served_on == bindparam("today"),
@@ -697,7 +694,8 @@ def record_handover(
         ):
             claimed.append((programme, due))
     if not starting_claimed and not claimed:
-        last = conn.execute(_LAST_SERVED, {"household_id": household_id}).scalar()
+        # Read again: a claim that failed against what was read lost to another desk.
+        last = held_now(conn, household_id, today, others=False).last_served_on
         return turn_away(
             session,
             household_id=household_id,
